@@ -1,0 +1,156 @@
+package io.sluice.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Binds validated values to the configuration records, recording every problem it meets. */
+final class ConfigBinder {
+  private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+  private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  private static final Set<String> GROUP_FIELDS = Set.of("name", "tables", "partitions");
+
+  private final ConfigValues v;
+
+  ConfigBinder(ConfigValues values) {
+    this.v = values;
+  }
+
+  PipelineConfig bind() {
+    String name = v.string("pipeline.name");
+    if (!name.isEmpty() && !PIPELINE_NAME.matcher(name).matches()) {
+      v.problems()
+          .add(
+              "pipeline.name '"
+                  + name
+                  + "' must start with a lowercase letter and hold only"
+                  + " lowercase letters, digits and _ (at most 40)");
+    }
+    SourceConfig source =
+        new SourceConfig(
+            v.string("source.host"),
+            v.integer("source.port", 1, 65535),
+            v.string("source.database"),
+            v.string("source.user"),
+            v.secret("source.password"),
+            v.optString("source.slot").orElse("sluice_" + name),
+            v.optString("source.publication").orElse("sluice_" + name));
+    TargetConfig target =
+        new TargetConfig(
+            v.string("target.host"),
+            v.integer("target.port", 1, 65535),
+            v.string("target.database"),
+            v.string("target.user"),
+            v.secret("target.password"),
+            v.integer("target.pool-size", 1, 64));
+    KafkaConfig kafka =
+        new KafkaConfig(
+            v.string("kafka.bootstrap-servers"),
+            v.optString("kafka.topic-prefix").orElse("sluice." + name),
+            v.integer("kafka.replication-factor", 1, 32),
+            v.stringMap("kafka.properties"));
+    DynamoDbConfig dynamo =
+        new DynamoDbConfig(
+            v.string("dynamodb.region"),
+            v.uri("dynamodb.endpoint"),
+            v.optString("dynamodb.table-prefix").orElse("sluice-" + name + "-"),
+            v.bool("dynamodb.local-credentials"));
+    CaptureConfig capture = new CaptureConfig(v.duration("capture.heartbeat-interval"));
+    ApplyConfig apply =
+        new ApplyConfig(
+            v.integer("apply.batch.rows", 1, 1_000_000), v.duration("apply.batch.linger"));
+    return new PipelineConfig(name, source, target, kafka, dynamo, capture, apply, groups());
+  }
+
+  private List<GroupConfig> groups() {
+    JsonNode node = v.raw("groups");
+    List<GroupConfig> groups = new ArrayList<>();
+    if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
+      v.problems().add("groups is required: list at least one table group");
+      return groups;
+    }
+    if (!node.isArray()) {
+      v.problems().add("groups must be a list of table groups");
+      return groups;
+    }
+    Set<String> names = new HashSet<>();
+    Map<String, String> ownerOfTable = new HashMap<>();
+    for (int i = 0; i < node.size(); i++) {
+      GroupConfig g = group(i, node.get(i));
+      if (g == null) {
+        continue;
+      }
+      if (!names.add(g.name())) {
+        v.problems().add("groups: the name '" + g.name() + "' is used by more than one group");
+      }
+      for (TablePattern t : g.tables()) {
+        if (t.isPattern()) {
+          continue; // pattern overlaps are checked against the source catalog at startup
+        }
+        String previous = ownerOfTable.putIfAbsent(t.qualified(), g.name());
+        if (previous != null && !previous.equals(g.name())) {
+          v.problems()
+              .add(
+                  "table "
+                      + t.qualified()
+                      + " is in groups '"
+                      + previous
+                      + "' and '"
+                      + g.name()
+                      + "'; a table belongs to one group");
+        }
+      }
+      groups.add(g);
+    }
+    return groups;
+  }
+
+  private GroupConfig group(int index, JsonNode n) {
+    String where = "groups[" + index + "]";
+    if (!n.isObject()) {
+      v.problems().add(where + " must be a mapping with name, tables and partitions");
+      return null;
+    }
+    n.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!GROUP_FIELDS.contains(f)) {
+                v.problems()
+                    .add("unknown key '" + where + "." + f + "' (expected " + GROUP_FIELDS + ")");
+              }
+            });
+    String name = n.path("name").asText("");
+    if (name.isEmpty()) {
+      v.problems().add(where + ".name is required");
+    } else if (!GROUP_NAME.matcher(name).matches()) {
+      v.problems()
+          .add(where + ".name '" + name + "' may hold only lowercase letters, digits, _ and -");
+    }
+    String label = name.isEmpty() ? where : "group '" + name + "'";
+    List<TablePattern> tables = new ArrayList<>();
+    JsonNode t = n.path("tables");
+    if (t.isArray()) {
+      t.forEach(item -> tables.add(new TablePattern(item.asText())));
+    } else if (t.isTextual()) {
+      tables.add(new TablePattern(t.asText()));
+    }
+    if (tables.isEmpty() || tables.stream().anyMatch(p -> p.text().isBlank())) {
+      v.problems().add(label + ": tables must list at least one table name or pattern");
+    }
+    int partitions = 1;
+    JsonNode p = n.path("partitions");
+    if (!p.isMissingNode()) {
+      if (!p.canConvertToInt() || !p.isIntegralNumber() || p.asInt() < 1 || p.asInt() > 1024) {
+        v.problems().add(label + ": partitions must be a whole number from 1 to 1024");
+      } else {
+        partitions = p.asInt();
+      }
+    }
+    return new GroupConfig(name, tables, partitions);
+  }
+}

@@ -1,0 +1,127 @@
+package io.sluice.core.config;
+
+import io.sluice.core.config.ConfigKey.Type;
+import java.util.List;
+import java.util.Optional;
+
+/** Every configuration key sluice reads, in documentation order. */
+public final class ConfigKeys {
+  public static final List<ConfigKey> ALL =
+      List.of(
+          req(
+              "pipeline.name",
+              Type.STRING,
+              "Name of the pipeline: lowercase letters, digits and `_`. Names the replication"
+                  + " slot, the publication, topics and state unless those are set."),
+          req("source.host", Type.STRING, "Source PostgreSQL host."),
+          opt("source.port", Type.INT, "5432", "Source PostgreSQL port."),
+          req("source.database", Type.STRING, "Source database name."),
+          req(
+              "source.user",
+              Type.STRING,
+              "Source user; needs the REPLICATION attribute and SELECT on captured tables."),
+          opt(
+              "source.password",
+              Type.SECRET,
+              "",
+              "Source password. Prefer the environment" + " variable to the file."),
+          opt(
+              "source.slot",
+              Type.STRING,
+              null,
+              "Logical replication slot, created if absent. Default: `sluice_<pipeline.name>`."),
+          opt(
+              "source.publication",
+              Type.STRING,
+              null,
+              "Publication listing exactly the captured tables, created and kept in step."
+                  + " Default: `sluice_<pipeline.name>`."),
+          req("target.host", Type.STRING, "Target PostgreSQL (Aurora) host."),
+          opt("target.port", Type.INT, "5432", "Target port."),
+          req("target.database", Type.STRING, "Target database name."),
+          req("target.user", Type.STRING, "Target user; creates tables and writes rows."),
+          opt("target.password", Type.SECRET, "", "Target password."),
+          opt("target.pool-size", Type.INT, "4", "Connections per apply worker pool."),
+          req("kafka.bootstrap-servers", Type.STRING, "Kafka bootstrap servers, `host:port,...`."),
+          opt(
+              "kafka.topic-prefix",
+              Type.STRING,
+              null,
+              "Topic of a group is `<topic-prefix>.<group>`. Default: `sluice.<pipeline.name>`."),
+          opt(
+              "kafka.replication-factor",
+              Type.INT,
+              "3",
+              "Replication factor of topics sluice creates."),
+          opt(
+              "kafka.properties",
+              Type.STRING_MAP,
+              null,
+              "Extra Kafka client properties (security, SASL) passed to every client."),
+          opt("dynamodb.region", Type.STRING, "us-east-1", "AWS region of the state tables."),
+          opt(
+              "dynamodb.endpoint",
+              Type.URI,
+              null,
+              "Endpoint override, e.g. `http://127.0.0.1:8000` for DynamoDB Local."),
+          opt(
+              "dynamodb.table-prefix",
+              Type.STRING,
+              null,
+              "Prefix of the state tables, one per environment. Default:"
+                  + " `sluice-<pipeline.name>-`."),
+          opt(
+              "dynamodb.local-credentials",
+              Type.BOOLEAN,
+              "false",
+              "Sign requests with fixed dummy credentials (DynamoDB Local only); otherwise the"
+                  + " AWS default credentials chain is used."),
+          opt(
+              "capture.heartbeat-interval",
+              Type.DURATION,
+              "10s",
+              "How often capture writes a heartbeat so an idle source's slot still advances."),
+          opt(
+              "apply.batch.rows",
+              Type.INT,
+              "5000",
+              "Most changes in one apply batch (one target transaction)."),
+          opt(
+              "apply.batch.linger",
+              Type.DURATION,
+              "200ms",
+              "Longest wait to fill a batch before applying what has arrived."));
+
+  /** Keys of one entry of the {@code groups} list. */
+  public static final List<ConfigKey> GROUP_KEYS =
+      List.of(
+          req(
+              "groups[].name",
+              Type.STRING,
+              "Group name: lowercase letters, digits, `_` and `-`. Its topic is"
+                  + " `<kafka.topic-prefix>.<name>`."),
+          req(
+              "groups[].tables",
+              Type.STRING,
+              "Tables of the group: `schema.table` names or patterns with `*` (`public.ref_*`)."
+                  + " A bare name means schema `public`. Every table belongs to at most one group."),
+          opt(
+              "groups[].partitions",
+              Type.INT,
+              "1",
+              "Partitions of the group's topic: the most apply workers that can share it."));
+
+  private ConfigKeys() {}
+
+  public static Optional<ConfigKey> find(String path) {
+    return ALL.stream().filter(k -> k.path().equals(path)).findFirst();
+  }
+
+  private static ConfigKey req(String path, Type type, String description) {
+    return new ConfigKey(path, type, true, null, description);
+  }
+
+  private static ConfigKey opt(String path, Type type, String def, String description) {
+    return new ConfigKey(path, type, false, def, description);
+  }
+}

@@ -1,0 +1,166 @@
+package io.sluice.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sluice.core.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a pipeline configuration from YAML plus {@code SLUICE_*} environment overrides and checks
+ * it as a whole: every unknown key, missing value, malformed value and conflicting group is
+ * reported in one {@link ConfigException}. Never fills in a corrected value for a bad one.
+ */
+public final class ConfigLoader {
+  /** Environment variables with the {@code SLUICE_} prefix that are not configuration keys. */
+  private static final Set<String> NON_CONFIG_ENV =
+      Set.of("SLUICE_JAVA_OPTS", "SLUICE_HOME", "SLUICE_REBUILD");
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public PipelineConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of("config file " + file + " does not exist"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of("cannot read config file " + file + ": " + e));
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses YAML text; {@code origin} names it in messages. */
+  public PipelineConfig parse(String yaml, String origin) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          List.of(origin + " is not valid YAML: " + e.getOriginalMessage() + locationOf(e)));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = YAML.createObjectNode();
+    }
+    List<String> problems = new ArrayList<>();
+    if (!root.isObject()) {
+      throw new ConfigException(List.of(origin + " must be a mapping of sections"));
+    }
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    flatten("", (ObjectNode) root, values, problems);
+    applyEnvironment(values, problems);
+    ConfigValues v = new ConfigValues(values, problems);
+    PipelineConfig config = new ConfigBinder(v).bind();
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  private static void flatten(
+      String prefix, ObjectNode node, Map<String, JsonNode> out, List<String> problems) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (path.equals("groups")) {
+        out.put(path, e.getValue());
+      } else if (ConfigKeys.find(path).isPresent()) {
+        out.put(path, e.getValue());
+      } else if (e.getValue().isObject() && isSectionPrefix(path)) {
+        flatten(path, (ObjectNode) e.getValue(), out, problems);
+      } else {
+        problems.add("unknown key '" + path + "'" + suggestion(path));
+      }
+    }
+  }
+
+  private static boolean isSectionPrefix(String path) {
+    return ConfigKeys.ALL.stream().anyMatch(k -> k.path().startsWith(path + "."));
+  }
+
+  private static String suggestion(String path) {
+    String best = null;
+    int bestDistance = 4;
+    for (ConfigKey k : ConfigKeys.ALL) {
+      int d = editDistance(path, k.path());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k.path();
+      }
+    }
+    return best == null ? " (see docs/configuration.md)" : " (did you mean '" + best + "'?)";
+  }
+
+  private void applyEnvironment(Map<String, JsonNode> values, List<String> problems) {
+    Map<String, ConfigKey> byEnv = new HashMap<>();
+    for (ConfigKey k : ConfigKeys.ALL) {
+      if (k.envOverridable()) {
+        byEnv.put(k.envName(), k);
+      }
+    }
+    env.keySet().stream()
+        .filter(name -> name.startsWith("SLUICE_"))
+        .sorted()
+        .forEach(
+            name -> {
+              ConfigKey key = byEnv.get(name);
+              if (key != null) {
+                values.put(key.path(), YAML.getNodeFactory().textNode(env.get(name)));
+              } else if (!NON_CONFIG_ENV.contains(name)) {
+                problems.add(
+                    "environment variable "
+                        + name
+                        + " matches no configuration key"
+                        + " (see docs/configuration.md for the variable of each key)");
+              }
+            });
+  }
+
+  private static String locationOf(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * The pipeline configuration: one immutable record per component, parsed once from YAML plus {@code
+ * SLUICE_*} environment overrides, validated as a whole (every problem reported at once), then
+ * sealed. {@link io.sluice.core.config.ConfigKeys} describes every key; the configuration reference
+ * in {@code docs/configuration.md} is generated from it.
+ */
+package io.sluice.core.config;

@@ -1,0 +1,196 @@
+package io.sluice.core.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.SluiceException;
+import io.sluice.core.schema.TableId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Encodes change events as compact versioned JSON for Kafka values, and row keys for Kafka keys.
+ *
+ * <p>Value layout, version 1: {@code {"v":1,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
+ * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}. A reader refuses versions
+ * it does not know instead of guessing. Thread-safe.
+ */
+public final class ChangeEventCodec {
+  public static final int VERSION = 1;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** The Kafka record key: table and key values, so one row always lands in one partition. */
+  public byte[] encodeKey(TableId table, Map<String, String> key) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      g.writeString(table.schema());
+      g.writeString(table.table());
+      for (String v : key.values()) {
+        g.writeString(v);
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The key values alone as a JSON array, a stable text identity of a row within its table. */
+  public static String keyText(Map<String, String> key) {
+    StringBuilder sb = new StringBuilder(32).append('[');
+    boolean first = true;
+    for (String v : key.values()) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      appendJsonString(sb, v);
+    }
+    return sb.append(']').toString();
+  }
+
+  public byte[] encode(ChangeEvent e) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeStringField("schema", e.table().schema());
+      g.writeStringField("table", e.table().table());
+      g.writeStringField("op", String.valueOf(e.op().code()));
+      g.writeNumberField("lsn", e.lsn());
+      g.writeNumberField("tx", e.txId());
+      g.writeNumberField("ts", e.sourceTsMicros());
+      writeMap(g, "key", e.key());
+      if (e.after() != null) {
+        writeMap(g, "after", e.after());
+      }
+      if (!e.unchanged().isEmpty()) {
+        g.writeArrayFieldStart("unchanged");
+        for (String c : e.unchanged()) {
+          g.writeString(c);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return out.toByteArray();
+  }
+
+  public ChangeEvent decode(byte[] bytes) {
+    try (JsonParser p = JSON.createParser(bytes)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      int version = -1;
+      String schema = null;
+      String table = null;
+      Op op = null;
+      long lsn = 0;
+      long tx = 0;
+      long ts = 0;
+      Map<String, String> key = Map.of();
+      Map<String, String> after = null;
+      Set<String> unchanged = Set.of();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "v" -> version = p.getIntValue();
+          case "schema" -> schema = p.getText();
+          case "table" -> table = p.getText();
+          case "op" -> op = Op.fromCode(p.getText().charAt(0));
+          case "lsn" -> lsn = p.getLongValue();
+          case "tx" -> tx = p.getLongValue();
+          case "ts" -> ts = p.getLongValue();
+          case "key" -> key = readMap(p);
+          case "after" -> after = readMap(p);
+          case "unchanged" -> unchanged = readSet(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (version != VERSION) {
+        throw new SluiceException(
+            "change event version "
+                + version
+                + " is not supported (this build reads "
+                + VERSION
+                + "); upgrade the apply workers");
+      }
+      return new ChangeEvent(new TableId(schema, table), op, lsn, tx, ts, key, after, unchanged);
+    } catch (IOException ex) {
+      throw new SluiceException("change event is not valid JSON: " + ex.getMessage(), ex);
+    }
+  }
+
+  private static void writeMap(JsonGenerator g, String name, Map<String, String> map)
+      throws IOException {
+    g.writeObjectFieldStart(name);
+    for (Map.Entry<String, String> en : map.entrySet()) {
+      if (en.getValue() == null) {
+        g.writeNullField(en.getKey());
+      } else {
+        g.writeStringField(en.getKey(), en.getValue());
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private static Map<String, String> readMap(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_OBJECT);
+    Map<String, String> map = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      map.put(name, t == JsonToken.VALUE_NULL ? null : p.getText());
+    }
+    return map;
+  }
+
+  private static Set<String> readSet(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_ARRAY);
+    List<String> items = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      items.add(p.getText());
+    }
+    return new HashSet<>(items);
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("expected " + expected + " but found " + actual);
+    }
+  }
+
+  private static void appendJsonString(StringBuilder sb, String v) {
+    if (v == null) {
+      sb.append("null");
+      return;
+    }
+    sb.append('"');
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+}

@@ -1,0 +1,35 @@
+package io.sluice.core.event;
+
+/** What a change did. Codes match Debezium's {@code op} field. */
+public enum Op {
+  /** A row read by the initial snapshot. */
+  SNAPSHOT('r'),
+  INSERT('c'),
+  UPDATE('u'),
+  DELETE('d'),
+  TRUNCATE('t');
+
+  private final char code;
+
+  Op(char code) {
+    this.code = code;
+  }
+
+  public char code() {
+    return code;
+  }
+
+  /** True for changes that leave a row behind (snapshot, insert, update). */
+  public boolean isUpsert() {
+    return this == SNAPSHOT || this == INSERT || this == UPDATE;
+  }
+
+  public static Op fromCode(char code) {
+    for (Op op : values()) {
+      if (op.code == code) {
+        return op;
+      }
+    }
+    throw new IllegalArgumentException("unknown change op code '" + code + "'");
+  }
+}
