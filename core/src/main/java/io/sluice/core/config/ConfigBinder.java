@@ -11,9 +11,12 @@ import java.util.regex.Pattern;
 
 /** Binds validated values to the configuration records, recording every problem it meets. */
 final class ConfigBinder {
-  private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+  private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
   private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Set<String> GROUP_FIELDS = Set.of("name", "tables", "partitions");
+
+  /** Keys of a group entry, in documentation order, taken from {@link ConfigKeys#GROUP_KEYS}. */
+  private static final List<String> GROUP_FIELDS =
+      ConfigKeys.GROUP_KEYS.stream().map(k -> k.path().substring("groups[].".length())).toList();
 
   private final ConfigValues v;
 
@@ -29,7 +32,7 @@ final class ConfigBinder {
               "pipeline.name '"
                   + name
                   + "' must start with a lowercase letter and hold only"
-                  + " lowercase letters, digits and _ (at most 40)");
+                  + " lowercase letters, digits and _ (at most 48)");
     }
     SourceConfig source =
         new SourceConfig(
@@ -85,7 +88,7 @@ final class ConfigBinder {
       if (g == null) {
         continue;
       }
-      if (!names.add(g.name())) {
+      if (!g.name().isEmpty() && !names.add(g.name())) {
         v.problems().add("groups: the name '" + g.name() + "' is used by more than one group");
       }
       for (TablePattern t : g.tables()) {
@@ -121,7 +124,15 @@ final class ConfigBinder {
             f -> {
               if (!GROUP_FIELDS.contains(f)) {
                 v.problems()
-                    .add("unknown key '" + where + "." + f + "' (expected " + GROUP_FIELDS + ")");
+                    .add(
+                        "unknown key '"
+                            + where
+                            + "."
+                            + f
+                            + "'"
+                            + ConfigLoader.closest(f, GROUP_FIELDS)
+                                .map(s -> " (did you mean '" + s + "'?)")
+                                .orElse(" (expected one of " + GROUP_FIELDS + ")"));
               }
             });
     String name = n.path("name").asText("");
@@ -134,13 +145,23 @@ final class ConfigBinder {
     String label = name.isEmpty() ? where : "group '" + name + "'";
     List<TablePattern> tables = new ArrayList<>();
     JsonNode t = n.path("tables");
+    boolean blankItem = false;
     if (t.isArray()) {
-      t.forEach(item -> tables.add(new TablePattern(item.asText())));
-    } else if (t.isTextual()) {
+      for (JsonNode item : t) {
+        // Only text: asText() of an empty list item (YAML null) is "null", a table nobody meant.
+        if (item.isTextual() && !item.asText().isBlank()) {
+          tables.add(new TablePattern(item.asText()));
+        } else {
+          blankItem = true;
+        }
+      }
+    } else if (t.isTextual() && !t.asText().isBlank()) {
       tables.add(new TablePattern(t.asText()));
     }
-    if (tables.isEmpty() || tables.stream().anyMatch(p -> p.text().isBlank())) {
+    if (tables.isEmpty()) {
       v.problems().add(label + ": tables must list at least one table name or pattern");
+    } else if (blankItem) {
+      v.problems().add(label + ": every item of tables must be a table name or pattern");
     }
     int partitions = 1;
     JsonNode p = n.path("partitions");

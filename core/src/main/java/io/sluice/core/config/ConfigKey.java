@@ -21,6 +21,8 @@ public record ConfigKey(
     DURATION,
     SECRET,
     URI,
+    /** A list of strings; a single string means a list of one. */
+    STRING_LIST,
     STRING_MAP
   }
 
@@ -28,8 +30,8 @@ public record ConfigKey(
     return "SLUICE_" + path.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
-  /** True when an environment variable can override this key (maps cannot). */
+  /** True when an environment variable can override this key (lists and maps cannot). */
   public boolean envOverridable() {
-    return type != Type.STRING_MAP;
+    return type != Type.STRING_MAP && type != Type.STRING_LIST;
   }
 }

@@ -102,7 +102,7 @@ public final class ConfigKeys {
                   + " `<kafka.topic-prefix>.<name>`."),
           req(
               "groups[].tables",
-              Type.STRING,
+              Type.STRING_LIST,
               "Tables of the group: `schema.table` names or patterns with `*` (`public.ref_*`)."
                   + " A bare name means schema `public`. Every table belongs to at most one group."),
           opt(

@@ -1,6 +1,7 @@
 package io.sluice.core.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,7 +31,10 @@ public final class ConfigLoader {
   private static final Set<String> NON_CONFIG_ENV =
       Set.of("SLUICE_JAVA_OPTS", "SLUICE_HOME", "SLUICE_REBUILD");
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Rejects a key written twice in one mapping instead of silently keeping the last value. */
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   private final Map<String, String> env;
 
@@ -85,8 +91,12 @@ public final class ConfigLoader {
         out.put(path, e.getValue());
       } else if (ConfigKeys.find(path).isPresent()) {
         out.put(path, e.getValue());
-      } else if (e.getValue().isObject() && isSectionPrefix(path)) {
-        flatten(path, (ObjectNode) e.getValue(), out, problems);
+      } else if (isSectionPrefix(path)) {
+        if (e.getValue().isObject()) {
+          flatten(path, (ObjectNode) e.getValue(), out, problems);
+        } else if (!e.getValue().isNull()) {
+          problems.add(path + " must be a mapping of keys such as " + firstKeyUnder(path));
+        }
       } else {
         problems.add("unknown key '" + path + "'" + suggestion(path));
       }
@@ -97,17 +107,42 @@ public final class ConfigLoader {
     return ConfigKeys.ALL.stream().anyMatch(k -> k.path().startsWith(path + "."));
   }
 
+  private static String firstKeyUnder(String section) {
+    return ConfigKeys.ALL.stream()
+        .map(ConfigKey::path)
+        .filter(p -> p.startsWith(section + "."))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private static String suggestion(String path) {
-    String best = null;
-    int bestDistance = 4;
+    List<String> candidates = new ArrayList<>(List.of("groups"));
     for (ConfigKey k : ConfigKeys.ALL) {
-      int d = editDistance(path, k.path());
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k.path();
+      candidates.add(k.path());
+      // Sections too, so a misspelt section ("sorce:") gets a suggestion.
+      for (int dot = k.path().indexOf('.'); dot > 0; dot = k.path().indexOf('.', dot + 1)) {
+        candidates.add(k.path().substring(0, dot));
       }
     }
-    return best == null ? " (see docs/configuration.md)" : " (did you mean '" + best + "'?)";
+    return closest(path, candidates)
+        .map(best -> " (did you mean '" + best + "'?)")
+        .orElse(" (see docs/configuration.md)");
+  }
+
+  /**
+   * The candidate nearest to {@code word} by edit distance, if one is close enough to be a typo.
+   */
+  static Optional<String> closest(String word, Collection<String> candidates) {
+    String best = null;
+    int bestDistance = 4;
+    for (String c : candidates) {
+      int d = editDistance(word, c);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = c;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   private void applyEnvironment(Map<String, JsonNode> values, List<String> problems) {

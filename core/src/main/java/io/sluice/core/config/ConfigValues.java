@@ -94,23 +94,33 @@ final class ConfigValues {
 
   Duration duration(String path) {
     String s = string(path).trim();
-    Matcher m = DURATION.matcher(s);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
+    Duration d;
     try {
-      return Duration.parse(s);
-    } catch (DateTimeParseException e) {
+      d = parseDuration(s);
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      // NumberFormatException and ArithmeticException: a count too large for a long or a Duration.
       problems.add(
           path + " must be a duration such as 200ms, 10s, 5m, 1h or PT10S, not '" + s + "'");
       return Duration.ZERO;
     }
+    if (d.isNegative()) {
+      problems.add(path + " is " + s + " but must not be negative");
+    }
+    return d;
+  }
+
+  private static Duration parseDuration(String s) {
+    Matcher m = DURATION.matcher(s);
+    if (!m.matches()) {
+      return Duration.parse(s);
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
   }
 
   Optional<URI> uri(String path) {
@@ -140,7 +150,22 @@ final class ConfigValues {
       problems.add(path + " must be a mapping of property names to values");
       return out;
     }
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    n.fields()
+        .forEachRemaining(
+            e -> {
+              // asText() would turn null into "null" and a nested mapping into "": both silently.
+              JsonNode value = e.getValue();
+              if (value.isNull() || !value.isValueNode()) {
+                problems.add(
+                    path
+                        + "."
+                        + e.getKey()
+                        + " must be a single value; write nested properties as one dotted key"
+                        + " (security.protocol: SASL_SSL)");
+              } else {
+                out.put(e.getKey(), value.asText());
+              }
+            });
     return out;
   }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Encodes change events as compact versioned JSON for Kafka values, and row keys for Kafka keys.
@@ -76,7 +77,9 @@ public final class ChangeEventCodec {
       }
       if (!e.unchanged().isEmpty()) {
         g.writeArrayFieldStart("unchanged");
-        for (String c : e.unchanged()) {
+        // Sorted: Set.copyOf iterates in a per-JVM order, and the same event should encode to
+        // the same bytes in every process (replay fixtures compare them).
+        for (String c : new TreeSet<>(e.unchanged())) {
           g.writeString(c);
         }
         g.writeEndArray();
@@ -88,13 +91,19 @@ public final class ChangeEventCodec {
     return out.toByteArray();
   }
 
+  /**
+   * Decodes a value written by {@link #encode}.
+   *
+   * @throws SluiceException if the bytes are not a change event of a version this build reads, or
+   *     the event lacks a field it needs; the message says which
+   */
   public ChangeEvent decode(byte[] bytes) {
     try (JsonParser p = JSON.createParser(bytes)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
       int version = -1;
       String schema = null;
       String table = null;
-      Op op = null;
+      String opCode = null;
       long lsn = 0;
       long tx = 0;
       long ts = 0;
@@ -105,10 +114,12 @@ public final class ChangeEventCodec {
         String field = p.currentName();
         p.nextToken();
         switch (field) {
-          case "v" -> version = p.getIntValue();
+          // The writer puts "v" first. Checking it at once means a newer layout is reported as
+          // a version problem, not as whatever its first unfamiliar field would trip over.
+          case "v" -> version = checkVersion(p.getIntValue());
           case "schema" -> schema = p.getText();
           case "table" -> table = p.getText();
-          case "op" -> op = Op.fromCode(p.getText().charAt(0));
+          case "op" -> opCode = p.getText();
           case "lsn" -> lsn = p.getLongValue();
           case "tx" -> tx = p.getLongValue();
           case "ts" -> ts = p.getLongValue();
@@ -118,18 +129,39 @@ public final class ChangeEventCodec {
           default -> p.skipChildren();
         }
       }
-      if (version != VERSION) {
-        throw new SluiceException(
-            "change event version "
-                + version
-                + " is not supported (this build reads "
-                + VERSION
-                + "); upgrade the apply workers");
+      if (version == -1) {
+        throw new SluiceException("change event has no version field \"v\"; not written by sluice");
       }
-      return new ChangeEvent(new TableId(schema, table), op, lsn, tx, ts, key, after, unchanged);
+      if (schema == null || table == null || opCode == null) {
+        throw new SluiceException(
+            "change event v" + version + " lacks a field: schema, table and op are required");
+      }
+      return new ChangeEvent(
+          new TableId(schema, table), op(opCode), lsn, tx, ts, key, after, unchanged);
     } catch (IOException ex) {
       throw new SluiceException("change event is not valid JSON: " + ex.getMessage(), ex);
+    } catch (IllegalArgumentException ex) {
+      throw new SluiceException("change event is malformed: " + ex.getMessage(), ex);
     }
+  }
+
+  private static int checkVersion(int version) {
+    if (version != VERSION) {
+      throw new SluiceException(
+          "change event version "
+              + version
+              + " is not supported (this build reads "
+              + VERSION
+              + "); upgrade the apply workers");
+    }
+    return version;
+  }
+
+  private static Op op(String code) {
+    if (code.length() != 1) {
+      throw new IllegalArgumentException("unknown change op code '" + code + "'");
+    }
+    return Op.fromCode(code.charAt(0));
   }
 
   private static void writeMap(JsonGenerator g, String name, Map<String, String> map)

@@ -1,0 +1,78 @@
+package io.sluice.apply.internal;
+
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.Op;
+import io.sluice.core.schema.TableId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reduces a batch to the last change per row: a target statement may touch a row only once, and
+ * only the newest change of a key matters. When the newest change of a key is an update that did
+ * not resend an unchanged TOASTed column, the value from an older change in the same batch fills it
+ * in; otherwise the column stays marked unchanged and the target keeps its value.
+ */
+public final class BatchReducer {
+  private BatchReducer() {}
+
+  /** The reduced changes of one table. */
+  public record TableBatch(TableId table, List<ChangeEvent> rows, long truncateLsn) {}
+
+  public static Map<TableId, TableBatch> reduce(List<KeyedChange> changes) {
+    Map<TableId, Map<String, ChangeEvent>> byTable = new TreeMap<>();
+    Map<TableId, Long> truncates = new HashMap<>();
+    for (KeyedChange kc : changes) {
+      ChangeEvent e = kc.event();
+      if (e.op() == Op.TRUNCATE) {
+        truncates.merge(e.table(), e.lsn(), Math::max);
+        byTable.computeIfAbsent(e.table(), t -> new LinkedHashMap<>());
+        continue;
+      }
+      Map<String, ChangeEvent> rows =
+          byTable.computeIfAbsent(e.table(), t -> new LinkedHashMap<>());
+      rows.merge(ChangeEventCodec.keyText(e.key()), e, BatchReducer::newer);
+    }
+    Map<TableId, TableBatch> out = new LinkedHashMap<>();
+    byTable.forEach(
+        (t, rows) ->
+            out.put(
+                t,
+                new TableBatch(t, new ArrayList<>(rows.values()), truncates.getOrDefault(t, -1L))));
+    return out;
+  }
+
+  /** Picks the newer of two changes to one key; later arrival wins a tie. */
+  static ChangeEvent newer(ChangeEvent older, ChangeEvent candidate) {
+    if (candidate.lsn() < older.lsn()) {
+      return older;
+    }
+    if (candidate.unchanged().isEmpty() || older.after() == null) {
+      return candidate;
+    }
+    Map<String, String> filled = new LinkedHashMap<>(candidate.after());
+    Set<String> stillUnchanged = new HashSet<>();
+    for (String column : candidate.unchanged()) {
+      if (older.after().containsKey(column)) {
+        filled.put(column, older.after().get(column));
+      } else {
+        stillUnchanged.add(column);
+      }
+    }
+    return new ChangeEvent(
+        candidate.table(),
+        candidate.op(),
+        candidate.lsn(),
+        candidate.txId(),
+        candidate.sourceTsMicros(),
+        candidate.key(),
+        filled,
+        stillUnchanged);
+  }
+}

@@ -1,0 +1,73 @@
+package io.sluice.apply.internal;
+
+import io.sluice.apply.TargetSchema;
+import io.sluice.core.SluiceException;
+import io.sluice.core.schema.ColumnSchema;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a target table's columns and key from the target catalog. */
+public final class TargetTable {
+  private static final String COLUMNS =
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull"
+          + " FROM pg_attribute a WHERE a.attrelid = ?::regclass AND a.attnum > 0"
+          + " AND NOT a.attisdropped ORDER BY a.attnum";
+  private static final String KEY =
+      "SELECT a.attname FROM pg_index i"
+          + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
+          + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+          + " WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY k.ord";
+
+  private TargetTable() {}
+
+  /** The table's data columns (without the position column) and primary key. */
+  public static TableSchema describe(Connection c, TableId id) throws SQLException {
+    List<ColumnSchema> columns = new ArrayList<>();
+    boolean hasPosition = false;
+    try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
+      ps.setString(1, id.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getString(1).equals(TargetSchema.POSITION_COLUMN)) {
+            hasPosition = true;
+          } else {
+            columns.add(new ColumnSchema(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        throw new SluiceException(
+            "target table "
+                + id
+                + " does not exist; start the pipeline with `sluice run`, which"
+                + " creates missing target tables",
+            e);
+      }
+      throw e;
+    }
+    if (!hasPosition) {
+      throw new SluiceException(
+          "target table " + id + " has no " + TargetSchema.POSITION_COLUMN + " column");
+    }
+    List<String> key = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(KEY)) {
+      ps.setString(1, id.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          key.add(rs.getString(1));
+        }
+      }
+    }
+    if (key.isEmpty()) {
+      throw new SluiceException("target table " + id + " has no primary key");
+    }
+    return new TableSchema(id, columns, key);
+  }
+}

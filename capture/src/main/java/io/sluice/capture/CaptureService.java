@@ -1,0 +1,214 @@
+package io.sluice.capture;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.sluice.capture.internal.DebeziumProperties;
+import io.sluice.capture.internal.PublicationSetup;
+import io.sluice.capture.internal.SourceRecordMapper;
+import io.sluice.capture.internal.TopicSetup;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.core.SluiceException;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.event.ChangeEventCodec;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The capture process of one pipeline: Debezium Embedded reads the slot, and every change is sent
+ * to its group's topic with an idempotent {@code acks=all} producer. A batch is marked processed
+ * only after Kafka acknowledged all of it, so the offset in DynamoDB, and with it the slot's
+ * confirmed LSN, never moves past what Kafka holds.
+ *
+ * <p>Any failure stops capture and is reported by {@link #failure()}; nothing is skipped.
+ */
+public final class CaptureService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CaptureService.class);
+
+  private final PipelineConfig config;
+  private final CapturedTables tables;
+  private final ChangeEventCodec codec = new ChangeEventCodec();
+  private final SourceRecordMapper mapper;
+  private final CaptureStats stats = new CaptureStats();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private KafkaProducer<byte[], byte[]> producer;
+  private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private ExecutorService executor;
+
+  public CaptureService(PipelineConfig config, CapturedTables tables) {
+    this.config = config;
+    this.tables = tables;
+    this.mapper = new SourceRecordMapper(t -> Optional.ofNullable(tables.schemas().get(t)));
+  }
+
+  /** Prepares source, Kafka and DynamoDB, then starts the engine in the background. */
+  public synchronized void start() throws SQLException, InterruptedException {
+    if (engine != null) {
+      throw new IllegalStateException("capture already started");
+    }
+    try (Connection c =
+        DriverManager.getConnection(
+            config.source().jdbcUrl(),
+            config.source().user(),
+            config.source().password().value())) {
+      PublicationSetup.ensure(c, config.source().publication(), tables.ids());
+    }
+    Map<String, Integer> topics = new LinkedHashMap<>();
+    for (GroupConfig g : config.groups()) {
+      topics.put(config.topicOf(g), g.partitions());
+    }
+    TopicSetup.ensure(kafkaProperties(), topics, config.kafka().replicationFactor());
+    try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
+      new StateTables(config.dynamoDb().tablePrefix()).ensureExist(dynamo);
+    }
+    producer = new KafkaProducer<>(producerProperties());
+    engine =
+        DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+            .using(DebeziumProperties.of(config, tables.ids()))
+            .notifying(this::handleBatch)
+            .using(this::completed)
+            .build();
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sluice-capture-" + config.name());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.execute(engine);
+    log.info(
+        "capture of pipeline {} started: {} tables in {} groups, slot {}",
+        config.name(),
+        tables.ids().size(),
+        config.groups().size(),
+        config.source().slot());
+  }
+
+  public CaptureStats stats() {
+    return stats;
+  }
+
+  /** Why capture stopped on its own, if it did. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  public boolean isRunning() {
+    return engine != null && stopped.getCount() > 0;
+  }
+
+  private void handleBatch(
+      List<RecordChangeEvent<SourceRecord>> records,
+      DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+      throws InterruptedException {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+    List<io.sluice.core.event.ChangeEvent> sent = new ArrayList<>(records.size());
+    for (RecordChangeEvent<SourceRecord> r : records) {
+      Optional<io.sluice.core.event.ChangeEvent> event = mapper.map(r.record());
+      if (event.isEmpty()) {
+        continue;
+      }
+      io.sluice.core.event.ChangeEvent e = event.get();
+      GroupConfig group = tables.groupOf(e.table()).orElseThrow();
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(
+                  config.topicOf(group), codec.encodeKey(e.table(), e.key()), codec.encode(e))));
+      sent.add(e);
+    }
+    for (int i = 0; i < sends.size(); i++) {
+      try {
+        sends.get(i).get();
+      } catch (ExecutionException ex) {
+        throw new SluiceException(
+            "Kafka refused a change of " + sent.get(i).table() + ": " + ex.getCause(), ex);
+      }
+    }
+    for (io.sluice.core.event.ChangeEvent e : sent) {
+      stats.recorded(tables.groupOf(e.table()).orElseThrow().name(), e.sourceTsMicros());
+    }
+    for (RecordChangeEvent<SourceRecord> r : records) {
+      committer.markProcessed(r);
+    }
+    committer.markBatchFinished();
+  }
+
+  private void completed(boolean success, String message, Throwable error) {
+    if (!success || error != null) {
+      Throwable cause = error != null ? error : new SluiceException(message);
+      failure.compareAndSet(null, cause);
+      log.error("capture of pipeline {} stopped: {}", config.name(), message, error);
+    }
+    stopped.countDown();
+  }
+
+  private Properties kafkaProperties() {
+    Properties p = new Properties();
+    p.putAll(config.kafka().properties());
+    p.put("bootstrap.servers", config.kafka().bootstrapServers());
+    return p;
+  }
+
+  private Properties producerProperties() {
+    Properties p = kafkaProperties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-capture-" + config.name());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /** Stops the engine (which flushes offsets) and the producer. Safe to call twice. */
+  @Override
+  public synchronized void close() {
+    if (engine == null) {
+      return;
+    }
+    try {
+      engine.close();
+      if (!stopped.await(30, TimeUnit.SECONDS)) {
+        log.warn("capture engine of pipeline {} did not stop within 30 s", config.name());
+      }
+    } catch (IOException e) {
+      log.warn("capture engine of pipeline {} failed to close cleanly", config.name(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      executor.shutdownNow();
+      producer.close();
+      engine = null;
+    }
+  }
+}

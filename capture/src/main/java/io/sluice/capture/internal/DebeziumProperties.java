@@ -1,0 +1,64 @@
+package io.sluice.capture.internal;
+
+import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.schema.TableId;
+import java.util.Collection;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** The Debezium engine settings sluice runs with, and why each one is set. */
+public final class DebeziumProperties {
+  private DebeziumProperties() {}
+
+  public static Properties of(PipelineConfig config, Collection<TableId> tables) {
+    Properties p = new Properties();
+    p.setProperty("name", "sluice-" + config.name());
+    p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    p.setProperty("topic.prefix", config.name());
+    p.setProperty("database.hostname", config.source().host());
+    p.setProperty("database.port", Integer.toString(config.source().port()));
+    p.setProperty("database.user", config.source().user());
+    p.setProperty("database.password", config.source().password().value());
+    p.setProperty("database.dbname", config.source().database());
+    p.setProperty("plugin.name", "pgoutput");
+    p.setProperty("slot.name", config.source().slot());
+    p.setProperty("publication.name", config.source().publication());
+    // sluice keeps the publication's table list itself (PublicationSetup), so Debezium must not.
+    p.setProperty("publication.autocreate.mode", "disabled");
+    p.setProperty("table.include.list", includeList(tables));
+    p.setProperty("snapshot.mode", "initial");
+    // Exact values: decimals as their decimal strings, temporal values in microseconds.
+    p.setProperty("decimal.handling.mode", "string");
+    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+    p.setProperty("binary.handling.mode", "bytes");
+    p.setProperty("include.unknown.datatypes", "false");
+    p.setProperty("unavailable.value.placeholder", SourceRecordMapper.UNCHANGED_PLACEHOLDER);
+    // Truncates are changes too; apply honours them.
+    p.setProperty("skipped.operations", "none");
+    p.setProperty("tombstones.on.delete", "false");
+    // The heartbeat writes to a captured table so an idle source's slot keeps advancing.
+    p.setProperty(
+        "heartbeat.interval.ms", Long.toString(config.capture().heartbeatInterval().toMillis()));
+    p.setProperty("heartbeat.action.query", PublicationSetup.heartbeatSql(config.name()));
+    p.setProperty("poll.interval.ms", "50");
+    p.setProperty("offset.flush.interval.ms", "1000");
+    p.setProperty("offset.flush.timeout.ms", "10000");
+    p.setProperty("errors.max.retries", "0");
+    StateTables state = new StateTables(config.dynamoDb().tablePrefix());
+    DynamoDbOffsetBackingStore.engineProperties(config.dynamoDb(), state, config.name())
+        .forEach(p::setProperty);
+    return p;
+  }
+
+  private static String includeList(Collection<TableId> tables) {
+    String captured =
+        tables.stream()
+            .sorted()
+            .map(t -> Pattern.quote(t.toString()))
+            .collect(Collectors.joining(","));
+    return captured + "," + Pattern.quote(PublicationSetup.HEARTBEAT_TABLE.toString());
+  }
+}

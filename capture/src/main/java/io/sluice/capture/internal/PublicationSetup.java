@@ -1,0 +1,89 @@
+package io.sluice.capture.internal;
+
+import io.sluice.capture.SourceCatalog;
+import io.sluice.core.schema.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the source side ready for capture: sluice's heartbeat table, and a publication that lists
+ * exactly the captured tables plus the heartbeat table. The publication is created or corrected
+ * before the slot exists, so the slot never starts without it.
+ */
+public final class PublicationSetup {
+  public static final TableId HEARTBEAT_TABLE =
+      new TableId(SourceCatalog.SLUICE_SCHEMA, "heartbeat");
+  private static final Logger log = LoggerFactory.getLogger(PublicationSetup.class);
+
+  private PublicationSetup() {}
+
+  /** The statement Debezium runs at each heartbeat; it upserts one row per pipeline. */
+  public static String heartbeatSql(String pipeline) {
+    return "INSERT INTO "
+        + HEARTBEAT_TABLE.quoted()
+        + " (pipeline, beat_at) VALUES ('"
+        + pipeline.replace("'", "''")
+        + "', now()) ON CONFLICT (pipeline) DO UPDATE SET beat_at"
+        + " = EXCLUDED.beat_at";
+  }
+
+  public static void ensure(Connection c, String publication, Collection<TableId> tables)
+      throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS " + TableId.quote(SourceCatalog.SLUICE_SCHEMA));
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + HEARTBEAT_TABLE.quoted()
+              + " (pipeline text PRIMARY KEY, beat_at timestamptz NOT NULL)");
+    }
+    Set<TableId> wanted = new TreeSet<>(tables);
+    wanted.add(HEARTBEAT_TABLE);
+    String list = wanted.stream().map(TableId::quoted).collect(Collectors.joining(", "));
+    Set<TableId> current = publishedTables(c, publication);
+    try (Statement st = c.createStatement()) {
+      if (current == null) {
+        st.execute("CREATE PUBLICATION " + TableId.quote(publication) + " FOR TABLE " + list);
+        log.info("created publication {} for {} tables", publication, wanted.size());
+      } else if (!current.equals(wanted)) {
+        st.execute("ALTER PUBLICATION " + TableId.quote(publication) + " SET TABLE " + list);
+        log.info("publication {} now lists {} tables", publication, wanted.size());
+      }
+    }
+  }
+
+  /** Tables in the publication, or null when it does not exist. */
+  private static Set<TableId> publishedTables(Connection c, String publication)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+      }
+    }
+    Set<TableId> out = new HashSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+      ps.setString(1, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new TableId(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+package io.sluice.capture.internal;
+
+import io.sluice.core.SluiceException;
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.Op;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Maps a Debezium change record to a sluice {@link ChangeEvent}. Records of tables sluice does not
+ * capture (heartbeats, sluice's own tables) map to empty.
+ *
+ * <p>The position of a streamed change is its own WAL position. For one key these increase in
+ * commit order: PostgreSQL makes a second writer of a row (or of a unique key) wait for the first
+ * to commit before it writes its own WAL record.
+ *
+ * <p>Refuses, rather than drops, anything it cannot carry exactly: a row image whose columns differ
+ * from the catalog's (a column added or of an unknown type) stops capture with the table and column
+ * named.
+ */
+public final class SourceRecordMapper {
+  /** What Debezium writes in place of an unchanged TOASTed value it did not receive. */
+  public static final String UNCHANGED_PLACEHOLDER = "__sluice_unchanged_toast__";
+
+  private static final String UNCHANGED_HEX =
+      "\\x"
+          + java.util.HexFormat.of()
+              .formatHex(UNCHANGED_PLACEHOLDER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+  private final Function<TableId, Optional<TableSchema>> schemas;
+
+  public SourceRecordMapper(Function<TableId, Optional<TableSchema>> schemas) {
+    this.schemas = schemas;
+  }
+
+  public Optional<ChangeEvent> map(SourceRecord record) {
+    if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
+      return Optional.empty(); // heartbeat or schema record
+    }
+    Struct source = envelope.getStruct("source");
+    TableId table = new TableId(source.getString("schema"), source.getString("table"));
+    Optional<TableSchema> schema = schemas.apply(table);
+    if (schema.isEmpty()) {
+      return Optional.empty();
+    }
+    Op op = Op.fromCode(envelope.getString("op").charAt(0));
+    // Snapshot rows show the state before any streamed change, so they take the lowest position:
+    // a streamed change may have been written before the slot's consistent point and still
+    // committed after it, and must win over the snapshot row.
+    long lsn = op == Op.SNAPSHOT || source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
+    long txId = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
+    long tsMicros = sourceMicros(source);
+    if (op == Op.TRUNCATE) {
+      return Optional.of(new ChangeEvent(table, op, lsn, txId, tsMicros, Map.of(), null, Set.of()));
+    }
+    Struct after = op == Op.DELETE ? null : envelope.getStruct("after");
+    Struct image = op == Op.DELETE ? envelope.getStruct("before") : after;
+    if (image == null) {
+      throw new SluiceException(
+          "change to " + table + " at LSN " + lsn + " (" + op + ") has no row image");
+    }
+    Map<String, String> key = new LinkedHashMap<>();
+    for (String k : schema.get().keyColumns()) {
+      key.put(k, value(table, image, k));
+    }
+    Map<String, String> values = null;
+    Set<String> unchanged = new HashSet<>();
+    if (after != null) {
+      values = new LinkedHashMap<>();
+      for (String column : schema.get().columnNames()) {
+        String v = value(table, after, column);
+        if (UNCHANGED_PLACEHOLDER.equals(v) || UNCHANGED_HEX.equals(v)) {
+          unchanged.add(column);
+        } else {
+          values.put(column, v);
+        }
+      }
+      if (after.schema().fields().size() != schema.get().columns().size()) {
+        throw new SluiceException(
+            "change to "
+                + table
+                + " at LSN "
+                + lsn
+                + " has "
+                + after.schema().fields().size()
+                + " columns but the table had "
+                + schema.get().columns().size()
+                + " at startup; the source schema changed: restart capture");
+      }
+    }
+    return Optional.of(new ChangeEvent(table, op, lsn, txId, tsMicros, key, values, unchanged));
+  }
+
+  private static String value(TableId table, Struct row, String column) {
+    Field f = row.schema().field(column);
+    if (f == null) {
+      throw new SluiceException(
+          "change to "
+              + table
+              + " carries no value for column "
+              + column
+              + "; its type may not be supported or the schema changed: restart capture");
+    }
+    return PostgresTextFormatter.format(f.schema(), row.get(f));
+  }
+
+  private static long sourceMicros(Struct source) {
+    if (source.schema().field("ts_us") != null && source.getInt64("ts_us") != null) {
+      return source.getInt64("ts_us");
+    }
+    return source.getInt64("ts_ms") * 1_000;
+  }
+}

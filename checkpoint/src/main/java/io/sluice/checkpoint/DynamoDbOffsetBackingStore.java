@@ -1,0 +1,202 @@
+package io.sluice.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.core.SluiceException;
+import io.sluice.core.config.DynamoDbConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Future;
+import org.apache.kafka.connect.runtime.WorkerConfig;
+import org.apache.kafka.connect.storage.MemoryOffsetBackingStore;
+import org.apache.kafka.connect.util.Callback;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * Debezium's source offsets, kept in DynamoDB instead of a local file so a capture restarted on any
+ * node resumes where the last one stopped, without a new snapshot.
+ *
+ * <p>One item per pipeline holds the whole offset map (a PostgreSQL connector has a single source
+ * partition). {@link #set} persists to DynamoDB <em>before</em> it updates memory and completes, so
+ * Debezium confirms an LSN to the source slot only once the offset is durable.
+ *
+ * <p>Debezium instantiates this class by name; it reads its settings from the engine properties
+ * produced by {@link #engineProperties}.
+ */
+public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
+  static final String PREFIX = "sluice.offsets.";
+  static final String TABLE = PREFIX + "table";
+  static final String PIPELINE = PREFIX + "pipeline";
+  static final String REGION = PREFIX + "region";
+  static final String ENDPOINT = PREFIX + "endpoint";
+  static final String LOCAL_CREDENTIALS = PREFIX + "local-credentials";
+  private static final int FORMAT_VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DynamoDbClient client;
+  private String table;
+  private String pipeline;
+
+  /** Public no-argument constructor, required by the Debezium engine. */
+  public DynamoDbOffsetBackingStore() {}
+
+  /** The engine properties that point Debezium at this store. */
+  public static Map<String, String> engineProperties(
+      DynamoDbConfig dynamo, StateTables tables, String pipeline) {
+    Map<String, String> p = new HashMap<>();
+    p.put("offset.storage", DynamoDbOffsetBackingStore.class.getName());
+    p.put(TABLE, tables.sourceOffsets());
+    p.put(PIPELINE, pipeline);
+    p.put(REGION, dynamo.region());
+    dynamo.endpoint().ifPresent(e -> p.put(ENDPOINT, e.toString()));
+    p.put(LOCAL_CREDENTIALS, Boolean.toString(dynamo.localCredentials()));
+    return p;
+  }
+
+  @Override
+  public void configure(WorkerConfig config) {
+    super.configure(config);
+    Map<String, Object> o = config.originals();
+    table = required(o, TABLE);
+    pipeline = required(o, PIPELINE);
+    Optional<URI> endpoint = Optional.ofNullable((String) o.get(ENDPOINT)).map(URI::create);
+    client =
+        DynamoDbClients.create(
+            new DynamoDbConfig(
+                required(o, REGION),
+                endpoint,
+                "",
+                Boolean.parseBoolean(String.valueOf(o.get(LOCAL_CREDENTIALS)))));
+  }
+
+  @Override
+  public synchronized void start() {
+    super.start();
+    GetItemResponse r = client.getItem(b -> b.tableName(table).key(key()).consistentRead(true));
+    if (r.hasItem()) {
+      int version = Integer.parseInt(r.item().get("format_version").n());
+      if (version != FORMAT_VERSION) {
+        throw new SluiceException(
+            "source offsets of pipeline "
+                + pipeline
+                + " in "
+                + table
+                + " have format version "
+                + version
+                + "; this build reads "
+                + FORMAT_VERSION);
+      }
+      Map<String, AttributeValue> offsets = r.item().get("offsets").m();
+      for (Map.Entry<String, AttributeValue> e : offsets.entrySet()) {
+        data.put(
+            ByteBuffer.wrap(e.getKey().getBytes(StandardCharsets.UTF_8)),
+            ByteBuffer.wrap(e.getValue().b().asByteArray()));
+      }
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    super.stop();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Override
+  public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+    return executor.submit(
+        () -> {
+          Map<ByteBuffer, ByteBuffer> next = new HashMap<>(data);
+          next.putAll(values);
+          try {
+            persist(next);
+          } catch (RuntimeException e) {
+            if (callback != null) {
+              callback.onCompletion(e, null);
+            }
+            throw e;
+          }
+          data.putAll(values);
+          if (callback != null) {
+            callback.onCompletion(null, null);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  protected void save() {
+    persist(data);
+  }
+
+  @Override
+  public Set<Map<String, Object>> connectorPartitions(String connectorName) {
+    Set<Map<String, Object>> partitions = new HashSet<>();
+    for (ByteBuffer k : data.keySet()) {
+      try {
+        JsonNode key = JSON.readTree(bytes(k));
+        if (key.isArray() && key.size() == 2 && connectorName.equals(key.get(0).asText())) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> partition = JSON.convertValue(key.get(1), Map.class);
+          partitions.add(partition);
+        }
+      } catch (IOException e) {
+        throw new SluiceException("unreadable offset key in " + table, e);
+      }
+    }
+    return partitions;
+  }
+
+  /** Offsets as stored: Kafka Connect keys are JSON text, so they serve as map keys directly. */
+  private void persist(Map<ByteBuffer, ByteBuffer> offsets) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    for (Map.Entry<ByteBuffer, ByteBuffer> e : offsets.entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      m.put(
+          new String(bytes(e.getKey()), StandardCharsets.UTF_8),
+          AttributeValue.fromB(SdkBytes.fromByteArray(bytes(e.getValue()))));
+    }
+    Map<String, AttributeValue> item = new HashMap<>(key());
+    item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
+    item.put("offsets", AttributeValue.fromM(m));
+    item.put("updated_at", AttributeValue.fromS(Instant.now().toString()));
+    client.putItem(b -> b.tableName(table).item(item));
+  }
+
+  private Map<String, AttributeValue> key() {
+    return Map.of("pipeline", AttributeValue.fromS(pipeline));
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
+  }
+
+  private static String required(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    if (v == null || v.toString().isBlank()) {
+      throw new SluiceException(
+          "offset store setting "
+              + key
+              + " is missing; build engine properties with"
+              + " DynamoDbOffsetBackingStore.engineProperties");
+    }
+    return v.toString();
+  }
+}

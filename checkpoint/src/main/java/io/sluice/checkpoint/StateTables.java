@@ -1,0 +1,93 @@
+package io.sluice.checkpoint;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Names and creates the DynamoDB tables of one environment. Tables are on-demand and created if
+ * absent; in production the CDK app creates them first and this is a no-op.
+ */
+public final class StateTables {
+  private static final Logger log = LoggerFactory.getLogger(StateTables.class);
+
+  private final String prefix;
+
+  public StateTables(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** Source offsets of capture: one item per pipeline. */
+  public String sourceOffsets() {
+    return prefix + "source-offsets";
+  }
+
+  /** Apply checkpoints: one item per group partition. */
+  public String applyCheckpoints() {
+    return prefix + "apply-checkpoints";
+  }
+
+  /** Creates any missing table and waits until all are active. */
+  public void ensureExist(DynamoDbClient client) {
+    create(client, sourceOffsets(), List.of(key("pipeline", ScalarAttributeType.S, KeyType.HASH)));
+    create(
+        client,
+        applyCheckpoints(),
+        List.of(
+            key("group", ScalarAttributeType.S, KeyType.HASH),
+            key("partition", ScalarAttributeType.N, KeyType.RANGE)));
+  }
+
+  private static void create(DynamoDbClient client, String table, List<KeyAttr> keys) {
+    try {
+      client.describeTable(b -> b.tableName(table));
+      return;
+    } catch (ResourceNotFoundException absent) {
+      // create it below
+    }
+    try {
+      client.createTable(
+          CreateTableRequest.builder()
+              .tableName(table)
+              .billingMode(BillingMode.PAY_PER_REQUEST)
+              .attributeDefinitions(
+                  keys.stream()
+                      .map(
+                          k ->
+                              AttributeDefinition.builder()
+                                  .attributeName(k.name)
+                                  .attributeType(k.type)
+                                  .build())
+                      .toList())
+              .keySchema(
+                  keys.stream()
+                      .map(
+                          k ->
+                              KeySchemaElement.builder()
+                                  .attributeName(k.name)
+                                  .keyType(k.keyType)
+                                  .build())
+                      .toList())
+              .build());
+      log.info("created DynamoDB table {}", table);
+    } catch (ResourceInUseException raced) {
+      // another process created it first
+    }
+    client.waiter().waitUntilTableExists(b -> b.tableName(table));
+  }
+
+  private static KeyAttr key(String name, ScalarAttributeType type, KeyType keyType) {
+    return new KeyAttr(name, type, keyType);
+  }
+
+  private record KeyAttr(String name, ScalarAttributeType type, KeyType keyType) {}
+}

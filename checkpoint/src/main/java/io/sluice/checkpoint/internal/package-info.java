@@ -1,0 +1,2 @@
+/** Item layouts and attribute names of the DynamoDB state tables. */
+package io.sluice.checkpoint.internal;

@@ -1,0 +1,108 @@
+package io.sluice.cli;
+
+import io.sluice.apply.ApplyWorker;
+import io.sluice.apply.TargetSchema;
+import io.sluice.capture.CaptureService;
+import io.sluice.capture.CapturedTables;
+import io.sluice.capture.SourceCatalog;
+import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Capture and one apply worker per group in one process: checks the source catalog, prepares the
+ * target tables and state tables, then starts capture and the workers.
+ */
+final class Pipeline implements AutoCloseable {
+  private final PipelineConfig config;
+  private final CapturedTables tables;
+  private final DynamoDbClient dynamo;
+  private final CaptureService capture;
+  private final List<ApplyWorker> workers = new ArrayList<>();
+
+  private Pipeline(PipelineConfig config, CapturedTables tables, DynamoDbClient dynamo) {
+    this.config = config;
+    this.tables = tables;
+    this.dynamo = dynamo;
+    this.capture = new CaptureService(config, tables);
+  }
+
+  static Pipeline start(PipelineConfig config) throws Exception {
+    CapturedTables tables;
+    try (Connection source =
+        DriverManager.getConnection(
+            config.source().jdbcUrl(),
+            config.source().user(),
+            config.source().password().value())) {
+      tables = SourceCatalog.resolve(source, config);
+    }
+    try (Connection target =
+        DriverManager.getConnection(
+            config.target().jdbcUrl(),
+            config.target().user(),
+            config.target().password().value())) {
+      TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
+    }
+    DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
+    StateTables state = new StateTables(config.dynamoDb().tablePrefix());
+    state.ensureExist(dynamo);
+    Pipeline p = new Pipeline(config, tables, dynamo);
+    try {
+      p.capture.start();
+      for (GroupConfig g : config.groups()) {
+        ApplyWorker w = new ApplyWorker(config, g, new DynamoDbApplyCheckpointStore(dynamo, state));
+        w.start();
+        p.workers.add(w);
+      }
+    } catch (Exception | Error e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  PipelineConfig config() {
+    return config;
+  }
+
+  CapturedTables tables() {
+    return tables;
+  }
+
+  CaptureService capture() {
+    return capture;
+  }
+
+  List<ApplyWorker> workers() {
+    return workers;
+  }
+
+  /** The first failure of capture or any worker, if one stopped on its own. */
+  Optional<Throwable> failure() {
+    Optional<Throwable> f = capture.failure();
+    for (ApplyWorker w : workers) {
+      if (f.isPresent()) {
+        break;
+      }
+      f = w.failure();
+    }
+    return f;
+  }
+
+  @Override
+  public void close() {
+    capture.close();
+    for (ApplyWorker w : workers) {
+      w.close();
+    }
+    dynamo.close();
+  }
+}

@@ -1,0 +1,46 @@
+package io.sluice.cli;
+
+import io.sluice.core.config.ConfigLoader;
+import io.sluice.core.config.PipelineConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs capture and apply for every group of a pipeline against real endpoints. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run capture and apply for all groups of a pipeline until stopped.")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Pipeline configuration (YAML); SLUICE_* variables override its keys.")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig cfg = new ConfigLoader(System.getenv()).load(config);
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onInterrupt(stop::countDown);
+    try (Pipeline pipeline = Pipeline.start(cfg)) {
+      log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
+      while (!stop.await(1, TimeUnit.SECONDS)) {
+        if (pipeline.failure().isPresent()) {
+          log.error("pipeline {} stopped on an error", cfg.name());
+          return 1;
+        }
+      }
+      log.info("stopping pipeline {}", cfg.name());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,382 @@
+package io.sluice.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.sluice.core.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  private static final String FULL =
+      """
+      pipeline:
+        name: orders
+      source:
+        host: src.cluster-abc.eu-west-1.rds.amazonaws.com
+        port: 5433
+        database: trading
+        user: sluice_capture
+        password: file-source-pw
+        slot: orders_slot
+        publication: orders_pub
+      target:
+        host: dst.cluster-def.eu-west-1.rds.amazonaws.com
+        port: 6432
+        database: reporting
+        user: sluice_apply
+        password: file-target-pw
+        pool-size: 8
+      kafka:
+        bootstrap-servers: b-1.msk:9098,b-2.msk:9098
+        topic-prefix: cdc.orders
+        replication-factor: 2
+        properties:
+          security.protocol: SASL_SSL
+          sasl.jaas.config: org.example.Login required password="kafka-jaas-pw";
+      dynamodb:
+        region: eu-west-1
+        endpoint: http://127.0.0.1:8000
+        table-prefix: prod-orders-
+        local-credentials: true
+      capture:
+        heartbeat-interval: PT5S
+      apply:
+        batch:
+          rows: 1000
+          linger: 50ms
+      groups:
+        - name: fills
+          tables: [public.fills, trades]
+          partitions: 12
+        - name: reference
+          tables: public.ref_*
+          partitions: 2
+      """;
+
+  private static final String MINIMAL =
+      """
+      pipeline: {name: orders}
+      source: {host: src, database: trading, user: cap}
+      target: {host: dst, database: reporting, user: app}
+      kafka: {bootstrap-servers: "localhost:9092"}
+      groups:
+        - name: fills
+          tables: [fills]
+      """;
+
+  @Test
+  void bindsEveryFieldOfAFullFile() {
+    PipelineConfig c = parse(FULL, Map.of());
+
+    assertThat(c.name()).isEqualTo("orders");
+    assertThat(c.source())
+        .isEqualTo(
+            new SourceConfig(
+                "src.cluster-abc.eu-west-1.rds.amazonaws.com",
+                5433,
+                "trading",
+                "sluice_capture",
+                new Secret("file-source-pw"),
+                "orders_slot",
+                "orders_pub"));
+    assertThat(c.source().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://src.cluster-abc.eu-west-1.rds.amazonaws.com:5433/trading");
+    assertThat(c.target())
+        .isEqualTo(
+            new TargetConfig(
+                "dst.cluster-def.eu-west-1.rds.amazonaws.com",
+                6432,
+                "reporting",
+                "sluice_apply",
+                new Secret("file-target-pw"),
+                8));
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("b-1.msk:9098,b-2.msk:9098");
+    assertThat(c.kafka().topicPrefix()).isEqualTo("cdc.orders");
+    assertThat(c.kafka().replicationFactor()).isEqualTo(2);
+    assertThat(c.kafka().properties())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.jaas.config", "org.example.Login required password=\"kafka-jaas-pw\";"));
+    assertThat(c.dynamoDb())
+        .isEqualTo(
+            new DynamoDbConfig(
+                "eu-west-1",
+                Optional.of(URI.create("http://127.0.0.1:8000")),
+                "prod-orders-",
+                true));
+    assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.apply()).isEqualTo(new ApplyConfig(1000, Duration.ofMillis(50)));
+    assertThat(c.groups())
+        .containsExactly(
+            new GroupConfig(
+                "fills", List.of(new TablePattern("public.fills"), new TablePattern("trades")), 12),
+            new GroupConfig("reference", List.of(new TablePattern("public.ref_*")), 2));
+    assertThat(c.topicOf(c.group("reference"))).isEqualTo("cdc.orders.reference");
+  }
+
+  @Test
+  void fillsDefaultsAndDerivesNamesFromThePipelineName() {
+    PipelineConfig c = parse(MINIMAL, Map.of());
+
+    assertThat(c.source().port()).isEqualTo(5432);
+    assertThat(c.source().password().isEmpty()).isTrue();
+    assertThat(c.source().slot()).isEqualTo("sluice_orders");
+    assertThat(c.source().publication()).isEqualTo("sluice_orders");
+    assertThat(c.target().port()).isEqualTo(5432);
+    assertThat(c.target().poolSize()).isEqualTo(4);
+    assertThat(c.kafka().topicPrefix()).isEqualTo("sluice.orders");
+    assertThat(c.kafka().replicationFactor()).isEqualTo(3);
+    assertThat(c.kafka().properties()).isEmpty();
+    assertThat(c.dynamoDb())
+        .isEqualTo(new DynamoDbConfig("us-east-1", Optional.empty(), "sluice-orders-", false));
+    assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.apply()).isEqualTo(new ApplyConfig(5000, Duration.ofMillis(200)));
+    assertThat(c.groups())
+        .containsExactly(new GroupConfig("fills", List.of(new TablePattern("fills")), 1));
+    assertThat(c.topicOf(c.group("fills"))).isEqualTo("sluice.orders.fills");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"200ms, PT0.2S", "10s, PT10S", "5m, PT5M", "1h, PT1H", "PT5S, PT5S", "0s, PT0S"})
+  void readsDurationsInShortAndIsoForm(String text, String expected) {
+    PipelineConfig c = parse(MINIMAL + "capture: {heartbeat-interval: " + text + "}\n", Map.of());
+
+    assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.parse(expected));
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    PipelineConfig c =
+        parse(
+            FULL,
+            Map.of(
+                "SLUICE_APPLY_BATCH_ROWS", "42",
+                "SLUICE_SOURCE_PASSWORD", "env-source-pw",
+                "SLUICE_CAPTURE_HEARTBEAT_INTERVAL", "3s",
+                "SLUICE_JAVA_OPTS", "-Xmx1g",
+                "PATH", "/usr/bin"));
+
+    assertThat(c.apply().batchRows()).isEqualTo(42);
+    assertThat(c.source().password().value()).isEqualTo("env-source-pw");
+    assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.target().password().value()).isEqualTo("file-target-pw");
+  }
+
+  @Test
+  void environmentSuppliesRequiredKeysMissingFromTheFile() {
+    String noTargetHost = MINIMAL.replace("target: {host: dst, ", "target: {");
+
+    PipelineConfig c = parse(noTargetHost, Map.of("SLUICE_TARGET_HOST", "from-env"));
+
+    assertThat(c.target().host()).isEqualTo("from-env");
+  }
+
+  @Test
+  void reportsEveryProblemTogetherEachWithItsOwnMessage() {
+    String yaml =
+        """
+        pipeline:
+          name: orders
+        source:
+          host: src
+          port: 70000
+          database: trading
+          user: cap
+        target:
+          host: dst
+          port: abc
+          user: app
+        kafka:
+          bootstrap-servers: localhost:9092
+          topic-prefx: cdc
+        apply:
+          batch:
+            linger: 5 seconds
+        colour: red
+        groups:
+          - name: fills
+            tables: [fills]
+            partitions: 0
+          - name: fills
+            tables: [public.orders]
+          - name: Bad Name!
+            tables: [public.trades]
+          - name: ledger
+            tables: [public.fills]
+          - name: empty
+            tables: []
+          - name: refs
+            tables: [public.ref_*]
+            partitons: 2
+        """;
+
+    ConfigException e = failure(yaml, Map.of("SLUICE_APPLY_BATCH_ROW", "42"));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "unknown key 'kafka.topic-prefx' (did you mean 'kafka.topic-prefix'?)",
+            "unknown key 'colour' (see docs/configuration.md)",
+            "environment variable SLUICE_APPLY_BATCH_ROW matches no configuration key"
+                + " (see docs/configuration.md for the variable of each key)",
+            "source.port is 70000 but must be between 1 and 65535",
+            "target.port must be a whole number, not 'abc'",
+            "target.database is required (or set SLUICE_TARGET_DATABASE)",
+            "apply.batch.linger must be a duration such as 200ms, 10s, 5m, 1h or PT10S,"
+                + " not '5 seconds'",
+            "group 'fills': partitions must be a whole number from 1 to 1024",
+            "groups: the name 'fills' is used by more than one group",
+            "groups[2].name 'Bad Name!' may hold only lowercase letters, digits, _ and -",
+            "table public.fills is in groups 'fills' and 'ledger'; a table belongs to one group",
+            "group 'empty': tables must list at least one table name or pattern",
+            "unknown key 'groups[5].partitons' (did you mean 'partitions'?)");
+    assertThat(e.getMessage())
+        .startsWith("invalid configuration (13 problems):")
+        .contains("  - source.port is 70000");
+  }
+
+  @Test
+  void missingGroupsIsAProblem() {
+    String noGroups = MINIMAL.substring(0, MINIMAL.indexOf("groups:"));
+
+    assertThat(failure(noGroups, Map.of()).problems())
+        .containsExactly("groups is required: list at least one table group");
+  }
+
+  @Test
+  void reportsInvalidYamlWithLineAndColumn() {
+    String yaml = "source:\n  host: x\n   port: 1\n";
+
+    ConfigException e = failure(yaml, Map.of());
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.problems().get(0))
+        .startsWith("pipeline.yaml is not valid YAML: ")
+        .endsWith("(line 3, column 8)");
+  }
+
+  @Test
+  void rejectsAKeyWrittenTwiceInsteadOfKeepingTheLast() {
+    String yaml = MINIMAL + "apply:\n  batch:\n    rows: 10\n    rows: 20\n";
+
+    ConfigException e = failure(yaml, Map.of());
+
+    assertThat(e.problems())
+        .singleElement()
+        .asString()
+        .contains("Duplicate field 'rows'", "line 11");
+  }
+
+  @Test
+  void rejectsEmptyItemsInATableListInsteadOfReadingThemAsTableNull() {
+    String yaml = MINIMAL.replace("tables: [fills]", "tables:\n      - fills\n      -\n");
+
+    assertThat(failure(yaml, Map.of()).problems())
+        .containsExactly("group 'fills': every item of tables must be a table name or pattern");
+  }
+
+  @Test
+  void rejectsKafkaPropertiesThatAreNotSingleValues() {
+    String yaml =
+        MINIMAL.replace(
+            "kafka: {bootstrap-servers: \"localhost:9092\"}",
+            "kafka:\n  bootstrap-servers: localhost:9092\n  properties:\n"
+                + "    security.protocol: ~\n    sasl: {mechanism: AWS_MSK_IAM}\n");
+
+    assertThat(failure(yaml, Map.of()).problems())
+        .hasSize(2)
+        .allSatisfy(p -> assertThat(p).contains("must be a single value"))
+        .anySatisfy(p -> assertThat(p).startsWith("kafka.properties.security.protocol "))
+        .anySatisfy(p -> assertThat(p).startsWith("kafka.properties.sasl "));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"99999999999999999999s", "9999999999999999h", "1.5s", "soon"})
+  void rejectsDurationsThatDoNotParseOrOverflow(String text) {
+    ConfigException e = failure(MINIMAL, Map.of("SLUICE_APPLY_BATCH_LINGER", text));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "apply.batch.linger must be a duration such as 200ms, 10s, 5m, 1h or PT10S, not '"
+                + text
+                + "'");
+  }
+
+  @Test
+  void rejectsNegativeDurations() {
+    ConfigException e = failure(MINIMAL, Map.of("SLUICE_CAPTURE_HEARTBEAT_INTERVAL", "PT-5S"));
+
+    assertThat(e.problems())
+        .containsExactly("capture.heartbeat-interval is PT-5S but must not be negative");
+  }
+
+  @Test
+  void reportsAScalarWhereASectionBelongs() {
+    ConfigException e = failure(MINIMAL + "apply: 5\n", Map.of());
+
+    assertThat(e.problems())
+        .containsExactly("apply must be a mapping of keys such as apply.batch.rows");
+  }
+
+  @Test
+  void suggestsTheSectionForAMisspeltSection() {
+    ConfigException e = failure(MINIMAL + "captur:\n  heartbeat-interval: 5s\n", Map.of());
+
+    assertThat(e.problems()).containsExactly("unknown key 'captur' (did you mean 'capture'?)");
+  }
+
+  @Test
+  void groupsWithoutNamesAreNotAlsoReportedAsDuplicates() {
+    String yaml =
+        MINIMAL.replace(
+            "  - name: fills\n    tables: [fills]\n", "  - tables: [a]\n  - tables: [b]\n");
+
+    assertThat(failure(yaml, Map.of()).problems())
+        .containsExactly("groups[0].name is required", "groups[1].name is required");
+  }
+
+  @Test
+  void secretsAreMaskedWhereverTheConfigIsPrinted() {
+    PipelineConfig c = parse(FULL, Map.of("SLUICE_TARGET_PASSWORD", "env-target-pw-1234"));
+
+    assertThat(new Secret("hunter2")).hasToString("******");
+    assertThat(new Secret("")).hasToString("(empty)");
+    assertThat(new Secret(null).value()).isEmpty();
+    assertThat(c.toString())
+        .contains("src.cluster-abc.eu-west-1.rds.amazonaws.com", "******", "SASL_SSL")
+        .doesNotContain("file-source-pw", "env-target-pw-1234", "kafka-jaas-pw");
+  }
+
+  @Test
+  void loadsAFileAndNamesAMissingOne(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("pipeline.yaml"), MINIMAL);
+    ConfigLoader loader = new ConfigLoader(Map.of());
+
+    assertThat(loader.load(file).name()).isEqualTo("orders");
+    assertThatThrownBy(() -> loader.load(dir.resolve("absent.yaml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("absent.yaml does not exist");
+  }
+
+  private static PipelineConfig parse(String yaml, Map<String, String> env) {
+    return new ConfigLoader(env).parse(yaml, "pipeline.yaml");
+  }
+
+  private static ConfigException failure(String yaml, Map<String, String> env) {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(yaml, env));
+    assertThat(e).as("expected a ConfigException, but the configuration was accepted").isNotNull();
+    return e;
+  }
+}

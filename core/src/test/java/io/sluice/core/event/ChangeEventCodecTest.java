@@ -1,0 +1,207 @@
+package io.sluice.core.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.core.SluiceException;
+import io.sluice.core.schema.TableId;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ChangeEventCodecTest {
+  private static final TableId FILLS = new TableId("public", "fills");
+  private static final String BIG_NUMERIC =
+      "-123456789012345678901234567890123456789012345678901234567890.000000000000000000000000001";
+
+  private final ChangeEventCodec codec = new ChangeEventCodec();
+
+  static Stream<ChangeEvent> events() {
+    return Stream.of(
+        new ChangeEvent(
+            FILLS,
+            Op.INSERT,
+            0x16B374D848L,
+            771,
+            1_718_000_000_123_456L,
+            row("id", "1"),
+            row("id", "1", "qty", BIG_NUMERIC, "note", null, "venue", ""),
+            Set.of()),
+        new ChangeEvent(
+            new TableId("Sales Data", "Ünïcode \"tbl\""),
+            Op.UPDATE,
+            -1L, // the unsigned maximum: must survive as a 64-bit pattern
+            Long.MAX_VALUE,
+            0,
+            row("id", "🚀", "région", "e\u0301"),
+            row(
+                "id", "🚀",
+                "région", "e\u0301",
+                "family", "👩‍👩‍👧 family",
+                "hebrew", "שלום עולם",
+                "arabic", "مرحبا بالعالم",
+                "controls", "\u0001\t\n\r\u001b\u001f\u007f",
+                "separators", "\u2028\u2029",
+                "quotes", "\"a\\b\" 'c' {\"json\":[1]}",
+                "payload", "x"),
+            Set.of("payload", "blob", "doc")),
+        new ChangeEvent(FILLS, Op.DELETE, 5, 6, 7, row("id", "1", "leg", null), null, Set.of()),
+        new ChangeEvent(FILLS, Op.TRUNCATE, 8, 9, 10, Map.of(), null, Set.of()),
+        new ChangeEvent(FILLS, Op.SNAPSHOT, 0, 0, 0, row("id", "2"), row("id", "2"), Set.of()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("events")
+  void roundTripsEveryFieldExactly(ChangeEvent event) {
+    ChangeEvent decoded = codec.decode(codec.encode(event));
+
+    assertThat(decoded).isEqualTo(event);
+    assertThat(new ArrayList<>(decoded.key().keySet()))
+        .containsExactlyElementsOf(event.key().keySet());
+    if (event.after() != null) {
+      assertThat(new ArrayList<>(decoded.after().keySet()))
+          .as("column order")
+          .containsExactlyElementsOf(event.after().keySet());
+    }
+  }
+
+  @Test
+  void keepsSqlNullApartFromTheTextNullAndTheEmptyString() {
+    ChangeEvent e =
+        new ChangeEvent(
+            FILLS,
+            Op.INSERT,
+            1,
+            1,
+            1,
+            row("id", "1"),
+            row("a", null, "b", "null", "c", ""),
+            Set.of());
+
+    Map<String, String> after = codec.decode(codec.encode(e)).after();
+
+    assertThat(after).containsEntry("a", null).containsEntry("b", "null").containsEntry("c", "");
+  }
+
+  @Test
+  void encodesTheSameEventToTheSameBytes() {
+    ChangeEvent e = events().skip(1).findFirst().orElseThrow();
+
+    byte[] first = codec.encode(e);
+
+    assertThat(codec.encode(e)).isEqualTo(first);
+    assertThat(new String(first, StandardCharsets.UTF_8))
+        .startsWith("{\"v\":1,")
+        .contains("\"unchanged\":[\"blob\",\"doc\",\"payload\"]");
+  }
+
+  @Test
+  void refusesAnUnknownVersionEvenWhenItsFieldsAreUnfamiliar() {
+    byte[] v2 =
+        "{\"v\":2,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"m\",\"key\":[\"1\"]}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> codec.decode(v2))
+        .isInstanceOf(SluiceException.class)
+        .hasMessage(
+            "change event version 2 is not supported (this build reads 1); upgrade the apply"
+                + " workers");
+  }
+
+  @Test
+  void namesWhatIsWrongWithAMalformedEvent() {
+    assertThatThrownBy(() -> codec.decode(bytes("{\"schema\":\"public\",\"table\":\"t\"}")))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("no version field");
+    assertThatThrownBy(() -> codec.decode(bytes("{\"v\":1,\"schema\":\"public\",\"op\":\"c\"}")))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("schema, table and op are required");
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    bytes(
+                        "{\"v\":1,\"schema\":\"public\",\"table\":\"t\",\"op\":\"c\","
+                            + "\"key\":{\"id\":\"1\"}}")))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("malformed")
+        .hasMessageContaining("has no row image");
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    bytes(
+                        "{\"v\":1,\"schema\":\"public\",\"table\":\"t\",\"op\":\"\","
+                            + "\"key\":{\"id\":\"1\"}}")))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("unknown change op code ''");
+    assertThatThrownBy(() -> codec.decode(bytes("not json")))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageStartingWith("change event is not valid JSON");
+  }
+
+  @Test
+  void encodesKeysStablyAndDistinctly() {
+    Map<String, String> key = row("id", "1", "leg", "2");
+
+    byte[] reference = codec.encodeKey(FILLS, key);
+
+    assertThat(codec.encodeKey(new TableId("public", "fills"), row("id", "1", "leg", "2")))
+        .isEqualTo(reference);
+    List<byte[]> others =
+        List.of(
+            codec.encodeKey(new TableId("public", "fills2"), key),
+            codec.encodeKey(new TableId("audit", "fills"), key),
+            codec.encodeKey(FILLS, row("id", "1", "leg", "3")),
+            codec.encodeKey(FILLS, row("id", "1,2")),
+            codec.encodeKey(FILLS, row("id", "1")),
+            codec.encodeKey(FILLS, row("id", null)),
+            codec.encodeKey(FILLS, row("id", "null")));
+    for (byte[] other : others) {
+      assertThat(other).isNotEqualTo(reference);
+    }
+    assertThat(others.stream().map(Arrays::toString).distinct()).hasSize(others.size());
+    // A dot in a name must not let two different tables share a key.
+    assertThat(codec.encodeKey(new TableId("a", "b.c"), row("id", "1")))
+        .isNotEqualTo(codec.encodeKey(new TableId("a.b", "c"), row("id", "1")));
+  }
+
+  @Test
+  void keyTextEscapesIntoValidJson() throws Exception {
+    Map<String, String> key = row("a", "say \"hi\"\\", "b", "\n\u0001\t", "c", null, "d", "é🚀");
+
+    String text = ChangeEventCodec.keyText(key);
+
+    assertThat(text).isEqualTo("[\"say \\\"hi\\\"\\\\\",\"\\u000a\\u0001\\u0009\",null,\"é🚀\"]");
+    List<String> parsed = new ObjectMapper().readValue(text, new TypeReference<List<String>>() {});
+    assertThat(parsed).containsExactlyElementsOf(key.values());
+  }
+
+  @Test
+  void keyTextDependsOnValuesInKeyOrder() {
+    assertThat(ChangeEventCodec.keyText(row("a", "1", "b", "2"))).isEqualTo("[\"1\",\"2\"]");
+    assertThat(ChangeEventCodec.keyText(row("a", "2", "b", "1"))).isEqualTo("[\"2\",\"1\"]");
+    assertThat(ChangeEventCodec.keyText(row("a", "1,2"))).isEqualTo("[\"1,2\"]");
+  }
+
+  private static byte[] bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** An ordered map from alternating names and values; values may be null. */
+  private static Map<String, String> row(String... namesAndValues) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      m.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return m;
+  }
+}

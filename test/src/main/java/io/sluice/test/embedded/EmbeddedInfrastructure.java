@@ -1,0 +1,258 @@
+package io.sluice.test.embedded;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole real infrastructure of a sluice pipeline on loopback: a source PostgreSQL with logical
+ * decoding, a target PostgreSQL, a Kafka broker and DynamoDB Local, started in parallel with every
+ * file under one base directory.
+ *
+ * <p>Layout of the base directory: {@code source-pg/} and {@code target-pg/} (data directories),
+ * {@code pg-binaries/} (unpacked PostgreSQL, kept as a cache), {@code kafka/} and {@code
+ * infrastructure.lock}, which keeps a second process from using the same directory. {@link
+ * #close()} stops everything and is idempotent; {@link #registerShutdownHook()} makes Ctrl-C do the
+ * same.
+ *
+ * <p>Tests share one instance per JVM through {@link #shared()} and isolate themselves with {@link
+ * TestIsolation}.
+ */
+public final class EmbeddedInfrastructure implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+  private static final Object SHARED_LOCK = new Object();
+  private static EmbeddedInfrastructure shared;
+  private static RuntimeException sharedFailure;
+
+  private final Path baseDirectory;
+  private final DirectoryLock lock;
+  private final EmbeddedPostgres source;
+  private final EmbeddedPostgres target;
+  private final EmbeddedKafka kafka;
+  private final EmbeddedDynamoDb dynamoDb;
+  private final Duration startupDuration;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook = new Thread(this::close, "sluice-infrastructure-shutdown");
+
+  private EmbeddedInfrastructure(
+      Path baseDirectory,
+      DirectoryLock lock,
+      EmbeddedPostgres source,
+      EmbeddedPostgres target,
+      EmbeddedKafka kafka,
+      EmbeddedDynamoDb dynamoDb,
+      Duration startupDuration) {
+    this.baseDirectory = baseDirectory;
+    this.lock = lock;
+    this.source = source;
+    this.target = target;
+    this.kafka = kafka;
+    this.dynamoDb = dynamoDb;
+    this.startupDuration = startupDuration;
+  }
+
+  /**
+   * Starts all four components in parallel under {@code baseDirectory} (created if missing).
+   *
+   * @throws IllegalStateException naming the component that failed, after stopping the others, or
+   *     if another process holds the directory
+   */
+  public static EmbeddedInfrastructure start(Path baseDirectory) {
+    Path base = baseDirectory.toAbsolutePath().normalize();
+    long startNanos = System.nanoTime();
+    DirectoryLock lock = DirectoryLock.acquire(base);
+    AtomicInteger threadCount = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            task -> {
+              Thread thread =
+                  new Thread(task, "sluice-infra-start-" + threadCount.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      Future<EmbeddedPostgres> source =
+          executor.submit(() -> EmbeddedPostgres.start("source-pg", base, true));
+      Future<EmbeddedPostgres> target =
+          executor.submit(() -> EmbeddedPostgres.start("target-pg", base, false));
+      Future<EmbeddedKafka> kafka =
+          executor.submit(() -> EmbeddedKafka.start(base.resolve("kafka")));
+      Future<EmbeddedDynamoDb> dynamoDb = executor.submit(EmbeddedDynamoDb::start);
+
+      StartupResults results = new StartupResults();
+      EmbeddedPostgres sourcePg = results.await("source PostgreSQL", source);
+      EmbeddedPostgres targetPg = results.await("target PostgreSQL", target);
+      EmbeddedKafka broker = results.await("Kafka", kafka);
+      EmbeddedDynamoDb dynamo = results.await("DynamoDB Local", dynamoDb);
+      if (results.failure != null) {
+        results.closeStarted();
+        throw results.failure;
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+      var infrastructure =
+          new EmbeddedInfrastructure(base, lock, sourcePg, targetPg, broker, dynamo, took);
+      LOG.info("Embedded infrastructure up in {} ms: {}", took.toMillis(), infrastructure);
+      return infrastructure;
+    } catch (RuntimeException e) {
+      lock.release();
+      throw e;
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /**
+   * The one instance of this JVM, started on first use under {@code
+   * ${java.io.tmpdir}/sluice-shared-infra} and stopped by a shutdown hook. A failed start is
+   * remembered, so later callers fail fast with the same error.
+   */
+  public static EmbeddedInfrastructure shared() {
+    synchronized (SHARED_LOCK) {
+      if (sharedFailure != null) {
+        throw sharedFailure;
+      }
+      if (shared == null) {
+        try {
+          Path base = Path.of(System.getProperty("java.io.tmpdir"), "sluice-shared-infra");
+          shared = start(base).registerShutdownHook();
+        } catch (RuntimeException e) {
+          sharedFailure = e;
+          throw e;
+        }
+      }
+      return shared;
+    }
+  }
+
+  /**
+   * Stops everything when the JVM exits, including on SIGINT/SIGTERM, so no PostgreSQL child
+   * process outlives it. {@link #close()} removes the hook again.
+   */
+  public EmbeddedInfrastructure registerShutdownHook() {
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    return this;
+  }
+
+  /** The logical-decoding source ({@code wal_level=logical}). */
+  public EmbeddedPostgres source() {
+    return source;
+  }
+
+  public EmbeddedPostgres target() {
+    return target;
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  public EmbeddedDynamoDb dynamoDb() {
+    return dynamoDb;
+  }
+
+  public Path baseDirectory() {
+    return baseDirectory;
+  }
+
+  /** Wall-clock time from {@link #start(Path)} until every component was ready. */
+  public Duration startupDuration() {
+    return startupDuration;
+  }
+
+  /**
+   * Stops every component, even when some fail to stop; safe to call again.
+   *
+   * @throws IllegalStateException carrying every failure (the rest as suppressed)
+   */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting and the hook runs (or ran) anyway.
+      }
+    }
+    List<RuntimeException> failures = new ArrayList<>();
+    closeCollecting(dynamoDb, failures);
+    closeCollecting(kafka, failures);
+    closeCollecting(target, failures);
+    closeCollecting(source, failures);
+    lock.release();
+    if (!failures.isEmpty()) {
+      IllegalStateException failure =
+          new IllegalStateException(
+              "Could not stop embedded infrastructure in " + baseDirectory, failures.get(0));
+      failures.stream().skip(1).forEach(failure::addSuppressed);
+      throw failure;
+    }
+    LOG.info("Embedded infrastructure stopped");
+  }
+
+  @Override
+  public String toString() {
+    return String.join(
+        ", ", source.toString(), target.toString(), kafka.toString(), dynamoDb.toString());
+  }
+
+  private static void closeCollecting(AutoCloseable component, List<RuntimeException> failures) {
+    try {
+      component.close();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    } catch (Exception e) {
+      failures.add(new IllegalStateException("Could not stop " + component, e));
+    }
+  }
+
+  /** Waits for every start, keeping what started so a failure can stop it. */
+  private static final class StartupResults {
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private IllegalStateException failure;
+
+    <T extends AutoCloseable> T await(String component, Future<T> future) {
+      try {
+        T value = future.get();
+        started.add(value);
+        return value;
+      } catch (ExecutionException e) {
+        record(component, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        record(component, e);
+      }
+      return null;
+    }
+
+    private void record(String component, Throwable cause) {
+      var error =
+          new IllegalStateException(
+              "Could not start embedded " + component + ": " + cause.getMessage(), cause);
+      if (failure == null) {
+        failure = error;
+      } else {
+        failure.addSuppressed(error);
+      }
+    }
+
+    void closeStarted() {
+      List<RuntimeException> ignored = new ArrayList<>();
+      started.forEach(component -> closeCollecting(component, ignored));
+      ignored.forEach(failure::addSuppressed);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.sluice.test.pipeline;
+
+import io.sluice.apply.ApplyWorker;
+import io.sluice.apply.TargetSchema;
+import io.sluice.capture.CaptureService;
+import io.sluice.capture.CapturedTables;
+import io.sluice.capture.SourceCatalog;
+import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.core.config.ConfigLoader;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
+import io.sluice.test.embedded.TestIsolation;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A pipeline over one test's isolated databases, with capture and each group's apply worker
+ * started and stopped separately, as the restart tests need.
+ */
+final class PipelineFixture implements AutoCloseable {
+  final TestIsolation slice;
+  final PipelineConfig config;
+  private final DynamoDbClient dynamo;
+  private CapturedTables tables;
+  private CaptureService capture;
+  private final List<ApplyWorker> workers = new ArrayList<>();
+
+  PipelineFixture(TestIsolation slice, String groupsYaml) {
+    this.slice = slice;
+    var infra = slice.infrastructure();
+    String yaml =
+        """
+        pipeline:
+          name: %s
+        source:
+          host: %s
+          port: %d
+          database: %s
+          user: %s
+        target:
+          host: %s
+          port: %d
+          database: %s
+          user: %s
+        kafka:
+          bootstrap-servers: %s
+          topic-prefix: %s
+          replication-factor: 1
+        dynamodb:
+          endpoint: %s
+          table-prefix: %s
+          local-credentials: true
+        capture:
+          heartbeat-interval: 1s
+        apply:
+          batch:
+            rows: 500
+            linger: 100ms
+        groups:
+        %s
+        """
+            .formatted(
+                slice.id(),
+                infra.source().host(),
+                infra.source().port(),
+                slice.sourceDatabase(),
+                infra.source().user(),
+                infra.target().host(),
+                infra.target().port(),
+                slice.targetDatabase(),
+                infra.target().user(),
+                infra.kafka().bootstrapServers(),
+                slice.topicPrefix(),
+                infra.dynamoDb().endpoint(),
+                slice.dynamoDbTablePrefix(),
+                groupsYaml.indent(2).stripTrailing());
+    this.config = new ConfigLoader(Map.of()).parse(yaml, "test config");
+    this.dynamo = DynamoDbClients.create(config.dynamoDb());
+  }
+
+  /** Resolves the catalog and prepares target and state tables, as {@code sluice run} does. */
+  CapturedTables prepare() throws SQLException {
+    try (Connection source = slice.connectSource()) {
+      tables = SourceCatalog.resolve(source, config);
+    }
+    try (Connection target = slice.connectTarget()) {
+      TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
+    }
+    new StateTables(config.dynamoDb().tablePrefix()).ensureExist(dynamo);
+    return tables;
+  }
+
+  CaptureService startCapture() throws Exception {
+    if (tables == null) {
+      prepare();
+    }
+    capture = new CaptureService(config, tables);
+    capture.start();
+    return capture;
+  }
+
+  void stopCapture() {
+    capture.close();
+  }
+
+  List<ApplyWorker> startApply() {
+    workers.clear();
+    for (GroupConfig g : config.groups()) {
+      ApplyWorker w =
+          new ApplyWorker(
+              config,
+              g,
+              new DynamoDbApplyCheckpointStore(
+                  dynamo, new StateTables(config.dynamoDb().tablePrefix())));
+      w.start();
+      workers.add(w);
+    }
+    return List.copyOf(workers);
+  }
+
+  void stopApply() {
+    workers.forEach(ApplyWorker::close);
+  }
+
+  /** Fails fast if capture or a worker stopped on an error, with that error. */
+  void assertHealthy() {
+    if (capture != null && capture.failure().isPresent()) {
+      throw new AssertionError("capture failed", capture.failure().get());
+    }
+    for (ApplyWorker w : workers) {
+      if (w.failure().isPresent()) {
+        throw new AssertionError("apply of " + w.group().name() + " failed", w.failure().get());
+      }
+    }
+  }
+
+  /** All rows of a table as text, ordered by the given key, from one side. */
+  static List<String> rows(Connection c, String table, String columns, String orderBy)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT ROW(" + columns + ")::text FROM " + table + " ORDER BY " + orderBy)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  static void exec(Connection c, String... sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String s : sql) {
+        st.execute(s);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopApply();
+      if (capture != null) {
+        capture.close();
+      }
+      try (Connection c = slice.connectSource()) {
+        exec(
+            c,
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE slot_name = '" + config.source().slot() + "' AND NOT active");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    } finally {
+      dynamo.close();
+      slice.close();
+    }
+  }
+}
