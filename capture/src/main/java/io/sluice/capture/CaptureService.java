@@ -6,9 +6,12 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sluice.capture.internal.DebeziumProperties;
 import io.sluice.capture.internal.PublicationSetup;
+import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SourceRecordMapper;
+import io.sluice.capture.internal.StartCheck;
 import io.sluice.capture.internal.TopicSetup;
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.GroupConfig;
@@ -59,6 +62,7 @@ public final class CaptureService implements AutoCloseable {
   private final CaptureStats stats = new CaptureStats();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch taskStarted = new CountDownLatch(1);
   private KafkaProducer<byte[], byte[]> producer;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private ExecutorService executor;
@@ -80,21 +84,33 @@ public final class CaptureService implements AutoCloseable {
             config.source().user(),
             config.source().password().value())) {
       PublicationSetup.ensure(c, config.source().publication(), tables.ids());
+      try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
+        StateTables state = new StateTables(config.dynamoDb().tablePrefix());
+        state.ensureExist(dynamo);
+        StartCheck.verify(
+            config,
+            SlotInspector.exists(c, config.source().slot()),
+            DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name()));
+      }
     }
     Map<String, Integer> topics = new LinkedHashMap<>();
     for (GroupConfig g : config.groups()) {
       topics.put(config.topicOf(g), g.partitions());
     }
     TopicSetup.ensure(kafkaProperties(), topics, config.kafka().replicationFactor());
-    try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
-      new StateTables(config.dynamoDb().tablePrefix()).ensureExist(dynamo);
-    }
     producer = new KafkaProducer<>(producerProperties());
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(DebeziumProperties.of(config, tables.ids()))
             .notifying(this::handleBatch)
             .using(this::completed)
+            .using(
+                new DebeziumEngine.ConnectorCallback() {
+                  @Override
+                  public void taskStarted() {
+                    taskStarted.countDown();
+                  }
+                })
             .build();
     executor =
         Executors.newSingleThreadExecutor(
@@ -137,6 +153,9 @@ public final class CaptureService implements AutoCloseable {
         continue;
       }
       io.sluice.core.event.ChangeEvent e = event.get();
+      if (e.op() != io.sluice.core.event.Op.SNAPSHOT) {
+        stats.streamingStarted();
+      }
       GroupConfig group = tables.groupOf(e.table()).orElseThrow();
       sends.add(
           producer.send(
@@ -197,6 +216,10 @@ public final class CaptureService implements AutoCloseable {
       return;
     }
     try {
+      // Debezium refuses to stop a task that is still starting; let it finish (or fail) first.
+      while (stopped.getCount() > 0 && !taskStarted.await(100, TimeUnit.MILLISECONDS)) {
+        // keep waiting: the task either starts or the engine stops on its own
+      }
       engine.close();
       if (!stopped.await(30, TimeUnit.SECONDS)) {
         log.warn("capture engine of pipeline {} did not stop within 30 s", config.name());

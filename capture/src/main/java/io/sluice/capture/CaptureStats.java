@@ -8,6 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CaptureStats {
   private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSourceMicros = new ConcurrentHashMap<>();
+  private volatile boolean streaming;
+
+  void streamingStarted() {
+    streaming = true;
+  }
+
+  /** True once capture has passed a change streamed from the slot (the snapshot is complete). */
+  public boolean streaming() {
+    return streaming;
+  }
 
   void recorded(String group, long sourceTsMicros) {
     events.computeIfAbsent(group, g -> new AtomicLong()).incrementAndGet();

@@ -64,6 +64,33 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     return p;
   }
 
+  /**
+   * The stored source offset of a pipeline (the connector's single partition), decoded, or empty
+   * when capture never committed one.
+   */
+  public static Optional<Map<String, Object>> storedOffset(
+      DynamoDbClient client, StateTables tables, String pipeline) {
+    GetItemResponse r =
+        client.getItem(
+            b ->
+                b.tableName(tables.sourceOffsets())
+                    .key(Map.of("pipeline", AttributeValue.fromS(pipeline)))
+                    .consistentRead(true));
+    if (!r.hasItem() || r.item().get("offsets") == null) {
+      return Optional.empty();
+    }
+    for (AttributeValue v : r.item().get("offsets").m().values()) {
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> offset = JSON.readValue(v.b().asByteArray(), Map.class);
+        return Optional.of(offset);
+      } catch (IOException e) {
+        throw new SluiceException("unreadable source offset of pipeline " + pipeline, e);
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public void configure(WorkerConfig config) {
     super.configure(config);

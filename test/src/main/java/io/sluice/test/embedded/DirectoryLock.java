@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,18 @@ final class DirectoryLock {
    * @throws IllegalStateException if another instance holds the directory
    */
   static DirectoryLock acquire(Path base) {
+    return tryAcquire(base)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Embedded infrastructure directory "
+                        + base
+                        + " is in use by another running instance; stop it or choose another"
+                        + " directory"));
+  }
+
+  /** The lock, or empty if another instance (in this JVM or another process) holds it. */
+  static Optional<DirectoryLock> tryAcquire(Path base) {
     Path file = base.resolve("infrastructure.lock");
     try {
       Files.createDirectories(base);
@@ -45,12 +58,9 @@ final class DirectoryLock {
       }
       if (lock == null) {
         channel.close();
-        throw new IllegalStateException(
-            "Embedded infrastructure directory "
-                + base
-                + " is in use by another running instance; stop it or choose another directory");
+        return Optional.empty();
       }
-      return new DirectoryLock(file, channel);
+      return Optional.of(new DirectoryLock(file, channel));
     } catch (IOException e) {
       throw new UncheckedIOException("Could not lock " + file, e);
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +32,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
   private static final Object SHARED_LOCK = new Object();
+  private static final int MAX_SHARED_SLOTS = 8;
   private static EmbeddedInfrastructure shared;
   private static RuntimeException sharedFailure;
 
@@ -42,6 +44,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   private final EmbeddedDynamoDb dynamoDb;
   private final Duration startupDuration;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean hookRegistered = new AtomicBoolean();
   private final Thread shutdownHook = new Thread(this::close, "sluice-infrastructure-shutdown");
 
   private EmbeddedInfrastructure(
@@ -69,8 +72,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
    */
   public static EmbeddedInfrastructure start(Path baseDirectory) {
     Path base = baseDirectory.toAbsolutePath().normalize();
+    return start(base, DirectoryLock.acquire(base));
+  }
+
+  private static EmbeddedInfrastructure start(Path base, DirectoryLock lock) {
     long startNanos = System.nanoTime();
-    DirectoryLock lock = DirectoryLock.acquire(base);
     AtomicInteger threadCount = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -114,8 +120,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
   /**
    * The one instance of this JVM, started on first use under {@code
-   * ${java.io.tmpdir}/sluice-shared-infra} and stopped by a shutdown hook. A failed start is
-   * remembered, so later callers fail fast with the same error.
+   * ${java.io.tmpdir}/sluice-shared-infra} and stopped by a shutdown hook. While other JVMs hold
+   * that directory (parallel forks, a second build of the same module), it takes the first free of
+   * {@code sluice-shared-infra-2} to {@code -8}. A failed start is remembered, so later callers
+   * fail fast with the same error.
    */
   public static EmbeddedInfrastructure shared() {
     synchronized (SHARED_LOCK) {
@@ -124,8 +132,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       }
       if (shared == null) {
         try {
-          Path base = Path.of(System.getProperty("java.io.tmpdir"), "sluice-shared-infra");
-          shared = start(base).registerShutdownHook();
+          shared = startShared().registerShutdownHook();
         } catch (RuntimeException e) {
           sharedFailure = e;
           throw e;
@@ -135,12 +142,31 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
   }
 
+  private static EmbeddedInfrastructure startShared() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+    for (int slot = 1; slot <= MAX_SHARED_SLOTS; slot++) {
+      Path base = tmp.resolve(slot == 1 ? "sluice-shared-infra" : "sluice-shared-infra-" + slot);
+      Optional<DirectoryLock> lock = DirectoryLock.tryAcquire(base);
+      if (lock.isPresent()) {
+        return start(base, lock.get());
+      }
+    }
+    throw new IllegalStateException(
+        "All "
+            + MAX_SHARED_SLOTS
+            + " shared infrastructure directories under "
+            + tmp
+            + " are in use by other JVMs");
+  }
+
   /**
    * Stops everything when the JVM exits, including on SIGINT/SIGTERM, so no PostgreSQL child
-   * process outlives it. {@link #close()} removes the hook again.
+   * process outlives it. {@link #close()} removes the hook again; registering twice is harmless.
    */
   public EmbeddedInfrastructure registerShutdownHook() {
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (!closed.get() && !hookRegistered.getAndSet(true)) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
     return this;
   }
 
@@ -180,7 +206,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
-    if (Thread.currentThread() != shutdownHook) {
+    if (hookRegistered.get() && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
       } catch (IllegalStateException shuttingDown) {

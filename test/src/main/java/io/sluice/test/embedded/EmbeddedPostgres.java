@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final String USER = "postgres";
   private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final String DUPLICATE_DATABASE = "42P04";
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
 
   private final String name;
   private final Path dataDirectory;
@@ -52,7 +54,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
    *
    * @param name names the server in logs and errors, and its data directory
    * @param logical whether to configure the server as a logical-replication source
-   * @throws UncheckedIOException if {@code initdb} or the postmaster fails
+   * @throws UncheckedIOException if the data directory cannot be prepared
+   * @throws IllegalStateException if {@code initdb} or the postmaster fails
    */
   public static EmbeddedPostgres start(String name, Path dataParent, boolean logical) {
     Objects.requireNonNull(name, "name");
@@ -64,6 +67,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(true)
+              // zonky's 10 s default is tight for a postmaster start on a loaded 2-core CI box.
+              .setPGStartupWait(STARTUP_WAIT)
               .setServerConfig("listen_addresses", HOST)
               // No Unix socket: the default directory may be shared or unwritable (root under
               // unshare), and every client here connects over TCP.
@@ -87,6 +92,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Could not start embedded PostgreSQL '" + name + "' in " + dataDirectory, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Could not start embedded PostgreSQL '"
+              + name
+              + "' in "
+              + dataDirectory
+              + ": "
+              + e.getMessage()
+              + " (as root, initdb runs under 'unshare -U', which needs user namespaces)",
+          e);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * appended; it is also the topic prefix. Closing drops both databases, with any replication slots
  * in them, so abandoned slots do not pin WAL on the shared source.
  *
+ * @param infrastructure the servers this slice lives on
  * @param id unique, lowercase identifier of this slice
  * @param sourceDatabase database created on {@code infrastructure.source()}
  * @param targetDatabase database created on {@code infrastructure.target()}

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,9 +21,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pacing follows a schedule of one statement every {@code 1/rate} seconds, waiting on a latch
  * (no busy spin) and waking at once on {@link #close()}; a backlog of more than a second, after a
- * slow commit or an outage, is dropped rather than burst. A failed transaction is rolled back and
+ * slow commit or an outage, is dropped rather than burst.
+ *
+ * <p>A transaction that fails on a lost connection or an unavailable server (SQLSTATE {@code 08*},
+ * {@code 57P0x}, {@code 53300}) or on a serialization failure or deadlock is rolled back and
  * counted, and the generator reconnects and carries on, so it survives source restarts in fault
- * tests. A commit whose connection breaks is counted as failed although it may have committed.
+ * tests; a commit whose connection breaks is counted as failed although it may have committed. Any
+ * other error is a bug in the workload or the schema: the generator stops and reports it through
+ * {@link #failure()}.
  */
 public final class ChangeGenerator implements AutoCloseable {
 
@@ -42,6 +48,7 @@ public final class ChangeGenerator implements AutoCloseable {
   private final AtomicLong committedTransactions = new AtomicLong();
   private final AtomicLong failedTransactions = new AtomicLong();
   private final Thread thread;
+  private volatile Exception failure;
 
   private ChangeGenerator(String jdbcUrl, double changesPerSecond, long seed) {
     this.jdbcUrl = jdbcUrl;
@@ -90,6 +97,11 @@ public final class ChangeGenerator implements AutoCloseable {
     return thread.isAlive();
   }
 
+  /** The error that stopped the generator early, if any. */
+  public Optional<Exception> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   /** Stops after the transaction in flight and waits for the thread (at most 30 s). */
   @Override
   public void close() {
@@ -130,9 +142,17 @@ public final class ChangeGenerator implements AutoCloseable {
           due += size * nanosPerChange;
         } catch (SQLException e) {
           failedTransactions.incrementAndGet();
-          LOG.warn("Change generator transaction failed ({}), reconnecting", e.getMessage());
-          closeQuietly(connection);
-          connection = null;
+          if (!isTransient(e)) {
+            throw e;
+          }
+          LOG.warn(
+              "Change generator transaction failed (SQLSTATE {}: {}), retrying",
+              e.getSQLState(),
+              e.getMessage());
+          if (!isRetryableInTransaction(e)) {
+            closeQuietly(connection);
+            connection = null;
+          }
           stopSignal.await(RECONNECT_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
           due = System.nanoTime();
           continue;
@@ -146,7 +166,8 @@ public final class ChangeGenerator implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
+      failure = e;
       LOG.error("Change generator stopped by an unexpected error", e);
     } finally {
       closeQuietly(connection);
@@ -168,9 +189,24 @@ public final class ChangeGenerator implements AutoCloseable {
     committedTransactions.incrementAndGet();
   }
 
+  private static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return state == null
+        || state.startsWith("08")
+        || state.startsWith("57P0")
+        || state.equals("53300")
+        || isRetryableInTransaction(e);
+  }
+
+  /** Serialization failure or deadlock: the connection is fine, only the transaction was lost. */
+  private static boolean isRetryableInTransaction(SQLException e) {
+    return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+  }
+
   private static long nextFillId(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT coalesce(max(fill_id), 0) + 1 FROM fills")) {
+        ResultSet result =
+            statement.executeQuery("SELECT coalesce(max(fill_id), 0) + 1 FROM fills")) {
       result.next();
       long next = result.getLong(1);
       connection.commit();

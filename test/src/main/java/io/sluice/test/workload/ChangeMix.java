@@ -25,7 +25,12 @@ final class ChangeMix {
   private static final OffsetDateTime EXECUTION_BASE =
       OffsetDateTime.of(2024, 6, 3, 13, 30, 0, 0, ZoneOffset.UTC);
   private static final String[] NOTES = {
-    null, "amended", "Überprüft — ok", "line one\nline two", "tab\there \"quoted\" \\ back'slash", "🚀"
+    null,
+    "amended",
+    "Überprüft — ok",
+    "line one\nline two",
+    "tab\there \"quoted\" \\ back'slash",
+    "🚀"
   };
 
   private static final String INSERT_FILL =
@@ -89,7 +94,8 @@ final class ChangeMix {
       if (random.nextInt(4) == 0) {
         insert.setNull(14, Types.TIMESTAMP);
       } else {
-        LocalDateTime settledAt = executedAt.toLocalDateTime().plusDays(2).plusNanos(1_000L * random.nextInt(1_000_000));
+        LocalDateTime settledAt =
+            executedAt.toLocalDateTime().plusDays(2).plusNanos(1_000L * random.nextInt(1_000_000));
         insert.setObject(14, settledAt);
       }
       insert.setString(15, NOTES[random.nextInt(NOTES.length)]);
@@ -138,7 +144,9 @@ final class ChangeMix {
     return 1 + random.nextLong(nextFillId - 1);
   }
 
-  /** A positive decimal below {@code unscaledBound * 10^-scale}, with exactly {@code scale} digits. */
+  /**
+   * A positive decimal below {@code unscaledBound * 10^-scale}, with exactly {@code scale} digits.
+   */
   private BigDecimal decimal(long unscaledBound, int scale) {
     return BigDecimal.valueOf(1 + random.nextLong(unscaledBound - 1), scale);
   }

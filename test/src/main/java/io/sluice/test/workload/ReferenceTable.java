@@ -22,21 +22,30 @@ record ReferenceTable(String name, List<Column> key, List<Column> values, int ro
     }
   }
 
-  /** The value shapes the non-key columns draw from; all deterministic in {@code (k, v)}. */
+  /**
+   * The value shapes the non-key columns draw from; all deterministic in {@code (k, v)} plus a
+   * per-column salt {@code {c}}, so that two columns of one shape never hold equal values and a
+   * swapped column would show.
+   */
   enum Shape {
-    NUMERIC("numeric(20,8)", "round(((k * 7919 + v * 104729) % 100000000)::numeric / 9973, 8)"),
+    NUMERIC(
+        "numeric(20,8)",
+        "round(((k::bigint * 7919 + v::bigint * 104729 + {c} * 15485863) % 100000000)::numeric"
+            + " / 9973, 8)"),
     TEXT(
         "text",
         "(ARRAY['alpha','Ünïcødé','日本語','ελληνικά','emoji 🎯','quote '' and \\'])"
-            + "[(k + v) % 6 + 1] || ' #' || k || '.' || v"),
-    NULLABLE_TEXT("text", "CASE WHEN (k + v) % 4 = 0 THEN NULL ELSE 'note ' || k || '/' || v END"),
+            + "[(k + v + {c}) % 6 + 1] || ' #' || k || '.' || v || '.' || {c}"),
+    NULLABLE_TEXT(
+        "text",
+        "CASE WHEN (k + v + {c}) % 4 = 0 THEN NULL ELSE 'note ' || k || '/' || v || '/' || {c} END"),
     TIMESTAMPTZ(
         "timestamptz",
-        "timestamptz '2024-01-01 00:00:00+00' + (k * 3600 + v * 61) * interval '1 second'"
-            + " + ((k * 7 + v * 13) % 1000000) * interval '1 microsecond'"),
-    BOOLEAN("boolean", "(k + v) % 3 = 0"),
-    INTEGER("integer", "(k * 31 + v * 17) % 100000"),
-    DATE("date", "date '2024-01-01' + ((k + v) % 3650)");
+        "timestamptz '2024-01-01 00:00:00+00' + (k * 3600 + v * 61 + {c} * 86400) * interval '1"
+            + " second' + ((k * 7 + v * 13 + {c}) % 1000000) * interval '1 microsecond'"),
+    BOOLEAN("boolean", "(k + v + {c}) % 3 = 0"),
+    INTEGER("integer", "(k * 31 + v * 17 + {c} * 1009) % 100000"),
+    DATE("date", "date '2024-01-01' + ((k + v + {c} * 37) % 3650)");
 
     private final String sqlType;
     private final String expression;
@@ -46,8 +55,12 @@ record ReferenceTable(String name, List<Column> key, List<Column> values, int ro
       this.expression = expression;
     }
 
-    Column column(String name) {
-      return new Column(name, sqlType, expression, this == NULLABLE_TEXT);
+    /**
+     * @param salt distinguishes this column from others of the same shape in one table
+     */
+    Column column(String name, int salt) {
+      return new Column(
+          name, sqlType, expression.replace("{c}", Integer.toString(salt)), this == NULLABLE_TEXT);
     }
   }
 

@@ -28,8 +28,21 @@ public final class TradingSchema {
   /** The column order of {@code fills}. */
   public static final List<String> FILLS_COLUMNS =
       List.of(
-          "fill_id", "order_id", "account_id", "instrument_id", "side", "qty", "price", "notional",
-          "fee", "venue", "trader", "executed_at", "trade_date", "settled_at", "note");
+          "fill_id",
+          "order_id",
+          "account_id",
+          "instrument_id",
+          "side",
+          "qty",
+          "price",
+          "notional",
+          "fee",
+          "venue",
+          "trader",
+          "executed_at",
+          "trade_date",
+          "settled_at",
+          "note");
 
   /** Prefix of the 16 market reference tables, one table-group naming family. */
   public static final String REF_PREFIX = "ref_";

@@ -22,8 +22,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * A pipeline over one test's isolated databases, with capture and each group's apply worker
- * started and stopped separately, as the restart tests need.
+ * A pipeline over one test's isolated databases, with capture and each group's apply worker started
+ * and stopped separately, as the restart tests need.
  */
 final class PipelineFixture implements AutoCloseable {
   final TestIsolation slice;
@@ -176,7 +176,9 @@ final class PipelineFixture implements AutoCloseable {
         exec(
             c,
             "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                + " WHERE slot_name = '" + config.source().slot() + "' AND NOT active");
+                + " WHERE slot_name = '"
+                + config.source().slot()
+                + "' AND NOT active");
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }

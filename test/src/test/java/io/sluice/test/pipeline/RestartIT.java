@@ -1,0 +1,147 @@
+package io.sluice.test.pipeline;
+
+import static io.sluice.test.pipeline.PipelineFixture.exec;
+import static io.sluice.test.pipeline.PipelineFixture.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.apply.ApplyWorker;
+import io.sluice.capture.CaptureService;
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.Op;
+import io.sluice.test.embedded.TestIsolation;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** Capture and apply each restart mid-stream without losing, repeating or reversing a change. */
+class RestartIT {
+  private static final String GROUPS =
+      """
+      - name: orders
+        tables: [orders]
+        partitions: 2
+      """;
+
+  @Test
+  void restartedCaptureResumesFromItsStoredOffsetWithoutANewSnapshot() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("restart capture");
+        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS);
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget();
+        SourceWriter writer = new SourceWriter()) {
+      EndToEndIT.createSchema(source);
+      CaptureService first = pipeline.startCapture();
+      pipeline.startApply();
+      writer.start(() -> connect(slice), 300, 100_000, 20);
+      // Stop while changes are in flight, then change more while capture is down.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> first.stats().streaming() && writer.committed() >= 100);
+      pipeline.stopCapture();
+      writer.awaitDone();
+      SourceWriter.write(() -> connect(slice), 300, 200_000, 20);
+      pipeline.startCapture();
+
+      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      List<ChangeEvent> events = readAll(pipeline, "orders");
+      List<ChangeEvent> snapshot = events.stream().filter(e -> e.op() == Op.SNAPSHOT).toList();
+      assertThat(snapshot.stream().map(e -> e.key().get("id")).distinct())
+          .as("the snapshot ran once: no key appears in it twice")
+          .hasSize(snapshot.size())
+          .hasSizeGreaterThanOrEqualTo(200);
+      assertThat(snapshot.stream().map(ChangeEvent::txId).distinct()).hasSize(1);
+      assertThat(
+              events.stream()
+                  .filter(e -> e.op() == Op.INSERT || e.op() == Op.SNAPSHOT)
+                  .map(e -> Long.parseLong(e.key().get("id")))
+                  .filter(id -> id >= 100_000)
+                  .distinct())
+          .as("every key the writers inserted reached Kafka, by snapshot or stream")
+          .hasSize(600);
+      assertThat(first.failure()).isEmpty();
+    }
+  }
+
+  @Test
+  void restartedApplyResumesFromItsCheckpointAndNoRowMovesBackwards() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("restart apply");
+        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS);
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget();
+        SourceWriter writer = new SourceWriter()) {
+      EndToEndIT.createSchema(source);
+      pipeline.prepare();
+      // Records any write that would move a row to an older source position.
+      exec(
+          target,
+          "CREATE TABLE position_regressions (id bigint, old_lsn bigint, new_lsn bigint)",
+          "CREATE FUNCTION check_position() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              + " IF NEW._sluice_lsn < OLD._sluice_lsn THEN INSERT INTO position_regressions"
+              + " VALUES (OLD.id, OLD._sluice_lsn, NEW._sluice_lsn); END IF; RETURN NEW; END $$",
+          "CREATE TRIGGER check_position BEFORE UPDATE ON orders FOR EACH ROW"
+              + " EXECUTE FUNCTION check_position()");
+      pipeline.startCapture();
+      List<ApplyWorker> first = pipeline.startApply();
+      writer.start(() -> connect(slice), 400, 100_000, 10);
+      // Stop while changes are in flight, then change more while apply is down.
+      await().atMost(Duration.ofSeconds(60)).until(() -> first.get(0).stats().events() >= 300);
+      pipeline.stopApply();
+      long appliedBeforeRestart = first.get(0).stats().events();
+      writer.awaitDone();
+      SourceWriter.write(() -> connect(slice), 300, 200_000, 10);
+      List<ApplyWorker> second = pipeline.startApply();
+
+      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      long topicRecords = readAll(pipeline, "orders").size();
+      assertThat(second.get(0).stats().events())
+          .as("the restarted worker resumed from its checkpoint instead of the beginning")
+          .isLessThanOrEqualTo(topicRecords - appliedBeforeRestart)
+          .isPositive();
+      assertThat(rows(target, "position_regressions", "id, old_lsn, new_lsn", "id")).isEmpty();
+    }
+  }
+
+  private static Connection connect(TestIsolation slice) {
+    try {
+      return slice.connectSource();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every change event in a group's topic, across partitions. */
+  static List<ChangeEvent> readAll(PipelineFixture pipeline, String group) {
+    String topic = pipeline.config.topicOf(pipeline.config.group(group));
+    Properties p = new Properties();
+    p.put("bootstrap.servers", pipeline.config.kafka().bootstrapServers());
+    ChangeEventCodec codec = new ChangeEventCodec();
+    List<ChangeEvent> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int i = 0; i < pipeline.config.group(group).partitions(); i++) {
+        parts.add(new TopicPartition(topic, i));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          out.add(codec.decode(r.value()));
+        }
+      }
+    }
+    return out;
+  }
+}
