@@ -87,10 +87,12 @@ public final class CaptureService implements AutoCloseable {
       try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
         StateTables state = new StateTables(config.dynamoDb().tablePrefix());
         state.ensureExist(dynamo);
-        StartCheck.verify(
-            config,
-            SlotInspector.exists(c, config.source().slot()),
-            DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name()));
+        Optional<Map<String, Object>> offset =
+            DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name());
+        StartCheck.verify(config, SlotInspector.exists(c, config.source().slot()), offset);
+        if (offset.isPresent()) {
+          stats.streamingStarted(); // the snapshot finished in an earlier run
+        }
       }
     }
     Map<String, Integer> topics = new LinkedHashMap<>();
@@ -153,9 +155,6 @@ public final class CaptureService implements AutoCloseable {
         continue;
       }
       io.sluice.core.event.ChangeEvent e = event.get();
-      if (e.op() != io.sluice.core.event.Op.SNAPSHOT) {
-        stats.streamingStarted();
-      }
       GroupConfig group = tables.groupOf(e.table()).orElseThrow();
       sends.add(
           producer.send(
@@ -175,6 +174,9 @@ public final class CaptureService implements AutoCloseable {
       stats.recorded(tables.groupOf(e.table()).orElseThrow().name(), e.sourceTsMicros());
     }
     for (RecordChangeEvent<SourceRecord> r : records) {
+      if (SourceRecordMapper.endsSnapshot(r.record())) {
+        stats.streamingStarted();
+      }
       committer.markProcessed(r);
     }
     committer.markBatchFinished();

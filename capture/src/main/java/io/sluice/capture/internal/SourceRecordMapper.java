@@ -3,13 +3,17 @@ package io.sluice.capture.internal;
 import io.sluice.core.SluiceException;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
+import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -28,13 +32,16 @@ import org.apache.kafka.connect.source.SourceRecord;
  * named.
  */
 public final class SourceRecordMapper {
-  /** What Debezium writes in place of an unchanged TOASTed value it did not receive. */
-  public static final String UNCHANGED_PLACEHOLDER = "__sluice_unchanged_toast__";
+  /**
+   * What Debezium writes in place of an unchanged TOASTed value it did not receive. Random per
+   * process, so that no stored value can be mistaken for it: a fixed text would turn a row whose
+   * column holds that text into an "unchanged" column, and the change would be lost.
+   */
+  public static final String UNCHANGED_PLACEHOLDER =
+      "__sluice_unchanged_toast_" + UUID.randomUUID().toString().replace("-", "") + "__";
 
   private static final String UNCHANGED_HEX =
-      "\\x"
-          + java.util.HexFormat.of()
-              .formatHex(UNCHANGED_PLACEHOLDER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      "\\x" + HexFormat.of().formatHex(UNCHANGED_PLACEHOLDER.getBytes(StandardCharsets.UTF_8));
 
   private final Function<TableId, Optional<TableSchema>> schemas;
 
@@ -68,49 +75,88 @@ public final class SourceRecordMapper {
       throw new SluiceException(
           "change to " + table + " at LSN " + lsn + " (" + op + ") has no row image");
     }
+    TableSchema columns = schema.get();
     Map<String, String> key = new LinkedHashMap<>();
-    for (String k : schema.get().keyColumns()) {
-      key.put(k, value(table, image, k));
+    for (String k : columns.keyColumns()) {
+      key.put(k, value(table, image, column(columns, k)));
     }
     Map<String, String> values = null;
     Set<String> unchanged = new HashSet<>();
     if (after != null) {
+      checkNoExtraColumns(table, lsn, after, columns);
       values = new LinkedHashMap<>();
-      for (String column : schema.get().columnNames()) {
+      for (ColumnSchema column : columns.columns()) {
         String v = value(table, after, column);
         if (UNCHANGED_PLACEHOLDER.equals(v) || UNCHANGED_HEX.equals(v)) {
-          unchanged.add(column);
+          unchanged.add(column.name());
         } else {
-          values.put(column, v);
+          values.put(column.name(), v);
         }
-      }
-      if (after.schema().fields().size() != schema.get().columns().size()) {
-        throw new SluiceException(
-            "change to "
-                + table
-                + " at LSN "
-                + lsn
-                + " has "
-                + after.schema().fields().size()
-                + " columns but the table had "
-                + schema.get().columns().size()
-                + " at startup; the source schema changed: restart capture");
       }
     }
     return Optional.of(new ChangeEvent(table, op, lsn, txId, tsMicros, key, values, unchanged));
   }
 
-  private static String value(TableId table, Struct row, String column) {
-    Field f = row.schema().field(column);
+  private static void checkNoExtraColumns(TableId table, long lsn, Struct row, TableSchema schema) {
+    for (Field f : row.schema().fields()) {
+      if (schema.columns().stream().noneMatch(c -> c.name().equals(f.name()))) {
+        throw new SluiceException(
+            "change to "
+                + table
+                + " at LSN "
+                + lsn
+                + " carries column "
+                + f.name()
+                + ", which the table did not have when capture started; the source schema"
+                + " changed: restart capture");
+      }
+    }
+  }
+
+  private static ColumnSchema column(TableSchema schema, String name) {
+    return schema.columns().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static String value(TableId table, Struct row, ColumnSchema column) {
+    Field f = row.schema().field(column.name());
     if (f == null) {
       throw new SluiceException(
           "change to "
               + table
               + " carries no value for column "
-              + column
+              + column.name()
               + "; its type may not be supported or the schema changed: restart capture");
     }
-    return PostgresTextFormatter.format(f.schema(), row.get(f));
+    try {
+      return PostgresTextFormatter.format(column.type(), f.schema(), row.get(f));
+    } catch (SluiceException | ClassCastException e) {
+      throw new SluiceException(
+          "change to "
+              + table
+              + ": column "
+              + column.name()
+              + " of type "
+              + column.type()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * True when a record shows that the initial snapshot is over: it was streamed from the slot (any
+   * table, heartbeats included) or it is the snapshot's last record.
+   */
+  public static boolean endsSnapshot(SourceRecord record) {
+    if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
+      return false;
+    }
+    if (!"r".equals(envelope.getString("op"))) {
+      return true;
+    }
+    Struct source = envelope.getStruct("source");
+    return source.schema().field("snapshot") != null
+        && "last".equals(String.valueOf(source.get("snapshot")));
   }
 
   private static long sourceMicros(Struct source) {

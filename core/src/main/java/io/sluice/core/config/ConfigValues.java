@@ -4,21 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Typed access to flattened configuration values. A missing required or malformed value records a
  * problem and yields a placeholder, so binding continues and every problem is found in one pass.
  */
 final class ConfigValues {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   private final Map<String, JsonNode> values;
   private final List<String> problems;
@@ -96,9 +92,8 @@ final class ConfigValues {
     String s = string(path).trim();
     Duration d;
     try {
-      d = parseDuration(s);
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      // NumberFormatException and ArithmeticException: a count too large for a long or a Duration.
+      d = Durations.parse(s);
+    } catch (IllegalArgumentException | ArithmeticException e) {
       problems.add(
           path + " must be a duration such as 200ms, 10s, 5m, 1h or PT10S, not '" + s + "'");
       return Duration.ZERO;
@@ -107,20 +102,6 @@ final class ConfigValues {
       problems.add(path + " is " + s + " but must not be negative");
     }
     return d;
-  }
-
-  private static Duration parseDuration(String s) {
-    Matcher m = DURATION.matcher(s);
-    if (!m.matches()) {
-      return Duration.parse(s);
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
   }
 
   Optional<URI> uri(String path) {

@@ -101,7 +101,7 @@ public final class TradingSchema {
              (ARRAY[%s])[g %% 7 + 1],
              timestamptz '2024-01-02 14:30:00+00' + g * interval '1 second'
                + (g * 7919 %% 1000000) * interval '1 microsecond',
-             date '2024-01-02' + g / 86400,
+             date '2024-01-02' + (g / 86400)::int,
              CASE WHEN g %% 4 = 0 THEN NULL
                   ELSE timestamp '2024-01-04 09:00:00' + g * interval '1 second'
                        + (g * 104729 %% 1000000) * interval '1 microsecond' END,
@@ -110,7 +110,7 @@ public final class TradingSchema {
                WHEN 1 THEN 'fill ' || g
                ELSE E'multi\\nline\\t"quoted" \\\\ back''slash #' || g
              END
-      FROM generate_series(1, %d) AS g,
+      FROM generate_series(1::bigint, %d) AS g,
            LATERAL (SELECT round(((g %% 997) + 1)::numeric / 7, 18) AS qty,
                            round(100 + (g %% 5000)::numeric / 13, 18) AS price) AS q
       """;
