@@ -222,7 +222,11 @@ public final class CaptureService implements AutoCloseable {
       while (stopped.getCount() > 0 && !taskStarted.await(100, TimeUnit.MILLISECONDS)) {
         // keep waiting: the task either starts or the engine stops on its own
       }
-      engine.close();
+      try {
+        engine.close();
+      } catch (IllegalStateException alreadyShutDown) {
+        // The engine stopped on its own (capture failed); failure() reports why.
+      }
       if (!stopped.await(30, TimeUnit.SECONDS)) {
         log.warn("capture engine of pipeline {} did not stop within 30 s", config.name());
       }
