@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -165,7 +166,17 @@ public final class ApplyWorker implements AutoCloseable {
           new TopicPartition(config.topicOf(group), e.getKey()),
           new OffsetAndMetadata(e.getValue()));
     }
-    consumer.commitAsync(commits, null);
+    // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
+    consumer.commitAsync(
+        commits,
+        (offsets, error) -> {
+          if (error != null && !(error instanceof RetriableException)) {
+            log.warn(
+                "group {}: advisory Kafka offset commit failed: {}",
+                group.name(),
+                error.toString());
+          }
+        });
     stats.applied(changes.size(), newestSource);
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.checkpoint;
 
+import io.sluice.checkpoint.internal.FormatVersion;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +41,10 @@ public final class DynamoDbApplyCheckpointStore implements ApplyCheckpointStore 
                       .exclusiveStartKey(exclusiveStart));
       for (Map<String, AttributeValue> item : r.items()) {
         int partition = Integer.parseInt(item.get("partition").n());
+        FormatVersion.require(
+            item,
+            FORMAT_VERSION,
+            "apply checkpoint of group " + group + " partition " + partition + " in " + table);
         out.put(
             partition,
             new ApplyCheckpoint(

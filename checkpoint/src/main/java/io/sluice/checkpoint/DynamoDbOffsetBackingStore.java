@@ -2,6 +2,7 @@ package io.sluice.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.checkpoint.internal.FormatVersion;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.DynamoDbConfig;
 import java.io.IOException;
@@ -76,7 +77,13 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
                 b.tableName(tables.sourceOffsets())
                     .key(Map.of("pipeline", AttributeValue.fromS(pipeline)))
                     .consistentRead(true));
-    if (!r.hasItem() || r.item().get("offsets") == null) {
+    if (!r.hasItem()) {
+      return Optional.empty();
+    }
+    // Checked first: an item of another layout must not read as "no offset", which would send
+    // the operator to drop the slot.
+    FormatVersion.require(r.item(), FORMAT_VERSION, describe(tables.sourceOffsets(), pipeline));
+    if (r.item().get("offsets") == null) {
       return Optional.empty();
     }
     for (AttributeValue v : r.item().get("offsets").m().values()) {
@@ -112,18 +119,7 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     super.start();
     GetItemResponse r = client.getItem(b -> b.tableName(table).key(key()).consistentRead(true));
     if (r.hasItem()) {
-      int version = Integer.parseInt(r.item().get("format_version").n());
-      if (version != FORMAT_VERSION) {
-        throw new SluiceException(
-            "source offsets of pipeline "
-                + pipeline
-                + " in "
-                + table
-                + " have format version "
-                + version
-                + "; this build reads "
-                + FORMAT_VERSION);
-      }
+      FormatVersion.require(r.item(), FORMAT_VERSION, describe(table, pipeline));
       Map<String, AttributeValue> offsets = r.item().get("offsets").m();
       for (Map.Entry<String, AttributeValue> e : offsets.entrySet()) {
         data.put(
@@ -202,6 +198,10 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     item.put("offsets", AttributeValue.fromM(m));
     item.put("updated_at", AttributeValue.fromS(Instant.now().toString()));
     client.putItem(b -> b.tableName(table).item(item));
+  }
+
+  private static String describe(String table, String pipeline) {
+    return "source offsets of pipeline " + pipeline + " in DynamoDB table " + table;
   }
 
   private Map<String, AttributeValue> key() {

@@ -14,7 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
@@ -44,16 +45,16 @@ public final class PostgresBatchWriter {
         st.execute(sql.createStaging());
         copy(c, sql, b);
         st.executeUpdate(sql.upsert());
-        TreeSet<String> unchangedSets = new TreeSet<>();
+        Map<String, Set<String>> unchangedSets = new TreeMap<>();
         boolean anyDelete = false;
         for (ChangeEvent e : b.rows()) {
           anyDelete |= e.op() == Op.DELETE;
           if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
-            unchangedSets.add(unchangedList(e));
+            unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
           }
         }
-        for (String set : unchangedSets) {
-          st.executeUpdate(sql.updateKeeping(set));
+        for (Set<String> keep : unchangedSets.values()) {
+          st.executeUpdate(sql.updateKeeping(keep));
         }
         if (anyDelete) {
           st.executeUpdate(sql.delete());
@@ -83,7 +84,8 @@ public final class PostgresBatchWriter {
       enc.field(Long.toString(e.lsn()));
       enc.field(ChangeEventCodec.keyText(e.key()));
       enc.field(delete ? "d" : "u");
-      enc.field(delete || e.unchanged().isEmpty() ? null : unchangedList(e));
+      enc.field(
+          delete || e.unchanged().isEmpty() ? null : TableStatements.unchangedKey(e.unchanged()));
       enc.endRow();
     }
     try {
@@ -125,9 +127,5 @@ public final class PostgresBatchWriter {
                 + "; source and target schemas differ");
       }
     }
-  }
-
-  private static String unchangedList(ChangeEvent e) {
-    return String.join(",", new TreeSet<>(e.unchanged()));
   }
 }

@@ -3,11 +3,15 @@ package io.sluice.apply.internal;
 import static io.sluice.apply.TargetSchema.POSITION_COLUMN;
 import static io.sluice.apply.TargetSchema.SLUICE_SCHEMA;
 
+import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -103,12 +107,22 @@ final class TableStatements {
         .toString();
   }
 
-  /** An update of rows whose listed TOASTed columns were not resent: those keep their value. */
-  String updateKeeping(String unchangedList) {
+  /**
+   * How a set of unchanged columns travels through staging: the sorted names as a JSON array, so a
+   * name may hold any character (a comma-joined list would split {@code "a,b"} in two).
+   */
+  static String unchangedKey(Collection<String> columns) {
+    Map<String, String> sorted = new TreeMap<>();
+    columns.forEach(c -> sorted.put(c, c));
+    return ChangeEventCodec.keyText(sorted);
+  }
+
+  /** An update of rows whose given TOASTed columns were not resent: those keep their value. */
+  String updateKeeping(Set<String> keep) {
+    String key = unchangedKey(keep);
     return updateKeepingUnchanged.computeIfAbsent(
-        unchangedList,
-        list -> {
-          Set<String> keep = Set.of(list.split(","));
+        key,
+        k -> {
           StringBuilder sql =
               new StringBuilder("UPDATE ").append(table.id().quoted()).append(" AS t SET ");
           for (ColumnSchema c : nonKey) {
@@ -120,7 +134,7 @@ final class TableStatements {
           return sql.append(" FROM ")
               .append(staging)
               .append(" s WHERE s._sluice_op = 'u' AND s._sluice_unchanged = ")
-              .append("'" + list.replace("'", "''") + "'")
+              .append("'" + k.replace("'", "''") + "'")
               .append(" AND ")
               .append(keyMatch())
               .append(" AND t.")

@@ -26,9 +26,9 @@ public final class PostgresTextFormatter {
 
   /**
    * What Debezium sends for timestamp {@code infinity} and {@code -infinity}: pgjdbc's infinity
-   * sentinels in milliseconds, reused as microseconds. They also encode two real timestamps,
-   * 294247-01-10 04:00:25.2 and (wrapped) 294247-01-10 04:01:17.151616, which therefore cannot be
-   * told apart from infinity and read back as it.
+   * sentinels in milliseconds, reused as microseconds. The first is also the real timestamp
+   * 294247-01-10 04:00:25.2, which therefore reads back as infinity; the second lies below
+   * PostgreSQL's range and is unambiguous.
    */
   static final long INFINITY_MICROS = 9_223_372_036_825_200_000L;
 

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the source side ready for capture: sluice's heartbeat table, and a publication that lists
- * exactly the captured tables plus the heartbeat table. The publication is created or corrected
- * before the slot exists, so the slot never starts without it.
+ * exactly the captured tables plus the heartbeat table, and names a partition's changes after its
+ * partitioned table. The publication is created or corrected before the slot exists, so the slot
+ * never starts without it.
  */
 public final class PublicationSetup {
   public static final TableId HEARTBEAT_TABLE =
@@ -49,30 +50,50 @@ public final class PublicationSetup {
     Set<TableId> wanted = new TreeSet<>(tables);
     wanted.add(HEARTBEAT_TABLE);
     String list = wanted.stream().map(TableId::quoted).collect(Collectors.joining(", "));
-    Set<TableId> current = publishedTables(c, publication);
+    Boolean viaRoot = publishesViaRoot(c, publication);
     try (Statement st = c.createStatement()) {
-      if (current == null) {
-        st.execute("CREATE PUBLICATION " + TableId.quote(publication) + " FOR TABLE " + list);
+      if (viaRoot == null) {
+        st.execute(
+            "CREATE PUBLICATION "
+                + TableId.quote(publication)
+                + " FOR TABLE "
+                + list
+                + " WITH (publish_via_partition_root = true)");
         log.info("created publication {} for {} tables", publication, wanted.size());
-      } else if (!current.equals(wanted)) {
+        return;
+      }
+      if (!viaRoot) {
+        st.execute(
+            "ALTER PUBLICATION "
+                + TableId.quote(publication)
+                + " SET (publish_via_partition_root = true)");
+        log.info("publication {} now publishes partitions as their partitioned table", publication);
+      }
+      if (!publishedTables(c, publication).equals(wanted)) {
         st.execute("ALTER PUBLICATION " + TableId.quote(publication) + " SET TABLE " + list);
         log.info("publication {} now lists {} tables", publication, wanted.size());
       }
     }
   }
 
-  /** Tables in the publication, or null when it does not exist. */
-  private static Set<TableId> publishedTables(Connection c, String publication)
-      throws SQLException {
+  /**
+   * Whether the publication sends changes of a partition under its partitioned table's name, or
+   * null when it does not exist. Without it, pgoutput names the partition, which is not a captured
+   * table, and every streamed change of a partitioned table would be dropped.
+   */
+  private static Boolean publishesViaRoot(Connection c, String publication) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+        c.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
       ps.setString(1, publication);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
+        return rs.next() ? rs.getBoolean(1) : null;
       }
     }
+  }
+
+  /** Tables in the publication: partitioned tables by their own name once it publishes via root. */
+  private static Set<TableId> publishedTables(Connection c, String publication)
+      throws SQLException {
     Set<TableId> out = new HashSet<>();
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -1,18 +1,29 @@
 package io.sluice.test.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,6 +48,16 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 class EmbeddedInfrastructureIT {
+
+  /** 127.0.0.1 as /proc/net/tcp prints it: the address in host (little-endian) byte order. */
+  private static final String LOOPBACK = "0100007F";
+
+  /**
+   * ::ffff:127.0.0.1 in /proc/net/tcp6, where Java's dual-stack sockets bound to 127.0.0.1 show.
+   */
+  private static final String LOOPBACK_IPV4_MAPPED = "0000000000000000FFFF0000" + LOOPBACK;
+
+  private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
   private final EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.shared();
 
@@ -125,6 +146,42 @@ class EmbeddedInfrastructureIT {
   }
 
   @Test
+  void everyServerListensOnLoopbackOnly() throws IOException {
+    String bootstrap = infrastructure.kafka().bootstrapServers();
+    assertThat(bootstrap).startsWith("127.0.0.1:");
+    int kafkaPort = Integer.parseInt(bootstrap.substring("127.0.0.1:".length()));
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("source PostgreSQL", infrastructure.source().port());
+    ports.put("target PostgreSQL", infrastructure.target().port());
+    ports.put("Kafka", kafkaPort);
+    ports.put("DynamoDB Local", infrastructure.dynamoDb().port());
+    for (Map.Entry<String, Integer> server : ports.entrySet()) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", server.getValue()), 5_000);
+        assertThat(socket.isConnected()).as(server.getKey() + " accepts on 127.0.0.1").isTrue();
+      }
+    }
+
+    assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux /proc/net/tcp");
+    List<ListeningSocket> listening = listeningSockets();
+    for (Map.Entry<String, Integer> server : ports.entrySet()) {
+      assertThat(listening)
+          .filteredOn(socket -> socket.port() == server.getValue())
+          .as("%s's listening sockets on port %d", server.getKey(), server.getValue())
+          .isNotEmpty()
+          .allSatisfy(EmbeddedInfrastructureIT::assertLoopbackOnly);
+    }
+    // Kafka's controller listener has no public port: check every listening socket of this JVM.
+    Set<Long> ownInodes = ownSocketInodes();
+    List<ListeningSocket> own =
+        listening.stream().filter(socket -> ownInodes.contains(socket.inode())).toList();
+    assertThat(own)
+        .extracting(ListeningSocket::port)
+        .contains(kafkaPort, infrastructure.dynamoDb().port());
+    assertThat(own).allSatisfy(EmbeddedInfrastructureIT::assertLoopbackOnly);
+  }
+
+  @Test
   void isolationGivesDistinctDatabasesAndPrefixes() throws SQLException {
     try (TestIsolation first = TestIsolation.create("Some Test#method(1)");
         TestIsolation second = TestIsolation.create("Some Test#method(1)")) {
@@ -145,6 +202,59 @@ class EmbeddedInfrastructureIT {
       }
     }
   }
+
+  private static void assertLoopbackOnly(ListeningSocket socket) {
+    assertThat(socket.address())
+        .as("local address of %s (127.0.0.1 is %s, the wildcard all zeros)", socket, LOOPBACK)
+        .isIn(LOOPBACK, LOOPBACK_IPV4_MAPPED)
+        .doesNotMatch("0+");
+  }
+
+  /** Every socket in state LISTEN (0A) in /proc/net/tcp and /proc/net/tcp6. */
+  private static List<ListeningSocket> listeningSockets() throws IOException {
+    List<ListeningSocket> sockets = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path path = Path.of(table);
+      if (!Files.isReadable(path)) {
+        continue;
+      }
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+      List<String> lines = Files.readAllLines(path);
+      for (String line : lines.subList(1, lines.size())) {
+        String[] fields = line.trim().split("\\s+");
+        if (!fields[3].equals("0A")) {
+          continue;
+        }
+        String[] local = fields[1].split(":");
+        sockets.add(
+            new ListeningSocket(
+                table, local[0], Integer.parseInt(local[1], 16), Long.parseLong(fields[9])));
+      }
+    }
+    return sockets;
+  }
+
+  /** Inodes of the sockets this JVM has open, from the {@code socket:[inode]} fd links. */
+  private static Set<Long> ownSocketInodes() throws IOException {
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors
+          .map(EmbeddedInfrastructureIT::linkTarget)
+          .map(SOCKET_LINK::matcher)
+          .filter(Matcher::matches)
+          .map(matcher -> Long.parseLong(matcher.group(1)))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static String linkTarget(Path descriptor) {
+    try {
+      return Files.readSymbolicLink(descriptor).toString();
+    } catch (IOException e) {
+      return ""; // closed since the listing
+    }
+  }
+
+  private record ListeningSocket(String table, String address, int port, long inode) {}
 
   private static String setting(EmbeddedPostgres server, String name) throws SQLException {
     try (Connection connection = server.connect("postgres");

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.capture.CaptureService;
+import io.sluice.capture.SourceCatalog;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
 import io.sluice.test.embedded.TestIsolation;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,12 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every supported column type, at its edges, arrives on the target with exactly the source's text
  * form, whether the row was read by the initial snapshot or streamed from the slot (invariant 4).
+ *
+ * <p>Known gap, left out below: the snapshot does not carry BC dates or date ±infinity exactly
+ * (Debezium reads them through {@code java.sql.Date}).
  */
 class ValueFidelityIT {
   private static final String GROUPS =
@@ -129,13 +135,7 @@ class ValueFidelityIT {
         "'4713-01-01 BC'",
         "'infinity'",
         "'-infinity'");
-    column(
-        "c_time",
-        "time",
-        "'00:00:00'",
-        "'12:34:56.000001'",
-        "'23:59:59.999999'",
-        "'24:00:00'");
+    column("c_time", "time", "'00:00:00'", "'12:34:56.000001'", "'23:59:59.999999'", "'24:00:00'");
     column(
         "c_timestamp",
         "timestamp",
@@ -152,6 +152,18 @@ class ValueFidelityIT {
         "'294247-01-10 04:00:54.775806'",
         "'infinity'",
         "'-infinity'");
+    // precision 0 to 3 travels in milliseconds, which reach past Debezium's microsecond limit
+    column(
+        "c_timestamp_3",
+        "timestamp(3)",
+        "'2024-02-29 23:59:59.123'",
+        "'1969-12-31 23:59:59.999'",
+        "'0001-02-29 12:00:00.5 BC'",
+        "'4713-01-01 00:00:00 BC'",
+        "'294276-12-31 23:59:59.999'",
+        "'infinity'",
+        "'-infinity'");
+    column("c_time_3", "time(3)", "'23:59:59.999'", "'24:00:00'");
     column(
         "c_timestamptz",
         "timestamptz",
@@ -220,6 +232,9 @@ class ValueFidelityIT {
       StringBuilder ddl = new StringBuilder("CREATE TABLE fidelity (id int PRIMARY KEY");
       COLUMNS.forEach((c, t) -> ddl.append(", ").append(c).append(' ').append(t));
       exec(source, ddl.append(")").toString());
+      assertThat(baseTypes(source, "fidelity"))
+          .as("a column for every type SourceCatalog accepts")
+          .containsAll(supportedTypes());
       int snapshotRows = insertEdges(source, 0, EDGES);
 
       pipeline.startCapture();
@@ -252,7 +267,7 @@ class ValueFidelityIT {
             new PipelineFixture(slice, "- name: toast\n  tables: [toasty]\n  partitions: 1\n");
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
-      List<String> columns = List.of("n", "t", "b", "j", "v", "big");
+      List<String> columns = List.of("n", "t", "b", "j", "\"v,w\"", "big");
       // EXTERNAL storage moves the big values out of line uncompressed, so an update that does
       // not touch them leaves them out of the WAL record.
       exec(
@@ -262,7 +277,9 @@ class ValueFidelityIT {
           "ALTER TABLE toasty ALTER t SET STORAGE EXTERNAL, ALTER b SET STORAGE EXTERNAL,"
               + " ALTER j SET STORAGE EXTERNAL, ALTER v SET STORAGE EXTERNAL,"
               + " ALTER big SET STORAGE EXTERNAL",
-          "INSERT INTO toasty SELECT g, g, " + BIG_VALUES + " FROM generate_series(1, 3) g");
+          "INSERT INTO toasty SELECT g, g, " + BIG_VALUES + " FROM generate_series(1, 3) g",
+          // a name that a comma-joined list of unchanged columns would split
+          "ALTER TABLE toasty RENAME v TO \"v,w\"");
       pipeline.startCapture();
       pipeline.startApply();
       awaitRowCount(pipeline, target, "toasty", 3);
@@ -297,7 +314,7 @@ class ValueFidelityIT {
     }
   }
 
-  /** Large, incompressible values for toasty's t, b, j, v and big, varying with {@code g}. */
+  /** Large, uncompressed values for toasty's t, b, j, v and big, varying with {@code g}. */
   private static final String BIG_VALUES =
       "(SELECT string_agg(md5(g::text || i::text), '') FROM generate_series(1, 150) i),"
           + " (SELECT decode(string_agg(md5(i::text || g::text), ''), 'hex')"
@@ -333,6 +350,29 @@ class ValueFidelityIT {
     }
   }
 
+  private static List<String> baseTypes(Connection c, String table) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String> supportedTypes() throws ReflectiveOperationException {
+    Field f = SourceCatalog.class.getDeclaredField("SUPPORTED_TYPES");
+    f.setAccessible(true);
+    return (Set<String>) f.get(null);
+  }
+
   /** Per column, the rows whose text on the target differs from the source, described. */
   private static Map<String, List<String>> differences(
       Connection source, Connection target, String table, Collection<String> columns)
@@ -351,7 +391,11 @@ class ValueFidelityIT {
               differences
                   .computeIfAbsent(column, c -> new ArrayList<>())
                   .add(
-                      "id " + id + ": source " + abbreviate(text) + ", target "
+                      "id "
+                          + id
+                          + ": source "
+                          + abbreviate(text)
+                          + ", target "
                           + abbreviate(actual.get(id)));
             }
           });
@@ -434,6 +478,8 @@ class ValueFidelityIT {
     if (s == null) {
       return "NULL";
     }
-    return s.length() <= 80 ? "'" + s + "'" : "'" + s.substring(0, 60) + "…' (" + s.length() + " chars)";
+    return s.length() <= 80
+        ? "'" + s + "'"
+        : "'" + s.substring(0, 60) + "…' (" + s.length() + " chars)";
   }
 }

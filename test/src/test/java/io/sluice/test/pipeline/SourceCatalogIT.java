@@ -1,0 +1,140 @@
+package io.sluice.test.pipeline;
+
+import static io.sluice.test.pipeline.PipelineFixture.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.sluice.capture.CapturedTables;
+import io.sluice.capture.SourceCatalog;
+import io.sluice.core.ConfigException;
+import io.sluice.core.schema.ColumnSchema;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
+import io.sluice.test.embedded.TestIsolation;
+import java.sql.Connection;
+import org.junit.jupiter.api.Test;
+
+/** Resolving groups against a real source catalog: every problem at once, exact schemas. */
+class SourceCatalogIT {
+
+  @Test
+  void aConfigWithManyProblemsIsRefusedWithAllOfThemInOneException() throws Exception {
+    String groups =
+        """
+        - name: alpha
+          tables:
+            - public.missing_table
+            - "public.nomatch_*"
+            - "public.dup_*"
+            - public.no_key
+            - public.full_no_key
+            - public.nothing_ident
+            - public.fine
+        - name: beta
+          tables:
+            - "public.*_both"
+            - public.odd_types
+            - public.generated
+        """;
+    try (TestIsolation slice = TestIsolation.create("catalog problems");
+        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        Connection source = slice.connectSource()) {
+      exec(
+          source,
+          "CREATE TYPE mood AS ENUM ('calm', 'wild')",
+          "CREATE TABLE dup_both (id int PRIMARY KEY)",
+          "CREATE TABLE no_key (id int, note text)",
+          "CREATE TABLE full_no_key (id int, note text)",
+          "ALTER TABLE full_no_key REPLICA IDENTITY FULL",
+          "CREATE TABLE nothing_ident (id int PRIMARY KEY)",
+          "ALTER TABLE nothing_ident REPLICA IDENTITY NOTHING",
+          "CREATE TABLE fine (id int PRIMARY KEY, note text)",
+          "CREATE TABLE odd_types (id int PRIMARY KEY, price money, host inet, feeling mood,"
+              + " fine_text text)",
+          "CREATE TABLE generated (id int PRIMARY KEY, qty int,"
+              + " twice int GENERATED ALWAYS AS (qty * 2) STORED)");
+
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class, () -> SourceCatalog.resolve(source, pipeline.config));
+
+      assertThat(e.problems())
+          .containsExactlyInAnyOrder(
+              "group 'alpha': table public.missing_table does not exist in the source database",
+              "group 'alpha': pattern public.nomatch_* matches no table in the source",
+              "table public.dup_both is matched by groups 'alpha' and 'beta'; a table belongs to"
+                  + " one group",
+              "table public.no_key has no primary key and no REPLICA IDENTITY FULL, so updates and"
+                  + " deletes cannot be identified: add a primary key",
+              "table public.full_no_key has no primary key; REPLICA IDENTITY FULL tables without a"
+                  + " key are not supported yet: add a primary key",
+              "table public.nothing_ident has REPLICA IDENTITY NOTHING, so deletes carry no key:"
+                  + " ALTER TABLE \"public\".\"nothing_ident\" REPLICA IDENTITY DEFAULT",
+              "table public.odd_types column price has type money, which sluice cannot carry"
+                  + " exactly yet; exclude the table from its group",
+              "table public.odd_types column host has type inet, which sluice cannot carry exactly"
+                  + " yet; exclude the table from its group",
+              "table public.odd_types column feeling has type mood, which sluice cannot carry"
+                  + " exactly yet; exclude the table from its group",
+              "table public.generated column twice: generated columns are not captured by logical"
+                  + " replication; sluice cannot carry them exactly yet");
+      assertThat(e.getMessage()).startsWith("invalid configuration (10 problems):");
+    }
+  }
+
+  @Test
+  void aValidConfigResolvesExactTypesKeysInKeyOrderAndGroups() throws Exception {
+    String groups =
+        """
+        - name: fx
+          tables: [public.fx_rates]
+        - name: reference
+          tables: ["public.ref_*", "Odd Schema.Mixed Case"]
+        """;
+    try (TestIsolation slice = TestIsolation.create("catalog valid");
+        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        Connection source = slice.connectSource()) {
+      exec(
+          source,
+          "CREATE TABLE fx_rates (quote char(3), base char(3), rate numeric(38,18) NOT NULL,"
+              + " raw numeric, as_of timestamp with time zone, local_at timestamp(3),"
+              + " label varchar(40), PRIMARY KEY (base, quote))",
+          "CREATE TABLE ref_venue (code text PRIMARY KEY)",
+          "CREATE TABLE ref_desk (id bigint PRIMARY KEY)",
+          "CREATE TABLE unrelated (id int)",
+          "CREATE SCHEMA \"Odd Schema\"",
+          "CREATE TABLE \"Odd Schema\".\"Mixed Case\" (\"Id\" int PRIMARY KEY)",
+          // sluice's own schema is never captured, whatever a pattern says
+          "CREATE SCHEMA sluice",
+          "CREATE TABLE sluice.ref_internal (id int PRIMARY KEY)");
+
+      CapturedTables tables = SourceCatalog.resolve(source, pipeline.config);
+
+      TableId fx = new TableId("public", "fx_rates");
+      TableSchema schema = tables.schemas().get(fx);
+      assertThat(schema.columns())
+          .containsExactly(
+              new ColumnSchema("quote", "character(3)", false),
+              new ColumnSchema("base", "character(3)", false),
+              new ColumnSchema("rate", "numeric(38,18)", false),
+              new ColumnSchema("raw", "numeric", true),
+              new ColumnSchema("as_of", "timestamp with time zone", true),
+              new ColumnSchema("local_at", "timestamp(3) without time zone", true),
+              new ColumnSchema("label", "character varying(40)", true));
+      assertThat(schema.keyColumns()).as("primary key order").containsExactly("base", "quote");
+      assertThat(tables.ids())
+          .containsExactly(
+              new TableId("Odd Schema", "Mixed Case"),
+              fx,
+              new TableId("public", "ref_desk"),
+              new TableId("public", "ref_venue"));
+      assertThat(tables.groupOf(fx)).hasValueSatisfying(g -> assertThat(g.name()).isEqualTo("fx"));
+      assertThat(tables.tablesOf("reference"))
+          .extracting(TableSchema::id)
+          .containsExactly(
+              new TableId("Odd Schema", "Mixed Case"),
+              new TableId("public", "ref_desk"),
+              new TableId("public", "ref_venue"));
+    }
+  }
+}
