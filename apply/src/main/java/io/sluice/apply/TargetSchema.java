@@ -45,11 +45,12 @@ public final class TargetSchema {
               + ".truncations (tbl text PRIMARY KEY,"
               + " lsn bigint NOT NULL)");
       for (TableSchema t : tables) {
-        if (!exists(c, t.id())) {
+        Boolean hasPosition = hasPositionColumn(c, t.id());
+        if (hasPosition == null) {
           st.execute("CREATE SCHEMA IF NOT EXISTS " + TableId.quote(t.id().schema()));
           st.execute(createTable(t));
           log.info("created target table {}", t.id());
-        } else if (!hasPositionColumn(c, t.id())) {
+        } else if (!hasPosition) {
           throw new SluiceException(
               "target table "
                   + t.id()
@@ -89,29 +90,19 @@ public final class TargetSchema {
     return sql.toString();
   }
 
-  private static boolean exists(Connection c, TableId id) throws SQLException {
+  /** Whether the table has the position column, or null when the table does not exist. */
+  private static Boolean hasPositionColumn(Connection c, TableId id) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = k.oid"
+                + " AND a.attname = ? AND NOT a.attisdropped)"
+                + " FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
                 + " WHERE n.nspname = ? AND k.relname = ?")) {
-      ps.setString(1, id.schema());
-      ps.setString(2, id.table());
+      ps.setString(1, POSITION_COLUMN);
+      ps.setString(2, id.schema());
+      ps.setString(3, id.table());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  private static boolean hasPositionColumn(Connection c, TableId id) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
-                + " AND column_name = ?")) {
-      ps.setString(1, id.schema());
-      ps.setString(2, id.table());
-      ps.setString(3, POSITION_COLUMN);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
+        return rs.next() ? rs.getBoolean(1) : null;
       }
     }
   }

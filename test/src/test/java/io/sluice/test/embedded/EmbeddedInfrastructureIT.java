@@ -1,7 +1,6 @@
 package io.sluice.test.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -162,7 +161,7 @@ class EmbeddedInfrastructureIT {
       }
     }
 
-    assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux /proc/net/tcp");
+    assertThat(Path.of("/proc/net/tcp")).as("sluice runs on Linux: /proc/net/tcp").isReadable();
     List<ListeningSocket> listening = listeningSockets();
     for (Map.Entry<String, Integer> server : ports.entrySet()) {
       assertThat(listening)
