@@ -12,6 +12,7 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.schema.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -155,8 +156,7 @@ public final class ApplyWorker implements AutoCloseable {
       lsns.merge(r.partition(), kc.event().lsn(), Math::max);
       newestSource = Math.max(newestSource, kc.event().sourceTsMicros());
     }
-    Map<io.sluice.core.schema.TableId, BatchReducer.TableBatch> reduced =
-        BatchReducer.reduce(changes);
+    Map<TableId, BatchReducer.TableBatch> reduced = BatchReducer.reduce(changes);
     writeWithRetry(reduced);
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
@@ -180,7 +180,7 @@ public final class ApplyWorker implements AutoCloseable {
     stats.applied(changes.size(), newestSource);
   }
 
-  private void writeWithRetry(Map<io.sluice.core.schema.TableId, BatchReducer.TableBatch> batch)
+  private void writeWithRetry(Map<TableId, BatchReducer.TableBatch> batch)
       throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = target.getConnection()) {

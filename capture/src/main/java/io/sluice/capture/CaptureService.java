@@ -16,6 +16,7 @@ import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
 import java.io.IOException;
 import java.sql.Connection;
@@ -148,19 +149,21 @@ public final class CaptureService implements AutoCloseable {
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-    List<io.sluice.core.event.ChangeEvent> sent = new ArrayList<>(records.size());
+    List<ChangeEvent> sent = new ArrayList<>(records.size());
+    List<GroupConfig> groups = new ArrayList<>(records.size());
     for (RecordChangeEvent<SourceRecord> r : records) {
-      Optional<io.sluice.core.event.ChangeEvent> event = mapper.map(r.record());
+      Optional<ChangeEvent> event = mapper.map(r.record());
       if (event.isEmpty()) {
         continue;
       }
-      io.sluice.core.event.ChangeEvent e = event.get();
+      ChangeEvent e = event.get();
       GroupConfig group = tables.groupOf(e.table()).orElseThrow();
       sends.add(
           producer.send(
               new ProducerRecord<>(
                   config.topicOf(group), codec.encodeKey(e.table(), e.key()), codec.encode(e))));
       sent.add(e);
+      groups.add(group);
     }
     for (int i = 0; i < sends.size(); i++) {
       try {
@@ -170,8 +173,8 @@ public final class CaptureService implements AutoCloseable {
             "Kafka refused a change of " + sent.get(i).table() + ": " + ex.getCause(), ex);
       }
     }
-    for (io.sluice.core.event.ChangeEvent e : sent) {
-      stats.recorded(tables.groupOf(e.table()).orElseThrow().name(), e.sourceTsMicros());
+    for (int i = 0; i < sent.size(); i++) {
+      stats.recorded(groups.get(i).name(), sent.get(i).sourceTsMicros());
     }
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {

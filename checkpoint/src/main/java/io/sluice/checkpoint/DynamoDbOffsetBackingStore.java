@@ -71,22 +71,7 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
    */
   public static Optional<Map<String, Object>> storedOffset(
       DynamoDbClient client, StateTables tables, String pipeline) {
-    GetItemResponse r =
-        client.getItem(
-            b ->
-                b.tableName(tables.sourceOffsets())
-                    .key(Map.of("pipeline", AttributeValue.fromS(pipeline)))
-                    .consistentRead(true));
-    if (!r.hasItem()) {
-      return Optional.empty();
-    }
-    // Checked first: an item of another layout must not read as "no offset", which would send
-    // the operator to drop the slot.
-    FormatVersion.require(r.item(), FORMAT_VERSION, describe(tables.sourceOffsets(), pipeline));
-    if (r.item().get("offsets") == null) {
-      return Optional.empty();
-    }
-    for (AttributeValue v : r.item().get("offsets").m().values()) {
+    for (AttributeValue v : readOffsets(client, tables.sourceOffsets(), pipeline).values()) {
       try {
         @SuppressWarnings("unchecked")
         Map<String, Object> offset = JSON.readValue(v.b().asByteArray(), Map.class);
@@ -117,16 +102,28 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
   @Override
   public synchronized void start() {
     super.start();
-    GetItemResponse r = client.getItem(b -> b.tableName(table).key(key()).consistentRead(true));
-    if (r.hasItem()) {
-      FormatVersion.require(r.item(), FORMAT_VERSION, describe(table, pipeline));
-      Map<String, AttributeValue> offsets = r.item().get("offsets").m();
-      for (Map.Entry<String, AttributeValue> e : offsets.entrySet()) {
-        data.put(
-            ByteBuffer.wrap(e.getKey().getBytes(StandardCharsets.UTF_8)),
-            ByteBuffer.wrap(e.getValue().b().asByteArray()));
-      }
+    for (Map.Entry<String, AttributeValue> e : readOffsets(client, table, pipeline).entrySet()) {
+      data.put(
+          ByteBuffer.wrap(e.getKey().getBytes(StandardCharsets.UTF_8)),
+          ByteBuffer.wrap(e.getValue().b().asByteArray()));
     }
+  }
+
+  /**
+   * The stored offset map of a pipeline, empty when there is none. The format version is checked
+   * first: an item of another layout must not read as "no offset", which would send the operator to
+   * drop the slot.
+   */
+  private static Map<String, AttributeValue> readOffsets(
+      DynamoDbClient client, String table, String pipeline) {
+    GetItemResponse r =
+        client.getItem(b -> b.tableName(table).key(key(pipeline)).consistentRead(true));
+    if (!r.hasItem()) {
+      return Map.of();
+    }
+    FormatVersion.require(r.item(), FORMAT_VERSION, describe(table, pipeline));
+    AttributeValue offsets = r.item().get("offsets");
+    return offsets == null ? Map.of() : offsets.m();
   }
 
   @Override
@@ -193,7 +190,7 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
           new String(bytes(e.getKey()), StandardCharsets.UTF_8),
           AttributeValue.fromB(SdkBytes.fromByteArray(bytes(e.getValue()))));
     }
-    Map<String, AttributeValue> item = new HashMap<>(key());
+    Map<String, AttributeValue> item = new HashMap<>(key(pipeline));
     item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
     item.put("offsets", AttributeValue.fromM(m));
     item.put("updated_at", AttributeValue.fromS(Instant.now().toString()));
@@ -204,7 +201,7 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     return "source offsets of pipeline " + pipeline + " in DynamoDB table " + table;
   }
 
-  private Map<String, AttributeValue> key() {
+  private static Map<String, AttributeValue> key(String pipeline) {
     return Map.of("pipeline", AttributeValue.fromS(pipeline));
   }
 

@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.GroupConfig;
@@ -13,11 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,24 +32,39 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 final class CatchUp {
   private final PipelineConfig config;
-  private final DynamoDbClient dynamo;
+  private final ApplyCheckpointStore checkpoints;
 
   CatchUp(PipelineConfig config, DynamoDbClient dynamo) {
     this.config = config;
-    this.dynamo = dynamo;
+    this.checkpoints =
+        new DynamoDbApplyCheckpointStore(dynamo, new StateTables(config.dynamoDb().tablePrefix()));
   }
 
   /** Returns false if the deadline passed first, or {@code failed} became true. */
   boolean await(Duration timeout, BooleanSupplier failed) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
-    long sourceLsn = currentWalLsn();
-    while (!slotConfirmed(sourceLsn)) {
-      if (failed.getAsBoolean() || Instant.now().isAfter(deadline)) {
-        return false;
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
+    Properties kafka = new Properties();
+    kafka.putAll(config.kafka().properties());
+    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
+    try (Connection source =
+            DriverManager.getConnection(
+                config.source().jdbcUrl(),
+                config.source().user(),
+                config.source().password().value());
+        Admin admin = Admin.create(kafka)) {
+      long sourceLsn = currentWalLsn(source);
+      return pollUntil(() -> slotConfirmed(source, sourceLsn), deadline, failed)
+          && pollUntil(() -> appliedToEnd(admin), deadline, failed);
     }
-    while (!appliedToEnd()) {
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static boolean pollUntil(Check check, Instant deadline, BooleanSupplier failed)
+      throws Exception {
+    while (!check.holds()) {
       if (failed.getAsBoolean() || Instant.now().isAfter(deadline)) {
         return false;
       }
@@ -59,26 +73,19 @@ final class CatchUp {
     return true;
   }
 
-  private Connection source() throws SQLException {
-    return DriverManager.getConnection(
-        config.source().jdbcUrl(), config.source().user(), config.source().password().value());
-  }
-
-  private long currentWalLsn() throws SQLException {
-    try (Connection c = source();
-        Statement st = c.createStatement();
+  private static long currentWalLsn(Connection source) throws SQLException {
+    try (Statement st = source.createStatement();
         ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
-  private boolean slotConfirmed(long lsn) throws SQLException {
-    try (Connection c = source();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots"
-                    + " WHERE slot_name = ?")) {
+  private boolean slotConfirmed(Connection source, long lsn) throws SQLException {
+    try (PreparedStatement ps =
+        source.prepareStatement(
+            "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots"
+                + " WHERE slot_name = ?")) {
       ps.setString(1, config.source().slot());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getLong(1) >= lsn;
@@ -86,33 +93,19 @@ final class CatchUp {
     }
   }
 
-  private boolean appliedToEnd() throws InterruptedException, ExecutionException {
-    Properties p = new Properties();
-    p.putAll(config.kafka().properties());
-    p.put("bootstrap.servers", config.kafka().bootstrapServers());
-    DynamoDbApplyCheckpointStore store =
-        new DynamoDbApplyCheckpointStore(dynamo, new StateTables(config.dynamoDb().tablePrefix()));
-    try (Admin admin = Admin.create(p)) {
-      for (GroupConfig g : config.groups()) {
-        List<TopicPartition> parts = new ArrayList<>();
-        for (int i = 0; i < g.partitions(); i++) {
-          parts.add(new TopicPartition(config.topicOf(g), i));
-        }
-        Map<TopicPartition, ListOffsetsResultInfo> ends =
-            admin
-                .listOffsets(
-                    parts.stream()
-                        .collect(
-                            java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                .all()
-                .get();
-        Map<Integer, ApplyCheckpoint> checkpoints = store.load(g.name());
-        for (TopicPartition tp : parts) {
-          long end = ends.get(tp).offset();
-          ApplyCheckpoint cp = checkpoints.get(tp.partition());
-          if (end > 0 && (cp == null || cp.nextOffset() < end)) {
-            return false;
-          }
+  private boolean appliedToEnd(Admin admin) throws Exception {
+    for (GroupConfig g : config.groups()) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int i = 0; i < g.partitions(); i++) {
+        latest.put(new TopicPartition(config.topicOf(g), i), OffsetSpec.latest());
+      }
+      Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+      Map<Integer, ApplyCheckpoint> stored = checkpoints.load(g.name());
+      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+        ApplyCheckpoint cp = stored.get(end.getKey().partition());
+        long endOffset = end.getValue().offset();
+        if (endOffset > 0 && (cp == null || cp.nextOffset() < endOffset)) {
+          return false;
         }
       }
     }

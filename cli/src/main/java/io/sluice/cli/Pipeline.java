@@ -52,8 +52,8 @@ final class Pipeline implements AutoCloseable {
       TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
     }
     DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
+    // Capture creates the state tables before the workers below read their checkpoints.
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
-    state.ensureExist(dynamo);
     Pipeline p = new Pipeline(config, tables, dynamo);
     try {
       p.capture.start();

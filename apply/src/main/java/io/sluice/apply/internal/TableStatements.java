@@ -9,9 +9,8 @@ import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -112,9 +111,7 @@ final class TableStatements {
    * name may hold any character (a comma-joined list would split {@code "a,b"} in two).
    */
   static String unchangedKey(Collection<String> columns) {
-    Map<String, String> sorted = new TreeMap<>();
-    columns.forEach(c -> sorted.put(c, c));
-    return ChangeEventCodec.keyText(sorted);
+    return ChangeEventCodec.keyText(new TreeSet<>(columns));
   }
 
   /** An update of rows whose given TOASTed columns were not resent: those keep their value. */

@@ -50,9 +50,11 @@ public final class SourceRecordMapper {
   }
 
   public Optional<ChangeEvent> map(SourceRecord record) {
-    if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
-      return Optional.empty(); // heartbeat or schema record
+    Optional<Struct> change = envelope(record);
+    if (change.isEmpty()) {
+      return Optional.empty();
     }
+    Struct envelope = change.get();
     Struct source = envelope.getStruct("source");
     TableId table = new TableId(source.getString("schema"), source.getString("table"));
     Optional<TableSchema> schema = schemas.apply(table);
@@ -148,15 +150,24 @@ public final class SourceRecordMapper {
    * table, heartbeats included) or it is the snapshot's last record.
    */
   public static boolean endsSnapshot(SourceRecord record) {
-    if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
-      return false;
-    }
-    if (!"r".equals(envelope.getString("op"))) {
-      return true;
-    }
-    Struct source = envelope.getStruct("source");
-    return source.schema().field("snapshot") != null
-        && "last".equals(String.valueOf(source.get("snapshot")));
+    return envelope(record)
+        .map(
+            envelope -> {
+              if (!"r".equals(envelope.getString("op"))) {
+                return true;
+              }
+              Struct source = envelope.getStruct("source");
+              return source.schema().field("snapshot") != null
+                  && "last".equals(String.valueOf(source.get("snapshot")));
+            })
+        .orElse(false);
+  }
+
+  /** The change envelope of a record; empty for heartbeats and other non-change records. */
+  private static Optional<Struct> envelope(SourceRecord record) {
+    return record.value() instanceof Struct envelope && envelope.schema().field("op") != null
+        ? Optional.of(envelope)
+        : Optional.empty();
   }
 
   private static long sourceMicros(Struct source) {

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +49,14 @@ public final class ChangeEventCodec {
 
   /** The key values alone as a JSON array, a stable text identity of a row within its table. */
   public static String keyText(Map<String, String> key) {
+    return keyText(key.values());
+  }
+
+  /** Values as a JSON array, in iteration order. */
+  public static String keyText(Collection<String> values) {
     StringBuilder sb = new StringBuilder(32).append('[');
     boolean first = true;
-    for (String v : key.values()) {
+    for (String v : values) {
       if (!first) {
         sb.append(',');
       }

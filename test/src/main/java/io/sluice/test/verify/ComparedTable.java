@@ -1,5 +1,6 @@
 package io.sluice.test.verify;
 
+import io.sluice.core.schema.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +58,7 @@ public record ComparedTable(
 
   /** The quoted, schema-qualified name for SQL. */
   String qualifiedName() {
-    return Identifiers.quote(schema) + "." + Identifiers.quote(table);
+    return TableId.quote(schema) + "." + TableId.quote(table);
   }
 
   @Override
@@ -69,7 +70,7 @@ public record ComparedTable(
       Connection connection, String sql, String schema, String table) throws SQLException {
     List<String> values = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, Identifiers.quote(schema) + "." + Identifiers.quote(table));
+      statement.setString(1, TableId.quote(schema) + "." + TableId.quote(table));
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
           values.add(result.getString(1));

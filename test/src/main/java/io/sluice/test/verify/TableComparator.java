@@ -1,5 +1,6 @@
 package io.sluice.test.verify;
 
+import io.sluice.core.schema.TableId;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,9 +51,9 @@ public final class TableComparator {
   }
 
   static String hashQuery(ComparedTable table) {
-    String row = table.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+    String row = table.columns().stream().map(TableId::quote).collect(Collectors.joining(", "));
     String order =
-        table.primaryKey().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        table.primaryKey().stream().map(TableId::quote).collect(Collectors.joining(", "));
     return "SELECT count(*), md5(coalesce(string_agg(ROW("
         + row
         + ")::text, E'\\n' ORDER BY "

@@ -86,7 +86,7 @@ final class PipelineFixture implements AutoCloseable {
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
   }
 
-  /** Resolves the catalog and prepares target and state tables, as {@code sluice run} does. */
+  /** Resolves the catalog and prepares the target tables, as {@code sluice run} does. */
   CapturedTables prepare() throws SQLException {
     try (Connection source = slice.connectSource()) {
       tables = SourceCatalog.resolve(source, config);
@@ -94,7 +94,6 @@ final class PipelineFixture implements AutoCloseable {
     try (Connection target = slice.connectTarget()) {
       TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
     }
-    new StateTables(config.dynamoDb().tablePrefix()).ensureExist(dynamo);
     return tables;
   }
 
