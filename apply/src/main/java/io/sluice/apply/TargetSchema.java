@@ -4,19 +4,27 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import io.sluice.core.schema.UserType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Prepares the target: sluice's bookkeeping schema (tombstones, truncation marks) and a table for
  * every captured source table, created with the source's exact column types plus the position
- * column {@value #POSITION_COLUMN}.
+ * column {@value #POSITION_COLUMN}. The enums and domains those types use are created first, under
+ * the source's names; one that exists already must have the source's definition, or nothing is
+ * changed and the difference is reported.
  */
 public final class TargetSchema {
   /** Source position (WAL LSN) of the change that last wrote a target row. */
@@ -26,6 +34,21 @@ public final class TargetSchema {
   public static final String SLUICE_SCHEMA = "_sluice";
 
   private static final Logger log = LoggerFactory.getLogger(TargetSchema.class);
+
+  private static final String TYPE =
+      "SELECT t.oid, t.typtype, t.typnotnull, pg_get_expr(t.typdefaultbin, 0),"
+          + " format_type(t.typbasetype, t.typtypmod), b.typtype, bn.nspname, b.typname,"
+          + " e.typtype, en.nspname, e.typname"
+          + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+          + " LEFT JOIN pg_type b ON b.oid = t.typbasetype"
+          + " LEFT JOIN pg_namespace bn ON bn.oid = b.typnamespace"
+          + " LEFT JOIN pg_type e ON e.oid = b.typelem AND e.typarray = b.oid"
+          + " LEFT JOIN pg_namespace en ON en.oid = e.typnamespace"
+          + " WHERE n.nspname = ? AND t.typname = ?";
+  private static final String ENUM_LABELS =
+      "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder";
+  private static final String DOMAIN_CHECKS =
+      "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = ? AND contype = 'c'";
 
   private TargetSchema() {}
 
@@ -44,6 +67,9 @@ public final class TargetSchema {
               + SLUICE_SCHEMA
               + ".truncations (tbl text PRIMARY KEY,"
               + " lsn bigint NOT NULL)");
+      for (UserType u : userTypes(tables)) {
+        ensureType(c, st, u);
+      }
       for (TableSchema t : tables) {
         Boolean hasPosition = hasPositionColumn(c, t.id());
         if (hasPosition == null) {
@@ -72,6 +98,130 @@ public final class TargetSchema {
     } finally {
       c.setAutoCommit(autoCommit);
     }
+  }
+
+  /** The user types of all tables, each once, each after the types it depends on. */
+  static List<UserType> userTypes(List<TableSchema> tables) {
+    Map<String, UserType> out = new LinkedHashMap<>();
+    for (TableSchema t : tables) {
+      t.types().forEach(u -> out.putIfAbsent(u.quoted(), u));
+    }
+    return List.copyOf(out.values());
+  }
+
+  private static void ensureType(Connection c, Statement st, UserType expected)
+      throws SQLException {
+    Optional<UserType> found = readType(c, expected);
+    if (found.isEmpty()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS " + TableId.quote(expected.schema()));
+      for (String sql : createType(expected)) {
+        st.execute(sql);
+      }
+      log.info("created target type {}", expected);
+      return;
+    }
+    List<String> differences = expected.differencesFrom(found.get());
+    if (!differences.isEmpty()) {
+      throw new SluiceException(
+          "target type "
+              + expected
+              + " exists with another definition than the source's: "
+              + String.join("; ", differences)
+              + " (expected is the source's); make the target's type match, or drop it and"
+              + " the tables that use it to let sluice create them");
+    }
+  }
+
+  /** The statements that create a type; a domain's constraints are added as they were deparsed. */
+  static List<String> createType(UserType u) {
+    if (u.kind() == UserType.Kind.ENUM) {
+      return List.of(
+          "CREATE TYPE "
+              + u.quoted()
+              + " AS ENUM ("
+              + u.labels().stream().map(TargetSchema::literal).collect(Collectors.joining(", "))
+              + ")");
+    }
+    StringBuilder domain =
+        new StringBuilder("CREATE DOMAIN ").append(u.quoted()).append(" AS ").append(u.baseType());
+    if (u.defaultExpression() != null) {
+      domain.append(" DEFAULT ").append(u.defaultExpression());
+    }
+    if (u.notNull()) {
+      domain.append(" NOT NULL");
+    }
+    List<String> out = new ArrayList<>();
+    out.add(domain.toString());
+    // ALTER DOMAIN ... ADD takes a deparsed constraint as it is, NOT VALID included.
+    u.checks().forEach(check -> out.add("ALTER DOMAIN " + u.quoted() + " ADD " + check));
+    return out;
+  }
+
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** The target's definition of a type named like {@code u}, if it has one. */
+  private static Optional<UserType> readType(Connection c, UserType u) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(TYPE)) {
+      ps.setString(1, u.schema());
+      ps.setString(2, u.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long oid = rs.getLong(1);
+        char kind = rs.getString(2).charAt(0);
+        if (kind == 'e') {
+          return Optional.of(UserType.enumOf(u.schema(), u.name(), strings(c, ENUM_LABELS, oid)));
+        }
+        if (kind != 'd') {
+          throw new SluiceException(
+              "target type "
+                  + u
+                  + " exists but is not an enum or a domain (pg_type.typtype '"
+                  + kind
+                  + "'), while the source's is "
+                  + (u.kind() == UserType.Kind.ENUM ? "an enum" : "a domain")
+                  + "; rename or drop the target's type");
+        }
+        return Optional.of(
+            UserType.domainOf(
+                u.schema(),
+                u.name(),
+                baseType(rs),
+                rs.getBoolean(3),
+                rs.getString(4),
+                strings(c, DOMAIN_CHECKS, oid)));
+      }
+    }
+  }
+
+  /**
+   * A domain's base type as the source catalog names it: enums and domains (and arrays of them)
+   * schema-qualified and quoted, built-in types as {@code format_type} prints them.
+   */
+  private static String baseType(ResultSet rs) throws SQLException {
+    if (rs.getString(9) != null && "ed".contains(rs.getString(9))) {
+      return TableId.quote(rs.getString(10)) + "." + TableId.quote(rs.getString(11)) + "[]";
+    }
+    if ("ed".contains(rs.getString(6))) {
+      return TableId.quote(rs.getString(7)) + "." + TableId.quote(rs.getString(8));
+    }
+    return rs.getString(5);
+  }
+
+  private static List<String> strings(Connection c, String sql, long oid) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
   }
 
   static String createTable(TableSchema t) {

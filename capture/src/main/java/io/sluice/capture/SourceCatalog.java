@@ -1,5 +1,7 @@
 package io.sluice.capture;
 
+import io.sluice.capture.internal.SourceTypes;
+import io.sluice.capture.internal.SourceTypes.ColumnType;
 import io.sluice.core.ConfigException;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
@@ -7,6 +9,7 @@ import io.sluice.core.config.TablePattern;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import io.sluice.core.schema.UserType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,39 +19,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Resolves the configured groups against the source catalog and checks that sluice can capture
  * every table exactly. Reports every problem at once: missing tables, patterns that match nothing,
  * tables claimed by two groups, tables without a usable key, and columns of types sluice does not
- * carry exactly yet.
+ * carry exactly yet ({@link SourceTypes} decides which, and which enums and domains the target
+ * needs).
  */
 public final class SourceCatalog {
   /** Schema holding sluice's own objects on the source (the heartbeat table); never captured. */
   public static final String SLUICE_SCHEMA = "sluice";
-
-  /** Base types whose text form sluice carries exactly today. */
-  static final Set<String> SUPPORTED_TYPES =
-      Set.of(
-          "int2",
-          "int4",
-          "int8",
-          "numeric",
-          "float4",
-          "float8",
-          "bool",
-          "text",
-          "varchar",
-          "bpchar",
-          "date",
-          "time",
-          "timestamp",
-          "timestamptz",
-          "uuid",
-          "json",
-          "jsonb",
-          "bytea");
 
   private static final String TABLES =
       "SELECT c.oid, n.nspname, c.relname, c.relreplident FROM pg_class c"
@@ -59,9 +40,12 @@ public final class SourceCatalog {
           + "')"
           + " AND n.nspname NOT LIKE 'pg\\_%'";
   private static final String COLUMNS =
-      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, t.typname,"
-          + " a.attgenerated <> '' FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-          + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atttypid,"
+          + " a.attgenerated <> '', EXISTS (SELECT 1 FROM pg_constraint k"
+          + " WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND k.conkey = ARRAY[a.attnum]"
+          + " AND pg_get_constraintdef(k.oid) = 'CHECK (isfinite(' || quote_ident(a.attname) || '))')"
+          + " FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped"
+          + " ORDER BY a.attnum";
   private static final String PRIMARY_KEY =
       "SELECT a.attname FROM pg_index i"
           + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
@@ -104,8 +88,9 @@ public final class SourceCatalog {
       }
     }
     Map<TableId, TableSchema> schemas = new HashMap<>();
+    SourceTypes types = new SourceTypes(source);
     for (TableId t : groupOf.keySet()) {
-      TableSchema s = describe(source, all.get(t), problems);
+      TableSchema s = describe(source, types, all.get(t), problems);
       if (s != null) {
         schemas.put(t, s);
       }
@@ -128,9 +113,10 @@ public final class SourceCatalog {
     return out;
   }
 
-  private static TableSchema describe(Connection c, SourceTable t, List<String> problems)
-      throws SQLException {
+  private static TableSchema describe(
+      Connection c, SourceTypes types, SourceTable t, List<String> problems) throws SQLException {
     List<ColumnSchema> columns = new ArrayList<>();
+    Map<String, UserType> userTypes = new LinkedHashMap<>();
     int before = problems.size();
     try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
       ps.setLong(1, t.oid);
@@ -138,7 +124,6 @@ public final class SourceCatalog {
         while (rs.next()) {
           String name = rs.getString(1);
           String type = rs.getString(2);
-          String base = rs.getString(4);
           if (rs.getBoolean(5)) {
             problems.add(
                 "table "
@@ -147,7 +132,10 @@ public final class SourceCatalog {
                     + name
                     + ": generated columns are not"
                     + " captured by logical replication; sluice cannot carry them exactly yet");
-          } else if (!SUPPORTED_TYPES.contains(base)) {
+            continue;
+          }
+          ColumnType carried = types.resolve(rs.getLong(4), type, rs.getBoolean(6));
+          if (!carried.carried()) {
             problems.add(
                 "table "
                     + t.id
@@ -155,9 +143,13 @@ public final class SourceCatalog {
                     + name
                     + " has type "
                     + type
-                    + ", which sluice cannot carry exactly yet; exclude the table from its group");
+                    + ", "
+                    + carried.problem()
+                    + "; exclude the table from its group");
+            continue;
           }
-          columns.add(new ColumnSchema(name, type, !rs.getBoolean(3)));
+          carried.userTypes().forEach(u -> userTypes.putIfAbsent(u.quoted(), u));
+          columns.add(new ColumnSchema(name, carried.targetType(), !rs.getBoolean(3)));
         }
       }
     }
@@ -190,7 +182,9 @@ public final class SourceCatalog {
               + t.id.quoted()
               + " REPLICA IDENTITY DEFAULT");
     }
-    return problems.size() == before ? new TableSchema(t.id, columns, key) : null;
+    return problems.size() == before
+        ? new TableSchema(t.id, columns, key, List.copyOf(userTypes.values()))
+        : null;
   }
 
   private record SourceTable(TableId id, long oid, char replicaIdentity) {}

@@ -11,6 +11,10 @@ import java.util.stream.Collectors;
 
 /** The Debezium engine settings sluice runs with, and why each one is set. */
 public final class DebeziumProperties {
+  /** Session settings for every connection Debezium opens to the source. */
+  static final String SESSION_OPTIONS =
+      "-c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex";
+
   private DebeziumProperties() {}
 
   public static Properties of(PipelineConfig config, Collection<TableId> tables) {
@@ -30,12 +34,21 @@ public final class DebeziumProperties {
     p.setProperty("publication.autocreate.mode", "disabled");
     p.setProperty("table.include.list", includeList(tables));
     p.setProperty("snapshot.mode", "initial");
-    // Exact values: decimals as their decimal strings, temporal values in microseconds.
-    p.setProperty("decimal.handling.mode", "string");
-    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
-    p.setProperty("binary.handling.mode", "bytes");
-    p.setProperty("include.unknown.datatypes", "false");
+    // Exact values: every column travels as the PostgreSQL text of its value. The snapshot reads
+    // each column as text, and one converter writes streamed values back to text.
+    p.setProperty("snapshot.query.mode", "custom");
+    p.setProperty("snapshot.query.mode.custom.name", TextSnapshotQuery.NAME);
+    p.setProperty("converters", "sluice");
+    p.setProperty("sluice.type", PostgresTextConverter.class.getName());
+    // A value the converter cannot write exactly stops capture; Debezium's default writes NULL.
+    p.setProperty("event.converting.failure.handling.mode", "fail");
+    // Types Debezium has no decoder for then arrive as their text instead of as NULL.
+    p.setProperty("include.unknown.datatypes", "true");
     p.setProperty("unavailable.value.placeholder", SourceRecordMapper.UNCHANGED_PLACEHOLDER);
+    // The server's text forms that the converter and the target read back, whatever the source's
+    // defaults: intervals as pgjdbc parses them, floats to the last bit, bytea in hex. The
+    // replication connection takes these too.
+    p.setProperty("database.options", SESSION_OPTIONS);
     // Truncates are changes too; apply honours them.
     p.setProperty("skipped.operations", "none");
     p.setProperty("tombstones.on.delete", "false");

@@ -1,223 +1,247 @@
 package io.sluice.capture.internal;
 
-import io.sluice.core.SluiceException;
+import io.debezium.connector.postgresql.PostgresValueConverter;
+import io.debezium.data.SpecialValueDecimal;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.sql.Array;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
-import org.apache.kafka.connect.data.Schema;
+import org.postgresql.util.PGInterval;
 
 /**
- * Turns a Debezium (Kafka Connect) column value back into the PostgreSQL text literal of the source
- * value, so the target's input function reproduces it exactly.
+ * Turns a column value as Debezium's PostgreSQL connector decoded it back into the PostgreSQL text
+ * literal of the source value, so the target's input function reproduces it exactly.
  *
- * <p>Relies on the engine settings in {@link DebeziumProperties}: decimals as strings, temporal
- * values in microseconds, binary as bytes. Undoes what Debezium's own encoding loses on the way:
- * java.time's signed proleptic years (PostgreSQL writes {@code BC}), its stand-ins for {@code
- * infinity}, and microsecond counts that overflowed a {@code long}.
+ * <p>Snapshot rows arrive as the server's own text ({@link TextSnapshotQuery}), and so do streamed
+ * values of most types; those pass through unchanged. For the types Debezium parses while streaming
+ * this writes the text back: it keeps what java.time drops or bends (PostgreSQL's {@code BC} era
+ * instead of signed proleptic years, {@code infinity} instead of Debezium's stand-in values) and
+ * writes floats so that they read back to the same bits.
+ *
+ * <p>A value of a kind it cannot write exactly is refused with an {@link IllegalArgumentException},
+ * never guessed: {@code timetz} (Debezium normalises it to UTC and drops the offset) and anything
+ * unexpected.
  */
 public final class PostgresTextFormatter {
-  private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final HexFormat HEX = HexFormat.of();
-
-  /**
-   * What Debezium sends for timestamp {@code infinity} and {@code -infinity}: pgjdbc's infinity
-   * sentinels in milliseconds, reused as microseconds. The first is also the real timestamp
-   * 294247-01-10 04:00:25.2, which therefore reads back as infinity; the second lies below
-   * PostgreSQL's range and is unambiguous.
-   */
-  static final long INFINITY_MICROS = 9_223_372_036_825_200_000L;
-
-  static final long MINUS_INFINITY_MICROS = -9_223_372_036_832_400_000L;
-
-  /**
-   * PostgreSQL's earliest timestamp, 4714-11-24 00:00:00 BC, in microseconds since 1970. Debezium
-   * saturates the microseconds of later timestamps than {@link Long#MAX_VALUE} (294247-01-10
-   * 04:00:54.775807) and then adds the fraction, which wraps below this: such a value is lost.
-   */
-  static final long MIN_TIMESTAMP_MICROS = -210_866_803_200_000_000L;
-
-  /** PostgreSQL's date range: 4714-11-24 BC to 5874897-12-31. */
-  static final long MIN_EPOCH_DAY = -2_440_588L;
-
-  static final long MAX_EPOCH_DAY = LocalDate.of(5_874_897, 12, 31).toEpochDay();
-
-  /** What Debezium sends for date {@code infinity} and {@code -infinity} in streamed changes. */
-  static final long INFINITY_EPOCH_DAY = LocalDate.parse("-5877611-06-21").toEpochDay();
-
-  static final long MINUS_INFINITY_EPOCH_DAY = LocalDate.parse("-5877611-06-22").toEpochDay();
+  private static final long MICROS_PER_SECOND = 1_000_000L;
+  private static final ZoneOffset UTC = ZoneOffset.UTC;
 
   private PostgresTextFormatter() {}
 
-  /**
-   * Returns the text literal of a value of a column of the given SQL type (as {@code format_type}
-   * prints it), or null for SQL NULL. The type tells apart what the Connect schema does not: a
-   * numeric's special values arrive as Debezium's names for them.
-   */
-  public static String format(String sqlType, Schema schema, Object value) {
-    if (value instanceof String s && sqlType != null && sqlType.startsWith("numeric")) {
-      switch (s) {
-        case "NAN":
-          return "NaN";
-        case "POSITIVE_INFINITY":
-          return "Infinity";
-        case "NEGATIVE_INFINITY":
-          return "-Infinity";
-        default:
-          return s;
-      }
-    }
-    return format(schema, value);
-  }
-
   /** Returns the text literal, or null for SQL NULL. */
-  public static String format(Schema schema, Object value) {
+  public static String format(Object value) {
     if (value == null) {
       return null;
     }
-    String semantic = schema.name();
-    if (semantic != null) {
-      switch (semantic) {
-        case "io.debezium.time.Date":
-          return date(((Number) value).longValue());
-        case "io.debezium.time.MicroTime":
-          return time(((Number) value).longValue());
-        case "io.debezium.time.Time":
-          return time(((Number) value).longValue() * 1_000);
-        case "io.debezium.time.MicroTimestamp":
-          return timestamp(((Number) value).longValue());
-        case "io.debezium.time.Timestamp":
-          return timestampMillis(((Number) value).longValue());
-        case "io.debezium.time.ZonedTimestamp":
-          return zonedTimestamp((String) value);
-        default:
-          break;
-      }
+    if (value instanceof String s) {
+      return s;
     }
-    return switch (schema.type()) {
-      case STRING -> (String) value;
-      case BOOLEAN -> ((Boolean) value) ? "t" : "f";
-      case INT8, INT16, INT32, INT64 -> value.toString();
-      case FLOAT32 -> Float.toString((Float) value);
-      case FLOAT64 -> Double.toString((Double) value);
-      case BYTES -> "\\x" + HEX.formatHex(bytes(value));
-      default ->
-          throw new SluiceException(
-              "cannot render a value of Connect type "
-                  + schema.type()
-                  + " ("
-                  + semantic
-                  + ") as PostgreSQL text");
-    };
+    if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      return value.toString();
+    }
+    if (value instanceof SpecialValueDecimal d) {
+      return numeric(d);
+    }
+    if (value instanceof Boolean b) {
+      return b ? "t" : "f";
+    }
+    if (value instanceof Instant i) {
+      return timestamp(i);
+    }
+    if (value instanceof OffsetDateTime t) {
+      return timestamptz(t);
+    }
+    if (value instanceof LocalDate d) {
+      return date(d);
+    }
+    if (value instanceof Double d) {
+      return float8(d);
+    }
+    if (value instanceof Float f) {
+      return float4(f);
+    }
+    if (value instanceof byte[] b) {
+      return bytea(b);
+    }
+    if (value instanceof PGInterval i) {
+      return interval(i);
+    }
+    if (value instanceof Array a) {
+      return array(a);
+    }
+    return other(value);
   }
 
-  static String date(long epochDay) {
-    if (epochDay == INFINITY_EPOCH_DAY) {
-      return "infinity";
+  private static String other(Object value) {
+    if (value instanceof BigDecimal d) {
+      return d.toPlainString();
     }
-    if (epochDay == MINUS_INFINITY_EPOCH_DAY) {
-      return "-infinity";
+    if (value instanceof ByteBuffer b) {
+      ByteBuffer copy = b.duplicate();
+      byte[] bytes = new byte[copy.remaining()];
+      copy.get(bytes);
+      return bytea(bytes);
     }
-    if (epochDay < MIN_EPOCH_DAY || epochDay > MAX_EPOCH_DAY) {
-      // Debezium's snapshot turns date infinity into such a day; writing it would only move the
-      // error to the target, and writing anything else would be a guess.
-      throw new SluiceException(
-          "date arrived as "
-              + date(LocalDate.ofEpochDay(epochDay))
-              + ", outside PostgreSQL's range: the source value (infinity?) cannot be carried"
+    if (value instanceof OffsetTime) {
+      throw new IllegalArgumentException(
+          "a timetz value arrived normalised to UTC, without its offset: it cannot be carried"
               + " exactly");
     }
-    return date(LocalDate.ofEpochDay(epochDay));
+    throw new IllegalArgumentException(
+        "a value of Java type "
+            + value.getClass().getName()
+            + " has no exact PostgreSQL text form known to sluice");
   }
 
-  /** ISO year 0 is 1 BC, -1 is 2 BC; PostgreSQL has no year 0 and writes the era instead. */
+  static String numeric(SpecialValueDecimal d) {
+    BigDecimal decimal = d.getDecimalValue().orElse(null);
+    if (decimal != null) {
+      return decimal.toPlainString();
+    }
+    double special = d.toDouble();
+    if (Double.isNaN(special)) {
+      return "NaN";
+    }
+    return special > 0 ? "Infinity" : "-Infinity";
+  }
+
+  /**
+   * The shortest decimal that reads back to the same bits where Java's {@link Double#toString}
+   * finds it, else the exact binary value in decimal; {@code NaN}, {@code Infinity} and {@code
+   * -0.0} are PostgreSQL input too.
+   */
+  static String float8(double d) {
+    String s = Double.toString(d);
+    if (Double.doubleToLongBits(Double.parseDouble(s)) == Double.doubleToLongBits(d)) {
+      return s;
+    }
+    return new BigDecimal(d).toString();
+  }
+
+  static String float4(float f) {
+    String s = Float.toString(f);
+    if (Float.floatToIntBits(Float.parseFloat(s)) == Float.floatToIntBits(f)) {
+      return s;
+    }
+    return new BigDecimal(f).toString();
+  }
+
+  static String bytea(byte[] bytes) {
+    return "\\x" + HEX.formatHex(bytes);
+  }
+
+  /**
+   * Debezium's stand-ins for date {@code infinity} lie outside PostgreSQL's date range, so no real
+   * date is mistaken for them.
+   */
   static String date(LocalDate d) {
+    if (d.equals(PostgresValueConverter.POSITIVE_INFINITY_LOCAL_DATE)) {
+      return "infinity";
+    }
+    if (d.equals(PostgresValueConverter.NEGATIVE_INFINITY_LOCAL_DATE)) {
+      return "-infinity";
+    }
     StringBuilder sb = new StringBuilder(16);
     appendDate(sb, d);
     return appendEra(sb, d.getYear()).toString();
   }
 
-  static String time(long micros) {
-    if (micros == MICROS_PER_DAY) {
-      return "24:00:00";
-    }
-    return LocalTime.ofNanoOfDay(micros * 1_000).toString();
-  }
-
-  static String timestamp(long epochMicros) {
-    if (epochMicros == INFINITY_MICROS) {
+  /**
+   * Debezium's stand-in for timestamp {@code infinity} is also the real timestamp 294247-01-10
+   * 04:00:25.2; only the stand-in object itself means infinity.
+   */
+  static String timestamp(Instant i) {
+    if (i == PostgresValueConverter.POSITIVE_INFINITY_INSTANT) {
       return "infinity";
     }
-    if (epochMicros == MINUS_INFINITY_MICROS) {
+    if (i == PostgresValueConverter.NEGATIVE_INFINITY_INSTANT) {
       return "-infinity";
     }
-    if (epochMicros < MIN_TIMESTAMP_MICROS || epochMicros == Long.MAX_VALUE) {
-      throw new SluiceException(
-          "timestamp arrived as "
-              + epochMicros
-              + " microseconds since 1970, which is what Debezium makes of a timestamp after"
-              + " 294247-01-10 04:00:54.775807: the source value cannot be carried exactly");
-    }
-    long seconds = Math.floorDiv(epochMicros, 1_000_000L);
-    int nanos = (int) Math.floorMod(epochMicros, 1_000_000L) * 1_000;
-    return localDateTime(LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC), "");
+    return localDateTime(LocalDateTime.ofEpochSecond(i.getEpochSecond(), i.getNano(), UTC), "");
   }
 
-  /** Timestamps of precision 0 to 3 arrive in milliseconds, which reach further than micros. */
-  static String timestampMillis(long epochMillis) {
-    if (Math.abs(epochMillis) < Long.MAX_VALUE / 1_000) {
-      return timestamp(epochMillis * 1_000);
+  /** Debezium's stand-ins for timestamptz {@code infinity} lie far outside PostgreSQL's range. */
+  static String timestamptz(OffsetDateTime t) {
+    if (t.equals(PostgresValueConverter.POSITIVE_INFINITY_OFFSET_DATE_TIME)) {
+      return "infinity";
     }
-    long seconds = Math.floorDiv(epochMillis, 1_000L);
-    int nanos = (int) Math.floorMod(epochMillis, 1_000L) * 1_000_000;
-    return localDateTime(LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC), "");
+    if (t.equals(PostgresValueConverter.NEGATIVE_INFINITY_OFFSET_DATE_TIME)) {
+      return "-infinity";
+    }
+    String offset = t.getOffset().equals(UTC) ? "+00" : t.getOffset().getId();
+    return localDateTime(t.toLocalDateTime(), offset);
   }
 
   /**
-   * Debezium writes {@code timestamptz} as an ISO-8601 string in UTC, with signed proleptic years
-   * ({@code -0043}, {@code +10000}) that PostgreSQL does not read; {@code infinity} passes as is.
+   * Months, days and microseconds, each with its own sign, as PostgreSQL keeps them: {@code "14
+   * mons -3 days -04:05:06.000007"}.
    */
-  static String zonedTimestamp(String iso) {
-    OffsetDateTime t;
-    try {
-      t = OffsetDateTime.parse(iso);
-    } catch (DateTimeParseException notIso) {
-      return iso;
+  static String interval(PGInterval i) {
+    long months = (long) i.getYears() * 12 + i.getMonths();
+    long micros =
+        ((long) i.getHours() * 3600 + (long) i.getMinutes() * 60 + i.getWholeSeconds())
+                * MICROS_PER_SECOND
+            + i.getMicroSeconds();
+    StringBuilder sb = new StringBuilder(48);
+    sb.append(months).append(" mons ").append(i.getDays()).append(" days ");
+    if (micros < 0) {
+      sb.append('-');
     }
-    String offset = t.getOffset().equals(ZoneOffset.UTC) ? "+00" : t.getOffset().getId();
-    return localDateTime(t.toLocalDateTime(), offset);
+    long abs = Math.abs(micros);
+    long seconds = abs / MICROS_PER_SECOND;
+    sb.append(seconds / 3600).append(':');
+    appendTwoDigits(sb, seconds / 60 % 60).append(':');
+    appendTwoDigits(sb, seconds % 60);
+    long fraction = abs % MICROS_PER_SECOND;
+    if (fraction != 0) {
+      String digits = Long.toString(fraction + MICROS_PER_SECOND);
+      sb.append('.').append(digits, 1, digits.length());
+    }
+    return sb.toString();
+  }
+
+  /** Debezium hands streamed arrays over as pgjdbc arrays that still hold the server's text. */
+  static String array(Array a) {
+    String text = a.toString();
+    if (text == null) {
+      throw new IllegalArgumentException("an array arrived without its text form");
+    }
+    return text;
   }
 
   private static String localDateTime(LocalDateTime t, String offset) {
     StringBuilder sb = new StringBuilder(40);
     appendDate(sb, t.toLocalDate());
-    sb.append(' ').append(t.toLocalTime()).append(offset);
+    LocalTime time = t.toLocalTime();
+    sb.append(' ').append(time).append(offset);
     return appendEra(sb, t.getYear()).toString();
   }
 
+  /** ISO year 0 is 1 BC, -1 is 2 BC; PostgreSQL has no year 0 and writes the era instead. */
   private static void appendDate(StringBuilder sb, LocalDate d) {
     int year = d.getYear() > 0 ? d.getYear() : 1 - d.getYear();
     String digits = Integer.toString(year);
-    sb.append("0".repeat(Math.max(0, 4 - digits.length()))).append(digits);
-    sb.append('-').append(d.getMonthValue() < 10 ? "0" : "").append(d.getMonthValue());
-    sb.append('-').append(d.getDayOfMonth() < 10 ? "0" : "").append(d.getDayOfMonth());
+    for (int pad = digits.length(); pad < 4; pad++) {
+      sb.append('0');
+    }
+    sb.append(digits).append('-');
+    appendTwoDigits(sb, d.getMonthValue()).append('-');
+    appendTwoDigits(sb, d.getDayOfMonth());
+  }
+
+  private static StringBuilder appendTwoDigits(StringBuilder sb, long value) {
+    return sb.append(value < 10 ? "0" : "").append(value);
   }
 
   private static StringBuilder appendEra(StringBuilder sb, int isoYear) {
     return isoYear > 0 ? sb : sb.append(" BC");
-  }
-
-  private static byte[] bytes(Object value) {
-    if (value instanceof byte[] b) {
-      return b;
-    }
-    ByteBuffer buf = ((ByteBuffer) value).duplicate();
-    byte[] out = new byte[buf.remaining()];
-    buf.get(out);
-    return out;
   }
 }

@@ -6,9 +6,7 @@ import io.sluice.core.event.Op;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +31,13 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 public final class SourceRecordMapper {
   /**
-   * What Debezium writes in place of an unchanged TOASTed value it did not receive. Random per
-   * process, so that no stored value can be mistaken for it: a fixed text would turn a row whose
-   * column holds that text into an "unchanged" column, and the change would be lost.
+   * What {@link PostgresTextConverter} writes in place of an unchanged TOASTed value that the
+   * source did not resend. Random per process, so that no stored value can be mistaken for it: a
+   * fixed text would turn a row whose column holds that text into an "unchanged" column, and the
+   * change would be lost.
    */
   public static final String UNCHANGED_PLACEHOLDER =
       "__sluice_unchanged_toast_" + UUID.randomUUID().toString().replace("-", "") + "__";
-
-  private static final String UNCHANGED_HEX =
-      "\\x" + HexFormat.of().formatHex(UNCHANGED_PLACEHOLDER.getBytes(StandardCharsets.UTF_8));
 
   private final Function<TableId, Optional<TableSchema>> schemas;
 
@@ -89,7 +85,7 @@ public final class SourceRecordMapper {
       values = new LinkedHashMap<>();
       for (ColumnSchema column : columns.columns()) {
         String v = value(table, after, column);
-        if (UNCHANGED_PLACEHOLDER.equals(v) || UNCHANGED_HEX.equals(v)) {
+        if (UNCHANGED_PLACEHOLDER.equals(v)) {
           unchanged.add(column.name());
         } else {
           values.put(column.name(), v);
@@ -129,20 +125,20 @@ public final class SourceRecordMapper {
               + column.name()
               + "; its type may not be supported or the schema changed: restart capture");
     }
-    try {
-      return PostgresTextFormatter.format(column.type(), f.schema(), row.get(f));
-    } catch (SluiceException | ClassCastException e) {
-      throw new SluiceException(
-          "change to "
-              + table
-              + ": column "
-              + column.name()
-              + " of type "
-              + column.type()
-              + ": "
-              + e.getMessage(),
-          e);
+    Object value = row.get(f);
+    if (value == null || value instanceof String) {
+      return (String) value;
     }
+    throw new SluiceException(
+        "change to "
+            + table
+            + ": column "
+            + column.name()
+            + " of type "
+            + column.type()
+            + " arrived as a "
+            + value.getClass().getName()
+            + " rather than as text: Debezium did not run sluice's converter");
   }
 
   /**

@@ -4,13 +4,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The structure of a captured table: ordered columns and the columns that identify a row (the
- * primary key, or a configured key for tables without one).
+ * The structure of a captured table: ordered columns, the columns that identify a row (the primary
+ * key, or a configured key for tables without one), and the user-defined types (enums, domains) its
+ * columns use, each listed after the types it depends on, so they can be created in this order.
  */
-public record TableSchema(TableId id, List<ColumnSchema> columns, List<String> keyColumns) {
+public record TableSchema(
+    TableId id, List<ColumnSchema> columns, List<String> keyColumns, List<UserType> types) {
   public TableSchema {
     columns = List.copyOf(columns);
     keyColumns = List.copyOf(keyColumns);
+    types = List.copyOf(types);
     if (keyColumns.isEmpty()) {
       throw new IllegalArgumentException("table " + id + " has no key columns");
     }
@@ -19,6 +22,11 @@ public record TableSchema(TableId id, List<ColumnSchema> columns, List<String> k
         throw new IllegalArgumentException("key column " + k + " is not a column of " + id);
       }
     }
+  }
+
+  /** A table whose columns use built-in types only. */
+  public TableSchema(TableId id, List<ColumnSchema> columns, List<String> keyColumns) {
+    this(id, columns, keyColumns, List.of());
   }
 
   public List<String> columnNames() {

@@ -1,0 +1,292 @@
+package io.sluice.capture.internal;
+
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.UserType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides, from the source catalog, whether sluice carries a column's type exactly, and which enums
+ * and domains the target needs for it.
+ *
+ * <p>What is exact follows from how values travel (see {@link PostgresTextFormatter}): the snapshot
+ * reads every value as the server's text; streamed values of most types are that text too, and the
+ * others are parsed by Debezium into Java values that sluice writes back exactly, except for two:
+ *
+ * <ul>
+ *   <li>{@code timetz}: Debezium 3.6.3 normalises a streamed {@code timetz} to UTC, so its offset
+ *       is lost;
+ *   <li>{@code interval} on PostgreSQL 17 and later: pgjdbc's {@code PGInterval} reads a streamed
+ *       {@code infinity} as zero. A column (or domain) that a {@code CHECK (isfinite(...))}
+ *       constraint keeps finite is carried.
+ * </ul>
+ *
+ * <p>Arrays always stream as the server's text, so arrays of those two types are carried. Domains
+ * are carried over any carried type, unless they reject NULL: apply stages deletes and unchanged
+ * TOASTed columns as NULLs of the target column's type.
+ */
+public final class SourceTypes {
+  /** Built-in base types carried exactly, by {@code pg_type.typname}. */
+  public static final Set<String> SUPPORTED_TYPES =
+      Set.of(
+          "int2",
+          "int4",
+          "int8",
+          "numeric",
+          "float4",
+          "float8",
+          "bool",
+          "text",
+          "varchar",
+          "bpchar",
+          "date",
+          "time",
+          "timestamp",
+          "timestamptz",
+          "interval",
+          "uuid",
+          "json",
+          "jsonb",
+          "bytea",
+          "inet",
+          "cidr",
+          "macaddr",
+          "macaddr8",
+          "bit",
+          "varbit",
+          "xml",
+          "tsvector",
+          "int4range",
+          "int8range",
+          "numrange",
+          "daterange",
+          "tsrange",
+          "tstzrange",
+          "int4multirange",
+          "int8multirange",
+          "nummultirange",
+          "datemultirange",
+          "tsmultirange",
+          "tstzmultirange");
+
+  /** Built-in types carried exactly inside arrays only. */
+  private static final Set<String> ARRAY_ONLY_TYPES = Set.of("timetz");
+
+  private static final String TYPE =
+      "SELECT n.nspname, t.typname, t.typtype, CASE WHEN e.typarray = t.oid THEN t.typelem"
+          + " ELSE 0 END, t.typbasetype, format_type(t.typbasetype, t.typtypmod), t.typnotnull,"
+          + " pg_get_expr(t.typdefaultbin, 0)"
+          + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+          + " LEFT JOIN pg_type e ON e.oid = t.typelem WHERE t.oid = ?";
+  private static final String ENUM_LABELS =
+      "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder";
+  private static final String DOMAIN_CHECKS =
+      "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = ? AND contype = 'c'";
+  private static final String FINITE_DOMAIN = "CHECK (isfinite(VALUE))";
+  private static final String NOT_YET = "which sluice cannot carry exactly yet";
+
+  private final Connection source;
+  private final boolean infiniteIntervals;
+  private final Map<Long, PgType> types = new HashMap<>();
+  private final Map<Long, UserType> userTypes = new HashMap<>();
+  private final Map<Long, Boolean> acceptsNull = new HashMap<>();
+
+  public SourceTypes(Connection source) throws SQLException {
+    this.source = source;
+    try (Statement st = source.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
+      rs.next();
+      this.infiniteIntervals = rs.getInt(1) >= 170_000;
+    }
+  }
+
+  /**
+   * How a column of the given type travels.
+   *
+   * @param formatType the column's type as {@code format_type} prints it
+   * @param finite whether a constraint on the column keeps an interval finite
+   */
+  public ColumnType resolve(long typeOid, String formatType, boolean finite) throws SQLException {
+    Map<String, UserType> needed = new LinkedHashMap<>();
+    Resolution r = resolve(typeOid, finite, false, needed);
+    if (r.problem != null) {
+      return ColumnType.refused(r.problem);
+    }
+    if (type(typeOid).typtype == 'd' && !acceptsNull(typeOid, r.text)) {
+      return ColumnType.refused(
+          "a domain that rejects NULL, which sluice's apply cannot stage yet for deletes and"
+              + " unchanged TOASTed values");
+    }
+    return new ColumnType(r.userDefined ? r.text : formatType, List.copyOf(needed.values()), null);
+  }
+
+  private Resolution resolve(
+      long oid, boolean finite, boolean inArray, Map<String, UserType> needed) throws SQLException {
+    PgType t = type(oid);
+    if (t.element != 0) {
+      Resolution element = resolve(t.element, finite, true, needed);
+      return element.problem != null
+          ? element
+          : new Resolution(element.text + "[]", element.userDefined, null);
+    }
+    String qualified = TableId.quote(t.schema) + "." + TableId.quote(t.name);
+    if (t.typtype == 'e') {
+      needed.putIfAbsent(qualified, userType(oid, t, null));
+      return new Resolution(qualified, true, null);
+    }
+    if (t.typtype == 'd') {
+      List<String> checks = checks(oid);
+      Resolution base =
+          resolve(t.baseType, finite || checks.contains(FINITE_DOMAIN), inArray, needed);
+      if (base.problem != null) {
+        return Resolution.refused("a domain over " + t.baseFormatType + ", " + base.problem);
+      }
+      String baseText = base.userDefined ? base.text : t.baseFormatType;
+      needed.putIfAbsent(qualified, userType(oid, t, baseText));
+      return new Resolution(qualified, true, null);
+    }
+    boolean builtIn = t.typtype == 'b' || t.typtype == 'r' || t.typtype == 'm';
+    if (!builtIn || !"pg_catalog".equals(t.schema)) {
+      return Resolution.refused(NOT_YET);
+    }
+    if (ARRAY_ONLY_TYPES.contains(t.name)) {
+      return inArray
+          ? new Resolution(t.name, false, null)
+          : Resolution.refused(
+              "whose offset Debezium 3.6.3 drops when it streams a change (arrays of it are"
+                  + " carried)");
+    }
+    if ("interval".equals(t.name) && infiniteIntervals && !inArray && !finite) {
+      return Resolution.refused(
+          "which may be infinite on PostgreSQL 17 and later, and a streamed infinite interval"
+              + " reaches sluice as 0 (pgjdbc's PGInterval): add CHECK (isfinite(column)) to the"
+              + " column or its domain to carry it");
+    }
+    if (!SUPPORTED_TYPES.contains(t.name)) {
+      return Resolution.refused(NOT_YET);
+    }
+    return new Resolution(t.name, false, null);
+  }
+
+  private UserType userType(long oid, PgType t, String baseText) throws SQLException {
+    UserType known = userTypes.get(oid);
+    if (known != null) {
+      return known;
+    }
+    UserType u =
+        t.typtype == 'e'
+            ? UserType.enumOf(t.schema, t.name, strings(ENUM_LABELS, oid))
+            : UserType.domainOf(
+                t.schema, t.name, baseText, t.notNull, t.defaultExpression, checks(oid));
+    userTypes.put(oid, u);
+    return u;
+  }
+
+  /** Whether NULL passes the domain's constraints: {@code NULL::domain} raises if not. */
+  private boolean acceptsNull(long oid, String qualified) throws SQLException {
+    Boolean known = acceptsNull.get(oid);
+    if (known != null) {
+      return known;
+    }
+    boolean accepts;
+    Savepoint savepoint = source.getAutoCommit() ? null : source.setSavepoint();
+    try (Statement st = source.createStatement()) {
+      st.execute("SELECT CAST(NULL AS " + qualified + ")");
+      accepts = true;
+    } catch (SQLException e) {
+      if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+        throw e;
+      }
+      accepts = false;
+      if (savepoint != null) {
+        source.rollback(savepoint);
+      }
+    }
+    acceptsNull.put(oid, accepts);
+    return accepts;
+  }
+
+  private List<String> checks(long oid) throws SQLException {
+    return strings(DOMAIN_CHECKS, oid);
+  }
+
+  private List<String> strings(String sql, long oid) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = source.prepareStatement(sql)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private PgType type(long oid) throws SQLException {
+    PgType known = types.get(oid);
+    if (known != null) {
+      return known;
+    }
+    try (PreparedStatement ps = source.prepareStatement(TYPE)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("type " + oid + " is not in the source catalog");
+        }
+        PgType t =
+            new PgType(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3).charAt(0),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getString(6),
+                rs.getBoolean(7),
+                rs.getString(8));
+        types.put(oid, t);
+        return t;
+      }
+    }
+  }
+
+  /**
+   * A column type as sluice carries it: the type to create the target column with, the enums and
+   * domains it needs there (dependencies first), or why it cannot be carried.
+   */
+  public record ColumnType(String targetType, List<UserType> userTypes, String problem) {
+    static ColumnType refused(String problem) {
+      return new ColumnType(null, List.of(), problem);
+    }
+
+    public boolean carried() {
+      return problem == null;
+    }
+  }
+
+  private record Resolution(String text, boolean userDefined, String problem) {
+    static Resolution refused(String problem) {
+      return new Resolution(null, false, problem);
+    }
+  }
+
+  private record PgType(
+      String schema,
+      String name,
+      char typtype,
+      long element,
+      long baseType,
+      String baseFormatType,
+      boolean notNull,
+      String defaultExpression) {}
+}
