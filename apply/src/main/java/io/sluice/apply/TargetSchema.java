@@ -117,14 +117,14 @@ public final class TargetSchema {
       for (String sql : createType(expected)) {
         st.execute(sql);
       }
-      log.info("created target type {}", expected);
+      log.info("created target type {}", expected.qualifiedName());
       return;
     }
     List<String> differences = expected.differencesFrom(found.get());
     if (!differences.isEmpty()) {
       throw new SluiceException(
           "target type "
-              + expected
+              + expected.qualifiedName()
               + " exists with another definition than the source's: "
               + String.join("; ", differences)
               + " (expected is the source's); make the target's type match, or drop it and"
@@ -178,7 +178,7 @@ public final class TargetSchema {
         if (kind != 'd') {
           throw new SluiceException(
               "target type "
-                  + u
+                  + u.qualifiedName()
                   + " exists but is not an enum or a domain (pg_type.typtype '"
                   + kind
                   + "'), while the source's is "

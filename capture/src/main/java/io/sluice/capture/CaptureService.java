@@ -1,5 +1,7 @@
 package io.sluice.capture;
 
+import static io.sluice.capture.internal.TopicSetup.MAX_MESSAGE_BYTES;
+
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -203,6 +205,10 @@ public final class CaptureService implements AutoCloseable {
 
   private Properties producerProperties() {
     Properties p = kafkaProperties();
+    // A change carries whole rows as text (a bytea doubles in hex): allow large ones, up to what
+    // the topics accept (TopicSetup.MAX_MESSAGE_BYTES), unless configured otherwise.
+    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_MESSAGE_BYTES));
+    p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * MAX_MESSAGE_BYTES));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");

@@ -89,6 +89,13 @@ public final class SourceCatalog {
     }
     Map<TableId, TableSchema> schemas = new HashMap<>();
     SourceTypes types = new SourceTypes(source);
+    for (String type : types.typesDebeziumCannotLoad()) {
+      problems.add(
+          "type "
+              + type
+              + " is a domain over an enum (or another type of category E that is no enum):"
+              + " Debezium 3.6.3 cannot start while the source database has one, captured or not");
+    }
     for (TableId t : groupOf.keySet()) {
       TableSchema s = describe(source, types, all.get(t), problems);
       if (s != null) {

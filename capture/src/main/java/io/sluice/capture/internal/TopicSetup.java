@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +20,16 @@ import org.slf4j.LoggerFactory;
  * Creates each group's topic with its partition count, or checks an existing one. A topic with a
  * different partition count is an error: changing it would move keys between partitions and break
  * per-key order.
+ *
+ * <p>Topics accept messages of up to {@link #MAX_MESSAGE_BYTES}, so a row with a large value (a
+ * bytea of about 30 MB travels as 60 MB of hex) is carried rather than refused by the broker's 1 MB
+ * default; an existing topic that accepts less is raised to it.
  */
 public final class TopicSetup {
+  /** The largest change message sluice sends, in bytes. */
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private static final String MAX_MESSAGE_BYTES_CONFIG = "max.message.bytes";
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
@@ -30,7 +41,12 @@ public final class TopicSetup {
       for (Map.Entry<String, Integer> t : partitionsByTopic.entrySet()) {
         try {
           admin
-              .createTopics(List.of(new NewTopic(t.getKey(), t.getValue(), (short) rf)))
+              .createTopics(
+                  List.of(
+                      new NewTopic(t.getKey(), t.getValue(), (short) rf)
+                          .configs(
+                              Map.of(
+                                  MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)))))
               .all()
               .get();
           log.info("created topic {} with {} partitions", t.getKey(), t.getValue());
@@ -50,11 +66,43 @@ public final class TopicSetup {
                     + t.getValue()
                     + "; regrouping is a planned operation (see docs/operations.md)");
           }
+          ensureMessageSize(admin, t.getKey());
         }
       }
       if (!problems.isEmpty()) {
         throw new SluiceException(String.join("; ", problems));
       }
+    }
+  }
+
+  private static void ensureMessageSize(Admin admin, String topic) throws InterruptedException {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      ConfigEntry entry =
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get()
+              .get(resource)
+              .get(MAX_MESSAGE_BYTES_CONFIG);
+      if (entry != null && Long.parseLong(entry.value()) >= MAX_MESSAGE_BYTES) {
+        return;
+      }
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  resource,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry(
+                              MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+      log.info("raised {} of topic {} to {}", MAX_MESSAGE_BYTES_CONFIG, topic, MAX_MESSAGE_BYTES);
+    } catch (ExecutionException e) {
+      throw new SluiceException(
+          "cannot set " + MAX_MESSAGE_BYTES_CONFIG + " of topic " + topic + ": " + e.getCause(), e);
     }
   }
 

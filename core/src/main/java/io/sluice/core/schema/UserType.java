@@ -91,8 +91,8 @@ public record UserType(
     return kind == Kind.ENUM ? "an enum" : "a domain";
   }
 
-  @Override
-  public String toString() {
+  /** The name for messages, e.g. {@code public.mood}. */
+  public String qualifiedName() {
     return schema + "." + name;
   }
 }
