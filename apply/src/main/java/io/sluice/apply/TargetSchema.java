@@ -37,13 +37,8 @@ public final class TargetSchema {
 
   private static final String TYPE =
       "SELECT t.oid, t.typtype, t.typnotnull, pg_get_expr(t.typdefaultbin, 0),"
-          + " format_type(t.typbasetype, t.typtypmod), b.typtype, bn.nspname, b.typname,"
-          + " e.typtype, en.nspname, e.typname"
+          + " format_type(t.typbasetype, t.typtypmod)"
           + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-          + " LEFT JOIN pg_type b ON b.oid = t.typbasetype"
-          + " LEFT JOIN pg_namespace bn ON bn.oid = b.typnamespace"
-          + " LEFT JOIN pg_type e ON e.oid = b.typelem AND e.typarray = b.oid"
-          + " LEFT JOIN pg_namespace en ON en.oid = e.typnamespace"
           + " WHERE n.nspname = ? AND t.typname = ?";
   private static final String ENUM_LABELS =
       "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder";
@@ -189,26 +184,12 @@ public final class TargetSchema {
             UserType.domainOf(
                 u.schema(),
                 u.name(),
-                baseType(rs),
+                rs.getString(5),
                 rs.getBoolean(3),
                 rs.getString(4),
                 strings(c, DOMAIN_CHECKS, oid)));
       }
     }
-  }
-
-  /**
-   * A domain's base type as the source catalog names it: enums and domains (and arrays of them)
-   * schema-qualified and quoted, built-in types as {@code format_type} prints them.
-   */
-  private static String baseType(ResultSet rs) throws SQLException {
-    if (rs.getString(9) != null && "ed".contains(rs.getString(9))) {
-      return TableId.quote(rs.getString(10)) + "." + TableId.quote(rs.getString(11)) + "[]";
-    }
-    if ("ed".contains(rs.getString(6))) {
-      return TableId.quote(rs.getString(7)) + "." + TableId.quote(rs.getString(8));
-    }
-    return rs.getString(5);
   }
 
   private static List<String> strings(Connection c, String sql, long oid) throws SQLException {

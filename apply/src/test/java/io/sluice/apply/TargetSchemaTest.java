@@ -39,8 +39,7 @@ class TargetSchemaTest {
 
   @Test
   void theTypesOfAllTablesOnceEachInDependencyOrder() {
-    UserType codes =
-        UserType.domainOf("public", "codes", "\"public\".\"code\"[]", false, null, List.of());
+    UserType codes = UserType.domainOf("public", "codes", "code[]", false, null, List.of());
     TableSchema a = table("a", List.of(MOOD, CODE));
     TableSchema b = table("b", List.of(CODE, codes));
 

@@ -97,7 +97,6 @@ public final class SourceTypes {
   private final Connection source;
   private final boolean infiniteIntervals;
   private final Map<Long, PgType> types = new HashMap<>();
-  private final Map<Long, UserType> userTypes = new HashMap<>();
   private final Map<Long, Boolean> acceptsNull = new HashMap<>();
 
   public SourceTypes(Connection source) throws SQLException {
@@ -132,87 +131,79 @@ public final class SourceTypes {
   /**
    * How a column of the given type travels.
    *
-   * @param formatType the column's type as {@code format_type} prints it
+   * @param formatType the column's type as {@code format_type} prints it, which the target column
+   *     gets: the enums and domains are created under the same names, so it reads the same there
    * @param finite whether a constraint on the column keeps an interval finite
    */
   public ColumnType resolve(long typeOid, String formatType, boolean finite) throws SQLException {
-    Map<String, UserType> needed = new LinkedHashMap<>();
-    Resolution r = resolve(typeOid, finite, false, needed);
-    if (r.problem != null) {
-      return ColumnType.refused(r.problem);
+    Map<Long, UserType> needed = new LinkedHashMap<>();
+    String problem = problem(typeOid, finite, false, needed);
+    if (problem != null) {
+      return ColumnType.refused(problem);
     }
-    if (type(typeOid).typtype == 'd' && !acceptsNull(typeOid, r.text)) {
+    PgType t = type(typeOid);
+    if (t.typtype == 'd' && !acceptsNull(typeOid, t)) {
       return ColumnType.refused(
           "a domain that rejects NULL, which sluice's apply cannot stage yet for deletes and"
               + " unchanged TOASTed values");
     }
-    return new ColumnType(r.userDefined ? r.text : formatType, List.copyOf(needed.values()), null);
+    return new ColumnType(formatType, List.copyOf(needed.values()), null);
   }
 
-  private Resolution resolve(
-      long oid, boolean finite, boolean inArray, Map<String, UserType> needed) throws SQLException {
+  /**
+   * Why a value of the type cannot be carried exactly, or null when it can; collects the enums and
+   * domains it needs, each after those it depends on.
+   */
+  private String problem(long oid, boolean finite, boolean inArray, Map<Long, UserType> needed)
+      throws SQLException {
     PgType t = type(oid);
     if (t.element != 0) {
-      Resolution element = resolve(t.element, finite, true, needed);
-      return element.problem != null
-          ? element
-          : new Resolution(element.text + "[]", element.userDefined, null);
+      return problem(t.element, finite, true, needed);
     }
-    String qualified = TableId.quote(t.schema) + "." + TableId.quote(t.name);
     if (t.typtype == 'e') {
-      needed.putIfAbsent(qualified, userType(oid, t, null));
-      return new Resolution(qualified, true, null);
+      need(needed, oid, t);
+      return null;
     }
     if (t.typtype == 'd') {
-      List<String> checks = checks(oid);
-      Resolution base =
-          resolve(t.baseType, finite || checks.contains(FINITE_DOMAIN), inArray, needed);
-      if (base.problem != null) {
-        return Resolution.refused("a domain over " + t.baseFormatType + ", " + base.problem);
+      boolean finiteDomain = checks(oid).contains(FINITE_DOMAIN);
+      String base = problem(t.baseType, finite || finiteDomain, inArray, needed);
+      if (base != null) {
+        return "a domain over " + t.baseFormatType + ", " + base;
       }
-      String baseText = base.userDefined ? base.text : t.baseFormatType;
-      needed.putIfAbsent(qualified, userType(oid, t, baseText));
-      return new Resolution(qualified, true, null);
+      need(needed, oid, t);
+      return null;
     }
     boolean builtIn = t.typtype == 'b' || t.typtype == 'r' || t.typtype == 'm';
     if (!builtIn || !"pg_catalog".equals(t.schema)) {
-      return Resolution.refused(NOT_YET);
+      return NOT_YET;
     }
     if (ARRAY_ONLY_TYPES.contains(t.name)) {
       return inArray
-          ? new Resolution(t.name, false, null)
-          : Resolution.refused(
-              "whose offset Debezium 3.6.3 drops when it streams a change (arrays of it are"
-                  + " carried)");
+          ? null
+          : "whose offset Debezium 3.6.3 drops when it streams a change (arrays of it are"
+              + " carried)";
     }
     if ("interval".equals(t.name) && infiniteIntervals && !inArray && !finite) {
-      return Resolution.refused(
-          "which may be infinite on PostgreSQL 17 and later, and a streamed infinite interval"
-              + " reaches sluice as 0 (pgjdbc's PGInterval): add CHECK (isfinite(column)) to the"
-              + " column or its domain to carry it");
+      return "which may be infinite on PostgreSQL 17 and later, and a streamed infinite interval"
+          + " reaches sluice as 0 (pgjdbc's PGInterval): add CHECK (isfinite(column)) to the"
+          + " column or its domain to carry it";
     }
-    if (!SUPPORTED_TYPES.contains(t.name)) {
-      return Resolution.refused(NOT_YET);
-    }
-    return new Resolution(t.name, false, null);
+    return SUPPORTED_TYPES.contains(t.name) ? null : NOT_YET;
   }
 
-  private UserType userType(long oid, PgType t, String baseText) throws SQLException {
-    UserType known = userTypes.get(oid);
-    if (known != null) {
-      return known;
+  private void need(Map<Long, UserType> needed, long oid, PgType t) throws SQLException {
+    if (!needed.containsKey(oid)) {
+      needed.put(
+          oid,
+          t.typtype == 'e'
+              ? UserType.enumOf(t.schema, t.name, strings(ENUM_LABELS, oid))
+              : UserType.domainOf(
+                  t.schema, t.name, t.baseFormatType, t.notNull, t.defaultExpression, checks(oid)));
     }
-    UserType u =
-        t.typtype == 'e'
-            ? UserType.enumOf(t.schema, t.name, strings(ENUM_LABELS, oid))
-            : UserType.domainOf(
-                t.schema, t.name, baseText, t.notNull, t.defaultExpression, checks(oid));
-    userTypes.put(oid, u);
-    return u;
   }
 
   /** Whether NULL passes the domain's constraints: {@code NULL::domain} raises if not. */
-  private boolean acceptsNull(long oid, String qualified) throws SQLException {
+  private boolean acceptsNull(long oid, PgType t) throws SQLException {
     Boolean known = acceptsNull.get(oid);
     if (known != null) {
       return known;
@@ -220,7 +211,8 @@ public final class SourceTypes {
     boolean accepts;
     Savepoint savepoint = source.getAutoCommit() ? null : source.setSavepoint();
     try (Statement st = source.createStatement()) {
-      st.execute("SELECT CAST(NULL AS " + qualified + ")");
+      st.execute(
+          "SELECT CAST(NULL AS " + TableId.quote(t.schema) + "." + TableId.quote(t.name) + ")");
       accepts = true;
     } catch (SQLException e) {
       if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
@@ -290,12 +282,6 @@ public final class SourceTypes {
 
     public boolean carried() {
       return problem == null;
-    }
-  }
-
-  private record Resolution(String text, boolean userDefined, String problem) {
-    static Resolution refused(String problem) {
-      return new Resolution(null, false, problem);
     }
   }
 

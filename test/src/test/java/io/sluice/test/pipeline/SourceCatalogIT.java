@@ -140,7 +140,7 @@ class SourceCatalogIT {
   }
 
   @Test
-  void enumsAndDomainsAreResolvedQualifiedWithTheirDefinitionsDependenciesFirst() throws Exception {
+  void enumsAndDomainsAreResolvedWithTheirDefinitionsDependenciesFirst() throws Exception {
     try (TestIsolation slice = TestIsolation.create("catalog user types");
         PipelineFixture pipeline =
             new PipelineFixture(slice, "- name: kinds\n  tables: [\"Kind Schema.kinds\"]\n");
@@ -165,7 +165,7 @@ class SourceCatalogIT {
           .containsExactly(
               new ColumnSchema("id", "integer", false),
               new ColumnSchema("feelings", "\"Kind Schema\".\"Mood\"[]", true),
-              new ColumnSchema("bargain", "\"public\".\"cheap\"", true),
+              new ColumnSchema("bargain", "cheap", true),
               new ColumnSchema("plain", "integer[]", true));
       assertThat(schema.types())
           .containsExactly(
@@ -180,7 +180,7 @@ class SourceCatalogIT {
               UserType.domainOf(
                   "public",
                   "cheap",
-                  "\"public\".\"price\"",
+                  "price",
                   false,
                   null,
                   List.of("CHECK (((VALUE)::numeric < (10)::numeric))")));

@@ -93,7 +93,7 @@ class TargetSchemaIT {
       UserType.domainOf(
           "desk",
           "cheap",
-          "\"desk\".\"price\"",
+          "desk.price",
           false,
           // a domain over a domain inherits its default
           "1.00",
@@ -103,8 +103,8 @@ class TargetSchemaIT {
           new TableId("desk", "tagged"),
           List.of(
               new ColumnSchema("id", "bigint", false),
-              new ColumnSchema("moods", "\"desk\".\"Mood\"[]", true),
-              new ColumnSchema("px", "\"desk\".\"cheap\"", true)),
+              new ColumnSchema("moods", "desk.\"Mood\"[]", true),
+              new ColumnSchema("px", "desk.cheap", true)),
           List.of("id"),
           List.of(MOOD, PRICE, CHEAP));
 
