@@ -31,6 +31,19 @@ public final class PostgresBatchWriter {
   private final AtomicInteger ordinals = new AtomicInteger();
 
   public void write(Connection c, Collection<TableBatch> batches) throws SQLException {
+    write(c, batches, false);
+  }
+
+  /**
+   * Writes a batch that may follow others of the same table in one transaction: staging is emptied
+   * first, since it keeps its rows until the transaction ends.
+   */
+  public void writeAgain(Connection c, Collection<TableBatch> batches) throws SQLException {
+    write(c, batches, true);
+  }
+
+  private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
+      throws SQLException {
     for (TableBatch b : batches) {
       TableStatements sql = statements(c, b.table());
       try (Statement st = c.createStatement()) {
@@ -43,6 +56,9 @@ public final class PostgresBatchWriter {
           continue;
         }
         st.execute(sql.createStaging());
+        if (clearStaging) {
+          st.execute(sql.clearStaging());
+        }
         copy(c, sql, b);
         st.executeUpdate(sql.upsert());
         Map<String, Set<String>> unchangedSets = new TreeMap<>();
