@@ -70,11 +70,13 @@ public final class PartitionApplier {
   private final Setup s;
   private final ChangeEventCodec codec = new ChangeEventCodec();
   private final BatchUnroller unroller;
+  private final SchemaReconciler reconciler;
   private final TopicPartition tp;
 
   public PartitionApplier(Setup setup) {
     this.s = setup;
     this.unroller = new BatchUnroller(setup.writer());
+    this.reconciler = new SchemaReconciler(setup.writer());
     this.tp = new TopicPartition(setup.topic(), setup.partition());
   }
 
@@ -109,13 +111,18 @@ public final class PartitionApplier {
       nextOffset = Math.max(nextOffset, r.offset() + 1);
       lsn = Math.max(lsn, e.lsn());
       newestSource = Math.max(newestSource, e.sourceTsMicros());
+      if (e.op() == Op.SCHEMA) {
+        // Changes before the schema change are written under the old target definition.
+        flush(changes);
+        reconcileWithRetry(e);
+        continue;
+      }
       if (e.op() == Op.TRUNCATE && !admitTruncate(e)) {
         continue;
       }
       changes.add(new KeyedChange(e, r.partition(), r.offset()));
     }
-    Map<TableId, BatchReducer.TableBatch> reduced = BatchReducer.reduce(changes);
-    writeWithRetry(reduced.values());
+    flush(changes);
     s.checkpoints().save(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn));
     // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
     consumer.commitAsync(
@@ -126,6 +133,36 @@ public final class PartitionApplier {
           }
         });
     s.listener().applied(s.partition(), records.count(), newestSource);
+  }
+
+  private void flush(List<KeyedChange> changes) throws InterruptedException {
+    if (!changes.isEmpty()) {
+      writeWithRetry(BatchReducer.reduce(changes).values());
+      changes.clear();
+    }
+  }
+
+  private void reconcileWithRetry(ChangeEvent schemaChange) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = s.target().getConnection()) {
+        reconciler.reconcile(c, schemaChange.schema());
+        return;
+      } catch (SQLException e) {
+        SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
+        errorCounter(action).increment();
+        if (action != SqlStateClassifier.Action.RETRY || attempt >= MAX_ATTEMPTS) {
+          throw new SluiceException(
+              "group "
+                  + s.group()
+                  + ": could not follow the source schema change of "
+                  + schemaChange.table()
+                  + " on the target: "
+                  + TargetErrors.describe(e),
+              e);
+        }
+        backoff(attempt, e);
+      }
+    }
   }
 
   private boolean admitTruncate(ChangeEvent e) {
@@ -185,16 +222,20 @@ public final class PartitionApplier {
                   + TargetErrors.describe(e),
               e);
         }
-        long backoff = Math.min(10_000, 100L << attempt);
-        long jitter = ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-        log.warn(
-            "retriable target error {}, attempt {} of {}",
-            TargetErrors.describe(e),
-            attempt,
-            MAX_ATTEMPTS);
-        TimeUnit.MILLISECONDS.sleep(backoff / 2 + jitter);
+        backoff(attempt, e);
       }
     }
+  }
+
+  private static void backoff(int attempt, SQLException e) throws InterruptedException {
+    long backoff = Math.min(10_000, 100L << attempt);
+    long jitter = ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+    log.warn(
+        "retriable target error {}, attempt {} of {}",
+        TargetErrors.describe(e),
+        attempt,
+        MAX_ATTEMPTS);
+    TimeUnit.MILLISECONDS.sleep(backoff / 2 + jitter);
   }
 
   /** Writes the batch; on bad data, finds the refused changes and applies the group's policy. */
