@@ -5,6 +5,7 @@ import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -38,17 +39,23 @@ public final class SchemaReconciler {
     this.writer = writer;
   }
 
-  /** Returns the statements it ran (empty when the target already fits). */
+  /**
+   * Returns the statements it ran (empty when the target already fits). Every partition of a group
+   * meets the same schema event; a transaction-scoped advisory lock per table makes them take
+   * turns, so the first changes the table and the others find it fitting.
+   */
   public List<String> reconcile(Connection c, TableSchema source) throws SQLException {
-    writer.forget(source.id());
-    TableSchema target = writer.target(c, source.id());
-    List<String> ddl = plan(source, target);
-    if (ddl.isEmpty()) {
-      return ddl;
-    }
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
+    List<String> ddl;
     try (Statement st = c.createStatement()) {
+      try (PreparedStatement lock =
+          c.prepareStatement(
+              "SELECT pg_advisory_xact_lock(hashtext('sluice.schema'), hashtext(?))")) {
+        lock.setString(1, source.id().toString());
+        lock.execute();
+      }
+      ddl = plan(source, TargetTable.describe(c, source.id()));
       for (String sql : ddl) {
         st.execute(sql);
       }
@@ -60,7 +67,9 @@ public final class SchemaReconciler {
       c.setAutoCommit(autoCommit);
       writer.forget(source.id());
     }
-    log.info("target table {} follows a source schema change: {}", source.id(), ddl);
+    if (!ddl.isEmpty()) {
+      log.info("target table {} follows a source schema change: {}", source.id(), ddl);
+    }
     return ddl;
   }
 
@@ -85,7 +94,18 @@ public final class SchemaReconciler {
     for (ColumnSchema s : source.columns()) {
       ColumnSchema t = onTarget.get(s.name());
       if (t == null) {
-        ddl.add("ALTER TABLE " + table + " ADD COLUMN " + s.quotedName() + " " + s.type());
+        // With the source's default, rows already on the target get the value the source's
+        // existing rows got (exactly, for a constant default).
+        ddl.add(
+            "ALTER TABLE "
+                + table
+                + " ADD COLUMN "
+                + s.quotedName()
+                + " "
+                + s.type()
+                + (s.defaultExpr() == null || s.defaultExpr().contains("nextval(")
+                    ? ""
+                    : " DEFAULT " + s.defaultExpr()));
         continue;
       }
       if (!t.type().equals(s.type())) {

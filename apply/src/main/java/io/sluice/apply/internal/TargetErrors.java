@@ -34,6 +34,8 @@ public final class TargetErrors {
           Map.entry("40P01", "deadlock_detected"),
           Map.entry("42P01", "undefined_table"),
           Map.entry("42703", "undefined_column"),
+          Map.entry("42701", "duplicate_column"),
+          Map.entry("42804", "datatype_mismatch"),
           Map.entry("42501", "insufficient_privilege"),
           Map.entry("53300", "too_many_connections"),
           Map.entry("57014", "query_canceled"));

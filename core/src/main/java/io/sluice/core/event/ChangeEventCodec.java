@@ -25,8 +25,9 @@ import java.util.TreeSet;
  *
  * <p>Value layout, version 1: {@code {"v":1,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
  * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}; a schema event (op {@code
- * s}) holds instead {@code "columns":[{"name":..,"type":..,"nullable":bool}],"keyColumns":[col]}. A
- * reader refuses versions it does not know instead of guessing. Thread-safe.
+ * s}) holds instead {@code
+ * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql}],"keyColumns":[col]}. A reader
+ * refuses versions it does not know instead of guessing. Thread-safe.
  */
 public final class ChangeEventCodec {
   public static final int VERSION = 1;
@@ -232,6 +233,9 @@ public final class ChangeEventCodec {
       g.writeStringField("name", c.name());
       g.writeStringField("type", c.type());
       g.writeBooleanField("nullable", c.nullable());
+      if (c.defaultExpr() != null) {
+        g.writeStringField("default", c.defaultExpr());
+      }
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -249,6 +253,7 @@ public final class ChangeEventCodec {
       String name = null;
       String type = null;
       boolean nullable = true;
+      String defaultExpr = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -256,13 +261,14 @@ public final class ChangeEventCodec {
           case "name" -> name = p.getText();
           case "type" -> type = p.getText();
           case "nullable" -> nullable = p.getBooleanValue();
+          case "default" -> defaultExpr = p.getText();
           default -> p.skipChildren();
         }
       }
       if (name == null || type == null) {
         throw new IOException("a column of a schema event lacks its name or type");
       }
-      columns.add(new ColumnSchema(name, type, nullable));
+      columns.add(new ColumnSchema(name, type, nullable, defaultExpr));
     }
     return columns;
   }

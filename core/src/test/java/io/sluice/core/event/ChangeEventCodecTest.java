@@ -65,7 +65,7 @@ class ChangeEventCodecTest {
                 FILLS,
                 List.of(
                     new ColumnSchema("id", "bigint", false),
-                    new ColumnSchema("px", "numeric(38,18)", true),
+                    new ColumnSchema("px", "numeric(38,18)", true, "0.5"),
                     new ColumnSchema("Ünï \"col\"", "character varying(20)[]", true)),
                 List.of("id")),
             11,
