@@ -8,6 +8,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sluice.capture.internal.DebeziumProperties;
 import io.sluice.capture.internal.PublicationSetup;
+import io.sluice.capture.internal.SchemaTracker;
 import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.StartCheck;
@@ -20,6 +21,8 @@ import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -61,7 +64,9 @@ public final class CaptureService implements AutoCloseable {
   private final PipelineConfig config;
   private final CapturedTables tables;
   private final ChangeEventCodec codec = new ChangeEventCodec();
+  private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
+  private Connection catalogConnection;
   private final CaptureStats stats = new CaptureStats();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,7 +78,8 @@ public final class CaptureService implements AutoCloseable {
   public CaptureService(PipelineConfig config, CapturedTables tables) {
     this.config = config;
     this.tables = tables;
-    this.mapper = new SourceRecordMapper(t -> Optional.ofNullable(tables.schemas().get(t)));
+    this.schemas = new SchemaTracker(tables.schemas(), this::describe);
+    this.mapper = new SourceRecordMapper(schemas::schemaOf);
   }
 
   /** Prepares source, Kafka and DynamoDB, then starts the engine in the background. */
@@ -153,7 +159,18 @@ public final class CaptureService implements AutoCloseable {
     List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
     List<ChangeEvent> sent = new ArrayList<>(records.size());
     List<GroupConfig> groups = new ArrayList<>(records.size());
+    List<Future<RecordMetadata>> schemaSends = new ArrayList<>();
     for (RecordChangeEvent<SourceRecord> r : records) {
+      Optional<ChangeEvent> schemaChange;
+      try {
+        schemaChange = schemas.observe(r.record());
+      } catch (SQLException e) {
+        throw new SluiceException(
+            "could not read the source catalog after a schema change: " + e.getMessage(), e);
+      }
+      if (schemaChange.isPresent()) {
+        schemaSends.addAll(sendToEveryPartition(schemaChange.get()));
+      }
       Optional<ChangeEvent> event = mapper.map(r.record());
       if (event.isEmpty()) {
         continue;
@@ -166,6 +183,13 @@ public final class CaptureService implements AutoCloseable {
                   config.topicOf(group), codec.encodeKey(e.table(), e.key()), codec.encode(e))));
       sent.add(e);
       groups.add(group);
+    }
+    for (Future<RecordMetadata> f : schemaSends) {
+      try {
+        f.get();
+      } catch (ExecutionException ex) {
+        throw new SluiceException("Kafka refused a schema change event: " + ex.getCause(), ex);
+      }
     }
     for (int i = 0; i < sends.size(); i++) {
       try {
@@ -185,6 +209,44 @@ public final class CaptureService implements AutoCloseable {
       committer.markProcessed(r);
     }
     committer.markBatchFinished();
+  }
+
+  /**
+   * A schema event goes to every partition of the table's group, ahead of the first change written
+   * under the new structure, since the table's rows are spread over all of them.
+   */
+  private List<Future<RecordMetadata>> sendToEveryPartition(ChangeEvent schemaChange) {
+    GroupConfig group = tables.groupOf(schemaChange.table()).orElseThrow();
+    byte[] key = codec.encodeKey(schemaChange.table(), Map.of());
+    byte[] value = codec.encode(schemaChange);
+    List<Future<RecordMetadata>> sends = new ArrayList<>(group.partitions());
+    for (int p = 0; p < group.partitions(); p++) {
+      sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
+    }
+    log.info("schema of {} announced to group {}", schemaChange.table(), group.name());
+    return sends;
+  }
+
+  private void closeCatalogConnection() {
+    if (catalogConnection != null) {
+      try {
+        catalogConnection.close();
+      } catch (SQLException e) {
+        log.debug("closing the catalog connection failed", e);
+      }
+      catalogConnection = null;
+    }
+  }
+
+  private TableSchema describe(TableId table) throws SQLException {
+    if (catalogConnection == null || !catalogConnection.isValid(5)) {
+      catalogConnection =
+          DriverManager.getConnection(
+              config.source().jdbcUrl(),
+              config.source().user(),
+              config.source().password().value());
+    }
+    return SourceCatalog.describe(catalogConnection, table, tables.groupOf(table).orElseThrow());
   }
 
   private void completed(boolean success, String message, Throwable error) {
@@ -247,6 +309,7 @@ public final class CaptureService implements AutoCloseable {
       executor.shutdownNow();
       producer.close();
       engine = null;
+      closeCatalogConnection();
     }
   }
 }

@@ -43,9 +43,10 @@ public final class SourceCatalog {
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atttypid,"
           + " a.attgenerated <> '', EXISTS (SELECT 1 FROM pg_constraint k"
           + " WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND k.conkey = ARRAY[a.attnum]"
-          + " AND pg_get_constraintdef(k.oid) = 'CHECK (isfinite(' || quote_ident(a.attname) || '))')"
-          + " FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped"
-          + " ORDER BY a.attnum";
+          + " AND pg_get_constraintdef(k.oid) = 'CHECK (isfinite(' || quote_ident(a.attname) || '))'),"
+          + " pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a"
+          + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+          + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
   private static final String PRIMARY_KEY =
       "SELECT a.attname FROM pg_index i"
           + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
@@ -97,15 +98,50 @@ public final class SourceCatalog {
               + " Debezium 3.6.3 cannot start while the source database has one, captured or not");
     }
     for (TableId t : groupOf.keySet()) {
-      TableSchema s = describe(source, types, all.get(t), problems);
+      TableSchema s = describe(source, types, all.get(t), groupOf.get(t), problems);
       if (s != null) {
         schemas.put(t, s);
+      }
+    }
+    for (GroupConfig g : config.groups()) {
+      for (String table : g.keyColumns().keySet()) {
+        boolean inGroup =
+            groupOf.entrySet().stream()
+                .anyMatch(e -> e.getKey().toString().equals(table) && e.getValue() == g);
+        if (!inGroup) {
+          problems.add(
+              "group '"
+                  + g.name()
+                  + "': key-columns names table "
+                  + table
+                  + ", which is not one of the group's tables");
+        }
       }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new CapturedTables(schemas, groupOf);
+  }
+
+  /**
+   * Reads one captured table's current structure, as {@link #resolve} would, for a table whose
+   * structure changed while capture runs.
+   *
+   * @throws ConfigException naming what sluice cannot carry (a new column of an unsupported type)
+   */
+  public static TableSchema describe(Connection source, TableId table, GroupConfig group)
+      throws SQLException {
+    SourceTable t = listTables(source).get(table);
+    if (t == null) {
+      throw new ConfigException(List.of("captured table " + table + " no longer exists"));
+    }
+    List<String> problems = new ArrayList<>();
+    TableSchema schema = describe(source, new SourceTypes(source), t, group, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return schema;
   }
 
   private static Map<TableId, SourceTable> listTables(Connection c) throws SQLException {
@@ -121,7 +157,8 @@ public final class SourceCatalog {
   }
 
   private static TableSchema describe(
-      Connection c, SourceTypes types, SourceTable t, List<String> problems) throws SQLException {
+      Connection c, SourceTypes types, SourceTable t, GroupConfig group, List<String> problems)
+      throws SQLException {
     List<ColumnSchema> columns = new ArrayList<>();
     Map<String, UserType> userTypes = new LinkedHashMap<>();
     int before = problems.size();
@@ -156,7 +193,8 @@ public final class SourceCatalog {
             continue;
           }
           carried.userTypes().forEach(u -> userTypes.putIfAbsent(u.quoted(), u));
-          columns.add(new ColumnSchema(name, carried.targetType(), !rs.getBoolean(3)));
+          columns.add(
+              new ColumnSchema(name, carried.targetType(), !rs.getBoolean(3), rs.getString(7)));
         }
       }
     }
@@ -169,17 +207,49 @@ public final class SourceCatalog {
         }
       }
     }
-    if (key.isEmpty()) {
+    List<String> configured = group.keyColumns().get(t.id.toString());
+    if (configured != null) {
+      if (!key.isEmpty()) {
+        problems.add(
+            "table "
+                + t.id
+                + " has a primary key "
+                + key
+                + "; remove it from key-columns of group '"
+                + group.name()
+                + "'");
+      }
+      for (String k : configured) {
+        if (columns.stream().noneMatch(col -> col.name().equals(k))) {
+          problems.add(
+              "key-columns of table " + t.id + " in group '" + group.name() + "': no column " + k);
+        }
+      }
+      if (key.isEmpty() && t.replicaIdentity != 'f') {
+        problems.add(
+            "table "
+                + t.id
+                + " is keyed by key-columns "
+                + configured
+                + " but updates and deletes carry no old values without REPLICA IDENTITY FULL:"
+                + " ALTER TABLE "
+                + t.id.quoted()
+                + " REPLICA IDENTITY FULL");
+      }
+      key = configured;
+    } else if (key.isEmpty()) {
       problems.add(
-          t.replicaIdentity == 'f'
-              ? "table "
-                  + t.id
-                  + " has no primary key; REPLICA IDENTITY FULL tables without a"
-                  + " key are not supported yet: add a primary key"
-              : "table "
-                  + t.id
-                  + " has no primary key and no REPLICA IDENTITY FULL, so updates"
-                  + " and deletes cannot be identified: add a primary key");
+          "table "
+              + t.id
+              + " has no primary key: list the columns that identify a row under key-columns"
+              + " of group '"
+              + group.name()
+              + "' ("
+              + t.id
+              + ": col1,col2)"
+              + (t.replicaIdentity == 'f'
+                  ? ""
+                  : " and set ALTER TABLE " + t.id.quoted() + " REPLICA IDENTITY FULL"));
     } else if (t.replicaIdentity == 'n') {
       problems.add(
           "table "

@@ -7,12 +7,16 @@ import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,59 +29,183 @@ import org.postgresql.PGConnection;
  * truncation mark if the batch holds a truncate, then one COPY into staging and a handful of
  * set-based statements (guarded upsert, updates that keep unchanged TOASTed values, guarded deletes
  * with tombstones).
+ *
+ * <p>A change writes exactly the columns it carries. Target columns it does not carry (a column
+ * dropped at the source, which stays on the target) keep their value on update and take their
+ * default on insert; rows are grouped by the set of columns they carry, which is one set except
+ * around a schema change. Thread-safe; cached table descriptions are dropped by {@link #forget}.
  */
 public final class PostgresBatchWriter {
-  private final Map<TableId, TableStatements> statements = new ConcurrentHashMap<>();
+  private final Map<TableId, TableSchema> targets = new ConcurrentHashMap<>();
+  private final Map<String, TableStatements> statements = new ConcurrentHashMap<>();
   private final AtomicInteger ordinals = new AtomicInteger();
 
   public void write(Connection c, Collection<TableBatch> batches) throws SQLException {
+    write(c, batches, false);
+  }
+
+  /**
+   * Writes a batch that may follow others of the same table in one transaction: staging is emptied
+   * first, since it keeps its rows until the transaction ends.
+   */
+  public void writeAgain(Connection c, Collection<TableBatch> batches) throws SQLException {
+    write(c, batches, true);
+  }
+
+  /** Drops what is cached about a table, after its target definition changed. */
+  public void forget(TableId table) {
+    targets.remove(table);
+    statements.keySet().removeIf(k -> k.startsWith(table + "\u0000"));
+  }
+
+  /** The target table as last read from the target catalog. */
+  public TableSchema target(Connection c, TableId table) throws SQLException {
+    TableSchema t = targets.get(table);
+    if (t == null) {
+      t = TargetTable.describe(c, table);
+      targets.put(table, t);
+    }
+    return t;
+  }
+
+  private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
+      throws SQLException {
     for (TableBatch b : batches) {
-      TableStatements sql = statements(c, b.table());
+      TableSchema target = target(c, b.table());
       try (Statement st = c.createStatement()) {
         if (b.truncateLsn() >= 0) {
-          for (String s : sql.truncate(b.truncateLsn())) {
+          for (String s : statements(target, target.columnNames()).truncate(b.truncateLsn())) {
             st.execute(s);
           }
         }
-        if (b.rows().isEmpty()) {
-          continue;
-        }
-        st.execute(sql.createStaging());
-        copy(c, sql, b);
-        st.executeUpdate(sql.upsert());
-        Map<String, Set<String>> unchangedSets = new TreeMap<>();
-        boolean anyDelete = false;
-        for (ChangeEvent e : b.rows()) {
-          anyDelete |= e.op() == Op.DELETE;
-          if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
-            unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
+        for (Map.Entry<List<String>, List<ChangeEvent>> shape : byShape(target, b).entrySet()) {
+          TableStatements sql = statements(target, shape.getKey());
+          List<ChangeEvent> rows = shape.getValue();
+          st.execute(sql.createStaging());
+          if (clearStaging) {
+            st.execute(sql.clearStaging());
           }
-        }
-        for (Set<String> keep : unchangedSets.values()) {
-          st.executeUpdate(sql.updateKeeping(keep));
-        }
-        if (anyDelete) {
-          st.executeUpdate(sql.delete());
-          st.executeUpdate(sql.tombstones());
+          copy(c, sql, b.table(), rows);
+          Map<String, Set<String>> unchangedSets = new TreeMap<>();
+          boolean anyUpsert = false;
+          boolean anyDelete = false;
+          for (ChangeEvent e : rows) {
+            anyDelete |= e.op() == Op.DELETE;
+            anyUpsert |= e.op() != Op.DELETE;
+            if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
+              unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
+            }
+          }
+          if (anyUpsert) {
+            st.executeUpdate(sql.upsert());
+          }
+          for (Set<String> keep : unchangedSets.values()) {
+            st.executeUpdate(sql.updateKeeping(keep));
+          }
+          if (anyDelete) {
+            st.executeUpdate(sql.delete());
+            st.executeUpdate(sql.tombstones());
+          }
         }
       }
     }
   }
 
-  private TableStatements statements(Connection c, TableId table) throws SQLException {
-    TableStatements s = statements.get(table);
+  /**
+   * Groups the rows by the target columns they carry, in target order. Deletes carry only their key
+   * and join the first group.
+   */
+  private static Map<List<String>, List<ChangeEvent>> byShape(TableSchema target, TableBatch b) {
+    Map<List<String>, List<ChangeEvent>> shapes = new LinkedHashMap<>();
+    List<ChangeEvent> deletes = new ArrayList<>();
+    List<String> lastShape = null;
+    List<ChangeEvent> lastRows = null;
+    for (ChangeEvent e : b.rows()) {
+      if (e.op() == Op.DELETE) {
+        deletes.add(e);
+        continue;
+      }
+      if (lastShape == null || !carriesExactly(e, lastShape)) {
+        lastShape = shapeOf(target, e);
+        lastRows = shapes.computeIfAbsent(lastShape, s -> new ArrayList<>());
+      }
+      lastRows.add(e);
+    }
+    if (!deletes.isEmpty()) {
+      if (shapes.isEmpty()) {
+        shapes.put(target.columnNames(), deletes);
+      } else {
+        shapes.values().iterator().next().addAll(deletes);
+      }
+    }
+    return shapes;
+  }
+
+  private static boolean carriesExactly(ChangeEvent e, List<String> shape) {
+    if (e.after().size() + e.unchanged().size() != shape.size()) {
+      return false;
+    }
+    for (String column : shape) {
+      if (!e.after().containsKey(column) && !e.unchanged().contains(column)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> shapeOf(TableSchema target, ChangeEvent e) {
+    List<String> shape = new ArrayList<>();
+    for (ColumnSchema col : target.columns()) {
+      if (e.after().containsKey(col.name()) || e.unchanged().contains(col.name())) {
+        shape.add(col.name());
+      }
+    }
+    if (shape.size() != e.after().size() + e.unchanged().size()) {
+      for (String carried : e.after().keySet()) {
+        if (!shape.contains(carried)) {
+          throw new SluiceException(
+              "change to "
+                  + e.table()
+                  + " at LSN "
+                  + e.lsn()
+                  + " carries column "
+                  + carried
+                  + ", which the target table does not have; source and target schemas differ"
+                  + " and no schema change was announced for it");
+        }
+      }
+    }
+    for (String k : target.keyColumns()) {
+      if (!shape.contains(k)) {
+        throw new SluiceException(
+            "change to " + e.table() + " at LSN " + e.lsn() + " has no value for key column " + k);
+      }
+    }
+    return shape;
+  }
+
+  private TableStatements statements(TableSchema target, List<String> shape) {
+    String cacheKey = target.id() + "\u0000" + String.join("\u0000", shape);
+    TableStatements s = statements.get(cacheKey);
     if (s == null) {
-      s = new TableStatements(TargetTable.describe(c, table), ordinals.incrementAndGet());
-      statements.put(table, s);
+      TableSchema projected =
+          shape.size() == target.columns().size()
+              ? target
+              : new TableSchema(
+                  target.id(),
+                  target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
+                  target.keyColumns());
+      s = new TableStatements(projected, ordinals.incrementAndGet());
+      statements.put(cacheKey, s);
     }
     return s;
   }
 
-  private static void copy(Connection c, TableStatements sql, TableBatch b) throws SQLException {
+  private static void copy(Connection c, TableStatements sql, TableId table, List<ChangeEvent> rows)
+      throws SQLException {
     CopyTextEncoder enc = new CopyTextEncoder();
-    for (ChangeEvent e : b.rows()) {
+    for (ChangeEvent e : rows) {
       boolean delete = e.op() == Op.DELETE;
-      checkColumns(sql, e);
       for (ColumnSchema col : sql.table().columns()) {
         enc.field(delete ? e.key().get(col.name()) : e.after().get(col.name()));
       }
@@ -93,39 +221,7 @@ public final class PostgresBatchWriter {
           .getCopyAPI()
           .copyIn(sql.copy(), new ByteArrayInputStream(enc.bytes()));
     } catch (IOException e) {
-      throw new SQLException("COPY into staging for " + b.table() + " failed: " + e, "08006", e);
-    }
-  }
-
-  private static void checkColumns(TableStatements sql, ChangeEvent e) {
-    if (e.op() == Op.DELETE) {
-      return;
-    }
-    int expected = sql.table().columns().size();
-    int carried = e.after().size() + e.unchanged().size();
-    if (carried != expected) {
-      throw new SluiceException(
-          "change to "
-              + e.table()
-              + " at LSN "
-              + e.lsn()
-              + " carries "
-              + carried
-              + " columns but the target table has "
-              + expected
-              + "; source and target schemas differ");
-    }
-    for (ColumnSchema col : sql.table().columns()) {
-      if (!e.after().containsKey(col.name()) && !e.unchanged().contains(col.name())) {
-        throw new SluiceException(
-            "change to "
-                + e.table()
-                + " at LSN "
-                + e.lsn()
-                + " has no value for target column "
-                + col.name()
-                + "; source and target schemas differ");
-      }
+      throw new SQLException("COPY into staging for " + table + " failed: " + e, "08006", e);
     }
   }
 }

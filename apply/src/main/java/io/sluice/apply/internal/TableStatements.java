@@ -54,6 +54,10 @@ final class TableStatements {
         + " ON COMMIT DELETE ROWS";
   }
 
+  String clearStaging() {
+    return "DELETE FROM " + staging;
+  }
+
   String copy() {
     return "COPY "
         + staging

@@ -33,6 +33,12 @@ public final class DebeziumProperties {
     // sluice keeps the publication's table list itself (PublicationSetup), so Debezium must not.
     p.setProperty("publication.autocreate.mode", "disabled");
     p.setProperty("table.include.list", includeList(tables));
+    // Tables without a primary key are keyed by their configured key columns, so that Debezium
+    // turns an update of those columns into a delete of the old key and an insert of the new.
+    String keyColumns = messageKeyColumns(config);
+    if (!keyColumns.isEmpty()) {
+      p.setProperty("message.key.columns", keyColumns);
+    }
     p.setProperty("snapshot.mode", "initial");
     // Exact values: every column travels as the PostgreSQL text of its value. The snapshot reads
     // each column as text, and one converter writes streamed values back to text.
@@ -64,6 +70,13 @@ public final class DebeziumProperties {
     DynamoDbOffsetBackingStore.engineProperties(config.dynamoDb(), state, config.name())
         .forEach(p::setProperty);
     return p;
+  }
+
+  private static String messageKeyColumns(PipelineConfig config) {
+    return config.groups().stream()
+        .flatMap(g -> g.keyColumns().entrySet().stream())
+        .map(e -> Pattern.quote(e.getKey()) + ":" + String.join(",", e.getValue()))
+        .collect(Collectors.joining(";"));
   }
 
   private static String includeList(Collection<TableId> tables) {

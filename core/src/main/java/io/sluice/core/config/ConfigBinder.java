@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -66,7 +68,11 @@ final class ConfigBinder {
     CaptureConfig capture = new CaptureConfig(v.duration("capture.heartbeat-interval"));
     ApplyConfig apply =
         new ApplyConfig(
-            v.integer("apply.batch.rows", 1, 1_000_000), v.duration("apply.batch.linger"));
+            v.integer("apply.batch.rows", 1, 1_000_000),
+            v.integer("apply.batch.bytes", 64 * 1024, Integer.MAX_VALUE),
+            v.duration("apply.batch.linger"),
+            v.choice("apply.truncate", TruncatePolicy.class).orElse(TruncatePolicy.APPLY),
+            v.choice("apply.on-bad-data", BadDataPolicy.class).orElse(BadDataPolicy.HALT));
     return new PipelineConfig(name, source, target, kafka, dynamo, capture, apply, groups());
   }
 
@@ -172,6 +178,48 @@ final class ConfigBinder {
         partitions = p.asInt();
       }
     }
-    return new GroupConfig(name, tables, partitions);
+    Optional<TruncatePolicy> truncate =
+        ConfigValues.choice(label + ": truncate", n.path("truncate"), TruncatePolicy.class, v);
+    Optional<BadDataPolicy> onBadData =
+        ConfigValues.choice(label + ": on-bad-data", n.path("on-bad-data"), BadDataPolicy.class, v);
+    return new GroupConfig(name, tables, partitions, truncate, onBadData, keyColumns(label, n));
+  }
+
+  private Map<String, List<String>> keyColumns(String label, JsonNode n) {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    JsonNode k = n.path("key-columns");
+    if (k.isMissingNode() || k.isNull()) {
+      return keys;
+    }
+    if (!k.isObject()) {
+      v.problems().add(label + ": key-columns must map `schema.table` to `col1,col2`");
+      return keys;
+    }
+    k.fields()
+        .forEachRemaining(
+            e -> {
+              List<String> cols = new ArrayList<>();
+              JsonNode value = e.getValue();
+              if (value.isTextual()) {
+                for (String c : value.asText().split(",")) {
+                  if (!c.isBlank()) {
+                    cols.add(c.trim());
+                  }
+                }
+              } else if (value.isArray()) {
+                value.forEach(c -> cols.add(c.asText().trim()));
+              }
+              if (cols.isEmpty() || cols.stream().anyMatch(String::isEmpty)) {
+                v.problems()
+                    .add(
+                        label
+                            + ": key-columns of "
+                            + e.getKey()
+                            + " must list column names, as `col1,col2`");
+              } else {
+                keys.put(new TablePattern(e.getKey()).qualified(), cols);
+              }
+            });
+    return keys;
   }
 }

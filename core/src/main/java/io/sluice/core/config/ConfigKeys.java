@@ -87,10 +87,32 @@ public final class ConfigKeys {
               "5000",
               "Most changes in one apply batch (one target transaction)."),
           opt(
+              "apply.batch.bytes",
+              Type.INT,
+              "33554432",
+              "Most bytes of encoded changes fetched for one batch of one partition (32 MiB):"
+                  + " with `apply.batch.rows` it bounds an apply worker's memory. A single change"
+                  + " larger than this still goes through, alone."),
+          opt(
               "apply.batch.linger",
               Type.DURATION,
               "200ms",
-              "Longest wait to fill a batch before applying what has arrived."));
+              "Longest wait to fill a batch before applying what has arrived."),
+          opt(
+              "apply.truncate",
+              Type.STRING,
+              "apply",
+              "What a source TRUNCATE does to the target table: `apply` (empty it, in order with"
+                  + " the group's other changes), `ignore` (keep the rows), `halt` (stop the"
+                  + " group naming the table). A group may override it."),
+          opt(
+              "apply.on-bad-data",
+              Type.STRING,
+              "halt",
+              "What a change the target refuses as bad data (SQLSTATE class 22 or 23) does:"
+                  + " `halt` stops the group naming table, key and reason; `dead-letter` sends it"
+                  + " to the topic `<group topic>.dead-letter` and applies the rest. A group may"
+                  + " override it."));
 
   /** Keys of one entry of the {@code groups} list. */
   public static final List<ConfigKey> GROUP_KEYS =
@@ -109,7 +131,27 @@ public final class ConfigKeys {
               "groups[].partitions",
               Type.INT,
               "1",
-              "Partitions of the group's topic: the most apply workers that can share it."));
+              "Partitions of the group's topic: changes of one row always go to the same"
+                  + " partition, and partitions are applied in parallel."),
+          opt(
+              "groups[].truncate",
+              Type.STRING,
+              null,
+              "This group's TRUNCATE policy (`apply`, `ignore`, `halt`). Default:"
+                  + " `apply.truncate`."),
+          opt(
+              "groups[].on-bad-data",
+              Type.STRING,
+              null,
+              "This group's bad-data policy (`halt`, `dead-letter`). Default:"
+                  + " `apply.on-bad-data`."),
+          opt(
+              "groups[].key-columns",
+              Type.STRING_MAP,
+              null,
+              "Key columns of tables without a primary key, as `schema.table: col1,col2`. The"
+                  + " columns must identify a row; the source table needs REPLICA IDENTITY FULL"
+                  + " so deletes and updates carry them."));
 
   private ConfigKeys() {}
 

@@ -150,6 +150,35 @@ final class ConfigValues {
     return out;
   }
 
+  /** An optional choice among an enum's constants, written in lowercase with dashes. */
+  <E extends Enum<E>> Optional<E> choice(String path, Class<E> type) {
+    return Optional.of(string(path)).filter(s -> !s.isEmpty()).flatMap(s -> parse(path, s, type));
+  }
+
+  /** The same for a value found inside a list entry (a group), named by {@code where}. */
+  static <E extends Enum<E>> Optional<E> choice(
+      String where, JsonNode n, Class<E> type, ConfigValues values) {
+    if (n.isMissingNode() || n.isNull()) {
+      return Optional.empty();
+    }
+    return values.parse(where, n.asText(), type);
+  }
+
+  private <E extends Enum<E>> Optional<E> parse(String where, String text, Class<E> type) {
+    String wanted = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(wanted)) {
+        return Optional.of(e);
+      }
+    }
+    List<String> allowed =
+        java.util.Arrays.stream(type.getEnumConstants())
+            .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            .toList();
+    problems.add(where + " must be one of " + allowed + ", not '" + text + "'");
+    return Optional.empty();
+  }
+
   private static ConfigKey key(String path) {
     return ConfigKeys.find(path)
         .orElseThrow(() -> new IllegalStateException("undeclared config key " + path));

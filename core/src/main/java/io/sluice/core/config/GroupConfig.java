@@ -1,13 +1,39 @@
 package io.sluice.core.config;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A table group: a named set of tables (names or {@code *} patterns) with its own topic,
  * partitions, workers and checkpoints.
+ *
+ * @param truncate this group's TRUNCATE policy; empty means the pipeline's {@code apply.truncate}
+ * @param onBadData this group's bad-data policy; empty means the pipeline's {@code
+ *     apply.on-bad-data}
+ * @param keyColumns key columns for tables without a primary key, by qualified table name
  */
-public record GroupConfig(String name, List<TablePattern> tables, int partitions) {
+public record GroupConfig(
+    String name,
+    List<TablePattern> tables,
+    int partitions,
+    Optional<TruncatePolicy> truncate,
+    Optional<BadDataPolicy> onBadData,
+    Map<String, List<String>> keyColumns) {
   public GroupConfig {
     tables = List.copyOf(tables);
+    TreeMap<String, List<String>> keys = new TreeMap<>();
+    keyColumns.forEach((t, cols) -> keys.put(t, List.copyOf(cols)));
+    keyColumns = java.util.Collections.unmodifiableMap(keys);
+  }
+
+  public GroupConfig(String name, List<TablePattern> tables, int partitions) {
+    this(name, tables, partitions, Optional.empty(), Optional.empty(), Map.of());
+  }
+
+  /** The dead-letter topic of a group whose topic is the given one. */
+  public static String deadLetterTopic(String groupTopic) {
+    return groupTopic + ".dead-letter";
   }
 }

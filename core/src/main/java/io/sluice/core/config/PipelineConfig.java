@@ -23,6 +23,14 @@ public record PipelineConfig(
         .orElseThrow(() -> new IllegalArgumentException("no group named " + groupName));
   }
 
+  public TruncatePolicy truncatePolicy(GroupConfig group) {
+    return group.truncate().orElse(apply.truncate());
+  }
+
+  public BadDataPolicy badDataPolicy(GroupConfig group) {
+    return group.onBadData().orElse(apply.onBadData());
+  }
+
   /** The Kafka topic that carries a group's changes. */
   public String topicOf(GroupConfig group) {
     return kafka.topicPrefix() + "." + group.name();

@@ -1,6 +1,7 @@
 package io.sluice.core.event;
 
 import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,10 @@ import java.util.Set;
  * text literals, {@code null} for SQL NULL. {@code unchanged} names TOASTed columns the source did
  * not resend because the update did not touch them: their target value must be kept.
  *
+ * <p>A {@link Op#SCHEMA} event carries the table's new structure in {@code schema} and no row.
+ *
  * @param sourceTsMicros commit time at the source, microseconds since the epoch
+ * @param schema the table's structure, only on {@link Op#SCHEMA} events (null otherwise)
  */
 public record ChangeEvent(
     TableId table,
@@ -27,7 +31,27 @@ public record ChangeEvent(
     long sourceTsMicros,
     Map<String, String> key,
     Map<String, String> after,
-    Set<String> unchanged) {
+    Set<String> unchanged,
+    TableSchema schema) {
+
+  /** A row change or truncate. */
+  public ChangeEvent(
+      TableId table,
+      Op op,
+      long lsn,
+      long txId,
+      long sourceTsMicros,
+      Map<String, String> key,
+      Map<String, String> after,
+      Set<String> unchanged) {
+    this(table, op, lsn, txId, sourceTsMicros, key, after, unchanged, null);
+  }
+
+  /** The structure of a table changed; {@code lsn} is that of the first change written under it. */
+  public static ChangeEvent schemaChange(TableSchema schema, long lsn, long txId, long tsMicros) {
+    return new ChangeEvent(
+        schema.id(), Op.SCHEMA, lsn, txId, tsMicros, Map.of(), null, Set.of(), schema);
+  }
 
   public ChangeEvent {
     Objects.requireNonNull(table, "table");
@@ -38,7 +62,11 @@ public record ChangeEvent(
     if (op.isUpsert() && after == null) {
       throw new IllegalArgumentException(op + " event for " + table + " has no row image");
     }
-    if (op != Op.TRUNCATE && key.isEmpty()) {
+    if ((op == Op.SCHEMA) != (schema != null)) {
+      throw new IllegalArgumentException(
+          "event for " + table + ": a table schema goes with, and only with, a SCHEMA event");
+    }
+    if (op != Op.TRUNCATE && op != Op.SCHEMA && key.isEmpty()) {
       throw new IllegalArgumentException(op + " event for " + table + " has no key");
     }
   }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.SluiceException;
+import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,8 +24,10 @@ import java.util.TreeSet;
  * Encodes change events as compact versioned JSON for Kafka values, and row keys for Kafka keys.
  *
  * <p>Value layout, version 1: {@code {"v":1,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
- * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}. A reader refuses versions
- * it does not know instead of guessing. Thread-safe.
+ * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}; a schema event (op {@code
+ * s}) holds instead {@code
+ * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql}],"keyColumns":[col]}. A reader
+ * refuses versions it does not know instead of guessing. Thread-safe.
  */
 public final class ChangeEventCodec {
   public static final int VERSION = 1;
@@ -90,6 +94,9 @@ public final class ChangeEventCodec {
         }
         g.writeEndArray();
       }
+      if (e.schema() != null) {
+        writeSchema(g, e.schema());
+      }
       g.writeEndObject();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
@@ -116,6 +123,8 @@ public final class ChangeEventCodec {
       Map<String, String> key = Map.of();
       Map<String, String> after = null;
       Set<String> unchanged = Set.of();
+      List<ColumnSchema> columns = null;
+      List<String> keyColumns = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -132,6 +141,8 @@ public final class ChangeEventCodec {
           case "key" -> key = readMap(p);
           case "after" -> after = readMap(p);
           case "unchanged" -> unchanged = readSet(p);
+          case "columns" -> columns = readColumns(p);
+          case "keyColumns" -> keyColumns = readList(p);
           default -> p.skipChildren();
         }
       }
@@ -142,8 +153,16 @@ public final class ChangeEventCodec {
         throw new SluiceException(
             "change event v" + version + " lacks a field: schema, table and op are required");
       }
-      return new ChangeEvent(
-          new TableId(schema, table), op(opCode), lsn, tx, ts, key, after, unchanged);
+      TableId id = new TableId(schema, table);
+      Op op = op(opCode);
+      if (op == Op.SCHEMA) {
+        if (columns == null || keyColumns == null) {
+          throw new SluiceException(
+              "schema event of " + id + " lacks its columns or keyColumns field");
+        }
+        return ChangeEvent.schemaChange(new TableSchema(id, columns, keyColumns), lsn, tx, ts);
+      }
+      return new ChangeEvent(id, op, lsn, tx, ts, key, after, unchanged);
     } catch (IOException ex) {
       throw new SluiceException("change event is not valid JSON: " + ex.getMessage(), ex);
     } catch (IllegalArgumentException ex) {
@@ -195,12 +214,63 @@ public final class ChangeEventCodec {
   }
 
   private static Set<String> readSet(JsonParser p) throws IOException {
+    return new HashSet<>(readList(p));
+  }
+
+  private static List<String> readList(JsonParser p) throws IOException {
     expect(p.currentToken(), JsonToken.START_ARRAY);
     List<String> items = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
       items.add(p.getText());
     }
-    return new HashSet<>(items);
+    return items;
+  }
+
+  private static void writeSchema(JsonGenerator g, TableSchema schema) throws IOException {
+    g.writeArrayFieldStart("columns");
+    for (ColumnSchema c : schema.columns()) {
+      g.writeStartObject();
+      g.writeStringField("name", c.name());
+      g.writeStringField("type", c.type());
+      g.writeBooleanField("nullable", c.nullable());
+      if (c.defaultExpr() != null) {
+        g.writeStringField("default", c.defaultExpr());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("keyColumns");
+    for (String k : schema.keyColumns()) {
+      g.writeString(k);
+    }
+    g.writeEndArray();
+  }
+
+  private static List<ColumnSchema> readColumns(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_ARRAY);
+    List<ColumnSchema> columns = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String name = null;
+      String type = null;
+      boolean nullable = true;
+      String defaultExpr = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "name" -> name = p.getText();
+          case "type" -> type = p.getText();
+          case "nullable" -> nullable = p.getBooleanValue();
+          case "default" -> defaultExpr = p.getText();
+          default -> p.skipChildren();
+        }
+      }
+      if (name == null || type == null) {
+        throw new IOException("a column of a schema event lacks its name or type");
+      }
+      columns.add(new ColumnSchema(name, type, nullable, defaultExpr));
+    }
+    return columns;
   }
 
   private static void expect(JsonToken actual, JsonToken expected) throws IOException {

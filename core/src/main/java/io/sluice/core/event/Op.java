@@ -7,7 +7,13 @@ public enum Op {
   INSERT('c'),
   UPDATE('u'),
   DELETE('d'),
-  TRUNCATE('t');
+  TRUNCATE('t'),
+  /**
+   * The table's structure changed at the source: carries the new {@link
+   * io.sluice.core.schema.TableSchema} and goes to every partition of the group, before the first
+   * change written under it.
+   */
+  SCHEMA('s');
 
   private final char code;
 

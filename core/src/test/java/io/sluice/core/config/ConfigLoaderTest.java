@@ -128,6 +128,79 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bindsApplyPoliciesAndGroupOverrides() {
+    String yaml =
+        """
+        pipeline: {name: orders}
+        source: {host: src, database: trading, user: cap}
+        target: {host: dst, database: reporting, user: app}
+        kafka: {bootstrap-servers: "localhost:9092"}
+        apply:
+          batch: {rows: 200, bytes: 1048576, linger: 1s}
+          truncate: ignore
+          on-bad-data: dead-letter
+        groups:
+          - name: fills
+            tables: [fills]
+            truncate: halt
+            key-columns:
+              audit_log: "at, seq"
+              public.notes: [id]
+          - name: refs
+            tables: [public.ref_*]
+            on-bad-data: halt
+        """;
+
+    PipelineConfig c = parse(yaml, Map.of("SLUICE_APPLY_TRUNCATE", "apply"));
+
+    assertThat(c.apply())
+        .isEqualTo(
+            new ApplyConfig(
+                200,
+                1_048_576,
+                Duration.ofSeconds(1),
+                TruncatePolicy.APPLY,
+                BadDataPolicy.DEAD_LETTER));
+    GroupConfig fills = c.group("fills");
+    assertThat(c.truncatePolicy(fills)).isEqualTo(TruncatePolicy.HALT);
+    assertThat(c.badDataPolicy(fills)).isEqualTo(BadDataPolicy.DEAD_LETTER);
+    assertThat(fills.keyColumns())
+        .containsExactly(
+            Map.entry("public.audit_log", List.of("at", "seq")),
+            Map.entry("public.notes", List.of("id")));
+    GroupConfig refs = c.group("refs");
+    assertThat(c.truncatePolicy(refs)).isEqualTo(TruncatePolicy.APPLY);
+    assertThat(c.badDataPolicy(refs)).isEqualTo(BadDataPolicy.HALT);
+  }
+
+  @Test
+  void defaultsApplyPoliciesToApplyAndHalt() {
+    PipelineConfig c = parse(MINIMAL, Map.of());
+
+    assertThat(c.apply().truncate()).isEqualTo(TruncatePolicy.APPLY);
+    assertThat(c.apply().onBadData()).isEqualTo(BadDataPolicy.HALT);
+    assertThat(c.apply().batchBytes()).isEqualTo(ApplyConfig.DEFAULT_BATCH_BYTES);
+    assertThat(c.group("fills").keyColumns()).isEmpty();
+  }
+
+  @Test
+  void reportsUnknownPoliciesAndEmptyKeyColumns() {
+    String yaml =
+        MINIMAL.replace(
+                "tables: [fills]", "tables: [fills]\n    truncate: drop\n    key-columns: {t: ''}")
+            + "apply: {on-bad-data: skip, batch: {bytes: 10}}\n";
+
+    ConfigException e = failure(yaml, Map.of());
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "apply.batch.bytes is 10 but must be between 65536 and 2147483647",
+            "apply.on-bad-data must be one of [halt, dead-letter], not 'skip'",
+            "group 'fills': truncate must be one of [apply, ignore, halt], not 'drop'",
+            "group 'fills': key-columns of t must list column names, as `col1,col2`");
+  }
+
+  @Test
   void fillsDefaultsAndDerivesNamesFromThePipelineName() {
     PipelineConfig c = parse(MINIMAL, Map.of());
 

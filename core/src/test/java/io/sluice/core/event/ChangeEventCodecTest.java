@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.SluiceException;
+import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +59,38 @@ class ChangeEventCodecTest {
             Set.of("payload", "blob", "doc")),
         new ChangeEvent(FILLS, Op.DELETE, 5, 6, 7, row("id", "1", "leg", null), null, Set.of()),
         new ChangeEvent(FILLS, Op.TRUNCATE, 8, 9, 10, Map.of(), null, Set.of()),
-        new ChangeEvent(FILLS, Op.SNAPSHOT, 0, 0, 0, row("id", "2"), row("id", "2"), Set.of()));
+        new ChangeEvent(FILLS, Op.SNAPSHOT, 0, 0, 0, row("id", "2"), row("id", "2"), Set.of()),
+        ChangeEvent.schemaChange(
+            new TableSchema(
+                FILLS,
+                List.of(
+                    new ColumnSchema("id", "bigint", false),
+                    new ColumnSchema("px", "numeric(38,18)", true, "0.5"),
+                    new ColumnSchema("Ünï \"col\"", "character varying(20)[]", true)),
+                List.of("id")),
+            11,
+            12,
+            13));
+  }
+
+  @Test
+  void aSchemaEventCarriesItsSchemaAndOnlyItDoes() {
+    TableSchema schema =
+        new TableSchema(FILLS, List.of(new ColumnSchema("id", "bigint", false)), List.of("id"));
+
+    assertThatThrownBy(
+            () -> new ChangeEvent(FILLS, Op.SCHEMA, 1, 1, 1, Map.of(), null, Set.of(), null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new ChangeEvent(
+                    FILLS, Op.INSERT, 1, 1, 1, row("id", "1"), row("id", "1"), Set.of(), schema))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] noColumns =
+        "{\"v\":1,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"s\",\"lsn\":1}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decode(noColumns))
+        .hasMessageContaining("schema event of public.fills lacks its columns");
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.sluice.test.pipeline;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
 import io.sluice.capture.CaptureService;
@@ -32,6 +33,7 @@ final class PipelineFixture implements AutoCloseable {
   private CapturedTables tables;
   private CaptureService capture;
   private final List<ApplyWorker> workers = new ArrayList<>();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   PipelineFixture(TestIsolation slice, String groupsYaml) {
     this.slice = slice;
@@ -118,7 +120,8 @@ final class PipelineFixture implements AutoCloseable {
               config,
               g,
               new DynamoDbApplyCheckpointStore(
-                  dynamo, new StateTables(config.dynamoDb().tablePrefix())));
+                  dynamo, new StateTables(config.dynamoDb().tablePrefix())),
+              meters);
       w.start();
       workers.add(w);
     }

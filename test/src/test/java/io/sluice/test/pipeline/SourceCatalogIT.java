@@ -66,10 +66,11 @@ class SourceCatalogIT {
               "group 'alpha': pattern public.nomatch_* matches no table in the source",
               "table public.dup_both is matched by groups 'alpha' and 'beta'; a table belongs to"
                   + " one group",
-              "table public.no_key has no primary key and no REPLICA IDENTITY FULL, so updates and"
-                  + " deletes cannot be identified: add a primary key",
-              "table public.full_no_key has no primary key; REPLICA IDENTITY FULL tables without a"
-                  + " key are not supported yet: add a primary key",
+              "table public.no_key has no primary key: list the columns that identify a row under"
+                  + " key-columns of group 'alpha' (public.no_key: col1,col2) and set ALTER TABLE"
+                  + " \"public\".\"no_key\" REPLICA IDENTITY FULL",
+              "table public.full_no_key has no primary key: list the columns that identify a row"
+                  + " under key-columns of group 'alpha' (public.full_no_key: col1,col2)",
               "table public.nothing_ident has REPLICA IDENTITY NOTHING, so deletes carry no key:"
                   + " ALTER TABLE \"public\".\"nothing_ident\" REPLICA IDENTITY DEFAULT",
               "table public.odd_types column price has type money, which sluice cannot carry"

@@ -1,0 +1,318 @@
+package io.sluice.apply.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.core.MetricNames;
+import io.sluice.core.SluiceException;
+import io.sluice.core.config.BadDataPolicy;
+import io.sluice.core.config.TruncatePolicy;
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.Op;
+import io.sluice.core.schema.TableId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one partition of a group's topic: polls a batch, reduces it to the newest change per row,
+ * writes it in one target transaction, and only then stores the checkpoint. Partitions hold
+ * disjoint keys, so partitions apply in parallel without breaking any key's order.
+ *
+ * <p>A batch the target refuses as bad data is unrolled to find the refused changes; the group's
+ * policy then halts (nothing of the batch is committed) or sends them to the dead-letter topic and
+ * commits the rest. Retriable errors are retried with bounded backoff; anything else stops the
+ * partition with the error, and the batch stays uncommitted.
+ */
+public final class PartitionApplier {
+  private static final Logger log = LoggerFactory.getLogger(PartitionApplier.class);
+  private static final int MAX_ATTEMPTS = 8;
+
+  /** What a partition applier needs from its group. */
+  public record Setup(
+      String group,
+      String topic,
+      int partition,
+      Duration linger,
+      DataSource target,
+      PostgresBatchWriter writer,
+      ApplyCheckpointStore checkpoints,
+      TruncatePolicy truncatePolicy,
+      BadDataPolicy badDataPolicy,
+      Optional<DeadLetters> deadLetters,
+      MeterRegistry meters,
+      BatchListener listener) {}
+
+  /** Told of every committed batch. */
+  public interface BatchListener {
+    void applied(int partition, int changes, long newestSourceMicros);
+  }
+
+  private final Setup s;
+  private final ChangeEventCodec codec = new ChangeEventCodec();
+  private final BatchUnroller unroller;
+  private final SchemaReconciler reconciler;
+  private final TopicPartition tp;
+
+  public PartitionApplier(Setup setup) {
+    this.s = setup;
+    this.unroller = new BatchUnroller(setup.writer());
+    this.reconciler = new SchemaReconciler(setup.writer());
+    this.tp = new TopicPartition(setup.topic(), setup.partition());
+  }
+
+  /** Applies batches until {@code keepGoing} turns false; throws what stopped it otherwise. */
+  public void run(BooleanSupplier keepGoing, KafkaConsumer<byte[], byte[]> consumer)
+      throws InterruptedException {
+    consumer.assign(List.of(tp));
+    Map<Integer, ApplyCheckpoint> stored = s.checkpoints().load(s.group());
+    ApplyCheckpoint cp = stored.get(s.partition());
+    if (cp == null) {
+      consumer.seekToBeginning(List.of(tp));
+    } else {
+      consumer.seek(tp, cp.nextOffset());
+    }
+    while (keepGoing.getAsBoolean()) {
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(s.linger());
+      if (!records.isEmpty()) {
+        applyBatch(consumer, records);
+      }
+    }
+  }
+
+  private void applyBatch(
+      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records)
+      throws InterruptedException {
+    List<KeyedChange> changes = new ArrayList<>(records.count());
+    long nextOffset = -1;
+    long lsn = 0;
+    long newestSource = 0;
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      ChangeEvent e = codec.decode(r.value());
+      nextOffset = Math.max(nextOffset, r.offset() + 1);
+      lsn = Math.max(lsn, e.lsn());
+      newestSource = Math.max(newestSource, e.sourceTsMicros());
+      if (e.op() == Op.SCHEMA) {
+        // Changes before the schema change are written under the old target definition.
+        flush(changes);
+        reconcileWithRetry(e);
+        continue;
+      }
+      if (e.op() == Op.TRUNCATE && !admitTruncate(e)) {
+        continue;
+      }
+      changes.add(new KeyedChange(e, r.partition(), r.offset()));
+    }
+    flush(changes);
+    s.checkpoints().save(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn));
+    // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
+    consumer.commitAsync(
+        Map.of(tp, new OffsetAndMetadata(nextOffset)),
+        (offsets, error) -> {
+          if (error != null && !(error instanceof RetriableException)) {
+            log.warn("advisory Kafka offset commit failed: {}", error.toString());
+          }
+        });
+    s.listener().applied(s.partition(), records.count(), newestSource);
+  }
+
+  private void flush(List<KeyedChange> changes) throws InterruptedException {
+    if (!changes.isEmpty()) {
+      writeWithRetry(BatchReducer.reduce(changes).values());
+      changes.clear();
+    }
+  }
+
+  private void reconcileWithRetry(ChangeEvent schemaChange) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = s.target().getConnection()) {
+        reconciler.reconcile(c, schemaChange.schema());
+        return;
+      } catch (SQLException e) {
+        SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
+        errorCounter(action).increment();
+        if (action != SqlStateClassifier.Action.RETRY || attempt >= MAX_ATTEMPTS) {
+          throw new SluiceException(
+              "group "
+                  + s.group()
+                  + ": could not follow the source schema change of "
+                  + schemaChange.table()
+                  + " on the target: "
+                  + TargetErrors.describe(e),
+              e);
+        }
+        backoff(attempt, e);
+      }
+    }
+  }
+
+  private boolean admitTruncate(ChangeEvent e) {
+    Counter.builder(MetricNames.APPLY_TRUNCATES)
+        .description("Source TRUNCATEs seen by apply")
+        .tag("group", s.group())
+        .tag("table", e.table().toString())
+        .tag("outcome", s.truncatePolicy().name().toLowerCase())
+        .register(s.meters())
+        .increment();
+    switch (s.truncatePolicy()) {
+      case APPLY:
+        return true;
+      case IGNORE:
+        log.info("TRUNCATE of {} ignored (truncate policy: ignore)", e.table());
+        return false;
+      default:
+        throw new SluiceException(
+            "group "
+                + s.group()
+                + " halted: the source truncated "
+                + e.table()
+                + " and the group's truncate policy is halt. To go on, set truncate: apply (to"
+                + " empty the target table too) or truncate: ignore (to keep its rows) for the"
+                + " group and restart; the truncate and every change after it are kept in Kafka.");
+    }
+  }
+
+  private void writeWithRetry(Collection<BatchReducer.TableBatch> batch)
+      throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = s.target().getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          write(c, batch);
+          c.commit();
+          return;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
+        errorCounter(action).increment();
+        if (action != SqlStateClassifier.Action.RETRY || attempt >= MAX_ATTEMPTS) {
+          throw new SluiceException(
+              "group "
+                  + s.group()
+                  + " partition "
+                  + s.partition()
+                  + ": target write failed for tables "
+                  + tables(batch)
+                  + (action == SqlStateClassifier.Action.RETRY
+                      ? " after " + attempt + " attempts"
+                      : "")
+                  + ": "
+                  + TargetErrors.describe(e),
+              e);
+        }
+        backoff(attempt, e);
+      }
+    }
+  }
+
+  private static void backoff(int attempt, SQLException e) throws InterruptedException {
+    long backoff = Math.min(10_000, 100L << attempt);
+    long jitter = ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+    log.warn(
+        "retriable target error {}, attempt {} of {}",
+        TargetErrors.describe(e),
+        attempt,
+        MAX_ATTEMPTS);
+    TimeUnit.MILLISECONDS.sleep(backoff / 2 + jitter);
+  }
+
+  /** Writes the batch; on bad data, finds the refused changes and applies the group's policy. */
+  private void write(Connection c, Collection<BatchReducer.TableBatch> batch) throws SQLException {
+    try {
+      s.writer().write(c, batch);
+      return;
+    } catch (SQLException e) {
+      if (SqlStateClassifier.classify(e) != SqlStateClassifier.Action.BAD_DATA) {
+        throw e;
+      }
+      c.rollback();
+    }
+    List<BadChange> bad = unroller.unroll(c, batch);
+    if (bad.isEmpty()) {
+      // Refused as a whole yet accepted change by change: the transaction now holds them all.
+      return;
+    }
+    for (BadChange b : bad) {
+      errorCounter(SqlStateClassifier.Action.BAD_DATA).increment();
+    }
+    BadChange first = bad.get(0);
+    if (s.badDataPolicy() == BadDataPolicy.HALT || s.deadLetters().isEmpty()) {
+      throw new SluiceException(
+          "group "
+              + s.group()
+              + " halted: the target refused "
+              + bad.size()
+              + " change(s); first: "
+              + describe(first)
+              + ". Fix the target (or the source row) and restart; the group's policy is halt"
+              + " (on-bad-data: dead-letter would set such changes aside)");
+    }
+    DeadLetters dlq = s.deadLetters().get();
+    dlq.send(bad, s.topic(), s.partition());
+    for (BadChange b : bad) {
+      Counter.builder(MetricNames.APPLY_DEAD_LETTERS)
+          .description("Changes sent to the group's dead-letter topic")
+          .tag("group", s.group())
+          .tag("table", b.change().table().toString())
+          .register(s.meters())
+          .increment();
+      log.error("change sent to dead-letter topic {}: {}", dlq.topic(), describe(b));
+    }
+  }
+
+  private static String describe(BadChange b) {
+    ChangeEvent e = b.change();
+    return e.op()
+        + " of "
+        + e.table()
+        + " key ("
+        + String.join(", ", e.key().keySet())
+        + ")=("
+        + String.join(", ", e.key().values())
+        + ")"
+        + " at LSN "
+        + e.lsn()
+        + ": "
+        + b.reason();
+  }
+
+  private Counter errorCounter(SqlStateClassifier.Action action) {
+    return Counter.builder(MetricNames.APPLY_ERRORS)
+        .description("Target errors met by apply")
+        .tag("group", s.group())
+        .tag(
+            "error_class",
+            switch (action) {
+              case RETRY -> "retriable";
+              case BAD_DATA -> "bad_data";
+              case FATAL -> "fatal";
+            })
+        .register(s.meters());
+  }
+
+  private static List<TableId> tables(Collection<BatchReducer.TableBatch> batch) {
+    return batch.stream().map(BatchReducer.TableBatch::table).toList();
+  }
+}

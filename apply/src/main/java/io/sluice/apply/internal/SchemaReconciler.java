@@ -1,0 +1,235 @@
+package io.sluice.apply.internal;
+
+import io.sluice.core.SluiceException;
+import io.sluice.core.schema.ColumnSchema;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a target table in line with a changed source table, in its own transaction: added columns
+ * are added, widened types are widened, a dropped source column stays on the target (and loses NOT
+ * NULL, since nothing writes it any more). Anything else (a narrowed or changed type, a different
+ * key) cannot be applied to the target's rows in place and halts the group with what changed and
+ * how to go on. Running it again for the same source schema changes nothing.
+ */
+public final class SchemaReconciler {
+  private static final Logger log = LoggerFactory.getLogger(SchemaReconciler.class);
+  private static final Pattern PARAMS =
+      Pattern.compile("^([a-z ]+)(?:\\((\\d+)(?:,(-?\\d+))?\\))?( .*)?$");
+  private static final Map<String, Integer> INTEGER_DIGITS =
+      Map.of("smallint", 5, "integer", 10, "bigint", 19);
+
+  private final PostgresBatchWriter writer;
+
+  public SchemaReconciler(PostgresBatchWriter writer) {
+    this.writer = writer;
+  }
+
+  /**
+   * Returns the statements it ran (empty when the target already fits). Every partition of a group
+   * meets the same schema event; a transaction-scoped advisory lock per table makes them take
+   * turns, so the first changes the table and the others find it fitting.
+   */
+  public List<String> reconcile(Connection c, TableSchema source) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    List<String> ddl;
+    try (Statement st = c.createStatement()) {
+      try (PreparedStatement lock =
+          c.prepareStatement(
+              "SELECT pg_advisory_xact_lock(hashtext('sluice.schema'), hashtext(?))")) {
+        lock.setString(1, source.id().toString());
+        lock.execute();
+      }
+      ddl = plan(source, TargetTable.describe(c, source.id()));
+      for (String sql : ddl) {
+        st.execute(sql);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+      writer.forget(source.id());
+    }
+    if (!ddl.isEmpty()) {
+      log.info("target table {} follows a source schema change: {}", source.id(), ddl);
+    }
+    return ddl;
+  }
+
+  /** The DDL that makes the target fit the source, or a refusal naming what cannot be applied. */
+  static List<String> plan(TableSchema source, TableSchema target) {
+    TableId id = source.id();
+    if (!source.keyColumns().equals(target.keyColumns())) {
+      throw incompatible(
+          id,
+          "its key changed from "
+              + target.keyColumns()
+              + " to "
+              + source.keyColumns()
+              + "; rows cannot be matched across key changes",
+          "re-create the target table with the new key and reload it");
+    }
+    Map<String, ColumnSchema> onTarget =
+        target.columns().stream()
+            .collect(Collectors.toMap(ColumnSchema::name, Function.identity()));
+    List<String> ddl = new ArrayList<>();
+    String table = id.quoted();
+    for (ColumnSchema s : source.columns()) {
+      ColumnSchema t = onTarget.get(s.name());
+      if (t == null) {
+        // With the source's default, rows already on the target get the value the source's
+        // existing rows got (exactly, for a constant default).
+        ddl.add(
+            "ALTER TABLE "
+                + table
+                + " ADD COLUMN "
+                + s.quotedName()
+                + " "
+                + s.type()
+                + (s.defaultExpr() == null || s.defaultExpr().contains("nextval(")
+                    ? ""
+                    : " DEFAULT " + s.defaultExpr()));
+        continue;
+      }
+      if (!t.type().equals(s.type())) {
+        if (!widens(t.type(), s.type())) {
+          throw incompatible(
+              id,
+              "column "
+                  + s.name()
+                  + " changed type from "
+                  + t.type()
+                  + " to "
+                  + s.type()
+                  + ", which is not a widening sluice can apply in place",
+              "change the target column yourself (ALTER TABLE "
+                  + table
+                  + " ALTER COLUMN "
+                  + s.quotedName()
+                  + " TYPE "
+                  + s.type()
+                  + " USING ...) and restart the group, or reload the table");
+        }
+        ddl.add("ALTER TABLE " + table + " ALTER COLUMN " + s.quotedName() + " TYPE " + s.type());
+      }
+      if (s.nullable() && !t.nullable()) {
+        ddl.add("ALTER TABLE " + table + " ALTER COLUMN " + s.quotedName() + " DROP NOT NULL");
+      }
+    }
+    for (ColumnSchema t : target.columns()) {
+      boolean dropped = source.columns().stream().noneMatch(s -> s.name().equals(t.name()));
+      if (dropped && !t.nullable()) {
+        ddl.add("ALTER TABLE " + table + " ALTER COLUMN " + t.quotedName() + " DROP NOT NULL");
+      }
+    }
+    return ddl;
+  }
+
+  /** True when every value of type {@code from} is a value of type {@code to}, unchanged. */
+  static boolean widens(String from, String to) {
+    if (from.equals(to)) {
+      return true;
+    }
+    if (from.endsWith("[]") && to.endsWith("[]")) {
+      return widens(from.substring(0, from.length() - 2), to.substring(0, to.length() - 2));
+    }
+    Optional<Type> f = Type.parse(from);
+    Optional<Type> t = Type.parse(to);
+    if (f.isEmpty() || t.isEmpty()) {
+      return false;
+    }
+    Type a = f.get();
+    Type b = t.get();
+    Integer digits = INTEGER_DIGITS.get(a.base());
+    if (digits != null) {
+      if (INTEGER_DIGITS.containsKey(b.base())) {
+        return INTEGER_DIGITS.get(b.base()) >= digits;
+      }
+      return b.base().equals("numeric")
+          && (b.precision() == null || b.precision() - b.scaleOrZero() >= digits);
+    }
+    switch (a.base()) {
+      case "real":
+        return b.base().equals("double precision");
+      case "numeric":
+        return b.base().equals("numeric")
+            && a.precision() != null
+            && (b.precision() == null
+                || (b.scaleOrZero() >= a.scaleOrZero()
+                    && b.precision() - b.scaleOrZero() >= a.precision() - a.scaleOrZero()));
+      case "character varying":
+        return b.base().equals("text")
+            || (b.base().equals("character varying")
+                && a.precision() != null
+                && (b.precision() == null || b.precision() >= a.precision()));
+      case "character":
+        return b.base().equals("character")
+            && a.precision() != null
+            && b.precision() != null
+            && b.precision() >= a.precision();
+      case "timestamp", "time":
+        return b.base().equals(a.base())
+            && a.suffix().equals(b.suffix())
+            && (b.precision() == null || (a.precision() != null && b.precision() >= a.precision()));
+      default:
+        return false;
+    }
+  }
+
+  private static SluiceException incompatible(TableId id, String what, String howToProceed) {
+    return new SluiceException(
+        "the source table "
+            + id
+            + " changed in a way sluice cannot apply to the target: "
+            + what
+            + ". The group stays halted at this change until an operator acts: "
+            + howToProceed
+            + ".");
+  }
+
+  /** A type as format_type prints it: base name, optional (precision[,scale]) and suffix. */
+  private record Type(String base, Integer precision, Integer scale, String suffix) {
+    static Optional<Type> parse(String text) {
+      Matcher m = PARAMS.matcher(text);
+      if (!m.matches()) {
+        return Optional.empty();
+      }
+      String base = m.group(1).trim();
+      String suffix = m.group(4) == null ? "" : m.group(4).trim();
+      // "timestamp without time zone" and "timestamp(3) without time zone" share a base.
+      for (String temporal : new String[] {"timestamp ", "time "}) {
+        if (base.startsWith(temporal)) {
+          suffix = base.substring(temporal.length());
+          base = temporal.trim();
+        }
+      }
+      return Optional.of(
+          new Type(
+              base,
+              m.group(2) == null ? null : Integer.valueOf(m.group(2)),
+              m.group(3) == null ? null : Integer.valueOf(m.group(3)),
+              suffix));
+    }
+
+    int scaleOrZero() {
+      return scale == null ? 0 : scale;
+    }
+  }
+}
