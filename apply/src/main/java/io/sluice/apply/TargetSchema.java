@@ -62,9 +62,7 @@ public final class TargetSchema {
               + SLUICE_SCHEMA
               + ".truncations (tbl text PRIMARY KEY,"
               + " lsn bigint NOT NULL)");
-      for (UserType u : userTypes(tables)) {
-        ensureType(c, st, u);
-      }
+      ensureTypes(c, userTypes(tables));
       for (TableSchema t : tables) {
         Boolean hasPosition = hasPositionColumn(c, t.id());
         if (hasPosition == null) {
@@ -102,6 +100,19 @@ public final class TargetSchema {
       t.types().forEach(u -> out.putIfAbsent(u.quoted(), u));
     }
     return List.copyOf(out.values());
+  }
+
+  /**
+   * Creates the enums and domains the target lacks, in the given order, in the caller's transaction
+   * (a schema change that adds a column of a new type needs them too); refuses, naming the
+   * difference, one that exists with another definition.
+   */
+  public static void ensureTypes(Connection c, List<UserType> types) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (UserType u : types) {
+        ensureType(c, st, u);
+      }
+    }
   }
 
   private static void ensureType(Connection c, Statement st, UserType expected)
