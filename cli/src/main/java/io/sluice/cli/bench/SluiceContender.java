@@ -143,9 +143,10 @@ final class SluiceContender implements AutoCloseable {
     }
   }
 
-  /** The source's current WAL insert position. */
+  /** The source's current WAL insert position, past every commit made so far. */
   Lsn sourceLsn() throws SQLException {
-    try (PreparedStatement ps = sourcePoll.prepareStatement("SELECT pg_current_wal_lsn()::text");
+    try (PreparedStatement ps =
+            sourcePoll.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return Lsn.parse(rs.getString(1));

@@ -57,7 +57,10 @@ public final class BenchWorkload {
     }
   }
 
-  /** What one run queued: rows changed, transactions, wall time, and the WAL position after it. */
+  /**
+   * What one run queued: rows changed, transactions, wall time, and the WAL insert position after
+   * its last commit.
+   */
   public record Result(Shape shape, long rows, long transactions, Duration took, Lsn endLsn) {
     public double rowsPerSecond() {
       return rows / (took.toNanos() / 1e9);
@@ -245,10 +248,15 @@ public final class BenchWorkload {
     }
   }
 
+  /**
+   * The WAL insert position: past the end of every commit record of the run. Not {@code
+   * pg_current_wal_lsn()}, the write position, which with {@code synchronous_commit=off} can still
+   * be short of the last commits, so a slot could pass it before their changes are captured.
+   */
   private Lsn currentLsn() throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl);
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+        ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
       rs.next();
       return Lsn.parse(rs.getString(1));
     }
