@@ -256,9 +256,14 @@ final class ApplyBenchmark {
                 rows,
                 sluice.appliedEvents() / ((System.nanoTime() - start) / 1e9)));
     ResourceUsage usage = meter.finish();
+    long batches = sluice.appliedBatches();
+    long applied = sluice.appliedEvents();
     sluice.stopApply();
     DrainResult r = new DrainResult(shape, "sluice", rows, usage);
     say("sluice drain: %s", r.summary());
+    say(
+        "  %,d changes in %,d target transactions (%,.0f changes each)",
+        applied, batches, applied / (double) Math.max(1, batches));
     say("  sluice JVM CPU by thread: %s", BenchReport.topThreads(usage, 6));
     return r;
   }

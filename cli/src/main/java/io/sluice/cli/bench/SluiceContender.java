@@ -110,6 +110,11 @@ final class SluiceContender implements AutoCloseable {
     return workers.stream().mapToLong(w -> w.stats().events()).sum();
   }
 
+  /** Batches (target transactions) the running workers have committed since they started. */
+  long appliedBatches() {
+    return workers.stream().mapToLong(w -> w.stats().batches()).sum();
+  }
+
   /** Changes capture has had acknowledged by Kafka since it started. */
   long publishedEvents() {
     return config.groups().stream().mapToLong(g -> capture.stats().events(g.name())).sum();
