@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A logical server ({@code wal_level=logical}, 16 replication slots and WAL senders) serves as a
  * CDC source. Durability settings are PostgreSQL's defaults ({@code fsync=on}, {@code
- * synchronous_commit=on}), not zonky's test shortcuts, so commit behaviour matches production.
+ * synchronous_commit=on}), not zonky's test shortcuts, so commit behaviour matches production;
+ * {@code shared_buffers} is 1GB, sized for the benchmark's tables as a production server would be.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -74,6 +75,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
               // unshare), and every client here connects over TCP.
               .setServerConfig("unix_socket_directories", "")
               .setServerConfig("max_connections", "200")
+              // Room for a benchmark's working set (sluice bench apply: ~1.7M-row table on each
+              // target database): with the 128MB default, every random update evicts a dirty page
+              // and measures buffer churn instead of apply. Reserved, not touched, when unused.
+              .setServerConfig("shared_buffers", "1GB")
               // zonky passes -F (fsync off) and synchronous_commit=off; restore the defaults.
               .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on");

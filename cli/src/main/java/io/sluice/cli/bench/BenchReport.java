@@ -1,0 +1,204 @@
+package io.sluice.cli.bench;
+
+import io.sluice.test.bench.BenchWorkload.Shape;
+import io.sluice.test.bench.Machine;
+import io.sluice.test.bench.ResourceUsage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The results of a run: a table of both contenders per shape, the targets, and as the very last
+ * line the ratios, {@code apply ratio vs native logical replication: single-row R1, 100-row R2};
+ * also the same as JSON for tooling.
+ */
+final class BenchReport {
+  static final String RATIO_PREFIX = "apply ratio vs native logical replication: ";
+  static final long HEAP_TARGET_BYTES = 1L << 30;
+
+  private final Machine machine;
+  private final String pgVersion;
+  private final BenchOptions options;
+  private final List<DrainResult> results;
+
+  BenchReport(Machine machine, String pgVersion, BenchOptions options, List<DrainResult> results) {
+    this.machine = machine;
+    this.pgVersion = pgVersion;
+    this.options = options;
+    this.results = List.copyOf(results);
+  }
+
+  void print(PrintWriter out) {
+    out.println();
+    out.println(
+        "drain = from starting apply until the last change is durable on the target;"
+            + " CPU in CPU-seconds per million rows changed");
+    out.println(
+        "shape       contender        rows  drain s     rows/s    box  sluice-JVM  source-PG"
+            + "  target-PG  peak-heap-MiB  GC-s");
+    for (DrainResult r : results) {
+      ResourceUsage u = r.usage();
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-11s %-9s %,11d %8.2f %,10.0f %6.1f %11.1f %10.1f %10.1f %14d %5.1f",
+              r.shape().label(),
+              r.contender(),
+              r.rows(),
+              u.wallSeconds(),
+              r.rowsPerSecond(),
+              r.perMillion(u.boxCpuSeconds()),
+              r.perMillion(u.jvmCpuSeconds()),
+              r.perMillion(u.sourcePgCpuSeconds()),
+              r.perMillion(u.targetPgCpuSeconds()),
+              r.contender().equals("sluice") ? u.peakHeapBytes() >> 20 : 0,
+              u.gcSeconds()));
+    }
+    long peak = peakSluiceHeap();
+    long max = results.isEmpty() ? 0 : results.get(0).usage().maxHeapBytes();
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "heap: peak %,d MiB during sluice drains (sum of heap-pool peaks, an upper bound;"
+                + " this JVM also hosts capture, the Kafka broker and DynamoDB Local), max heap"
+                + " %,d MiB",
+            peak >> 20,
+            max >> 20));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "targets: ratio >= 1.00 for both shapes: %s; peak heap <= 1 GiB: %s",
+            List.of(Shape.values()).stream()
+                .map(s -> s.label() + " " + verdict(ratio(s)))
+                .collect(Collectors.joining(", ")),
+            peak <= HEAP_TARGET_BYTES
+                ? "met"
+                : String.format(Locale.ROOT, "missed (%,d MiB)", peak >> 20)));
+    out.println(ratioLine());
+    out.flush();
+  }
+
+  String ratioLine() {
+    return String.format(
+        Locale.ROOT,
+        RATIO_PREFIX + "single-row %.2f, 100-row %.2f",
+        ratio(Shape.SINGLE_ROW),
+        ratio(Shape.HUNDRED_ROW));
+  }
+
+  /** sluice rows/s divided by native rows/s for a shape. */
+  double ratio(Shape shape) {
+    return rate(shape, "sluice") / rate(shape, "native");
+  }
+
+  private static String verdict(double ratio) {
+    return ratio >= 1.0
+        ? String.format(Locale.ROOT, "met (%.2f)", ratio)
+        : String.format(Locale.ROOT, "missed by %.0f%% (%.2f)", (1 - ratio) * 100, ratio);
+  }
+
+  private double rate(Shape shape, String contender) {
+    return results.stream()
+        .filter(r -> r.shape() == shape && r.contender().equals(contender))
+        .mapToDouble(DrainResult::rowsPerSecond)
+        .findFirst()
+        .orElse(Double.NaN);
+  }
+
+  private long peakSluiceHeap() {
+    return results.stream()
+        .filter(r -> r.contender().equals("sluice"))
+        .mapToLong(r -> r.usage().peakHeapBytes())
+        .max()
+        .orElse(0);
+  }
+
+  /**
+   * The largest thread families of this JVM's CPU in an interval, then the rest of the process's
+   * CPU that no live Java thread accounts for: JIT compiler and GC threads, and threads that ended.
+   */
+  static String topThreads(ResourceUsage usage, int n) {
+    double threads = usage.jvmThreadCpuSeconds().values().stream().mapToDouble(d -> d).sum();
+    String top =
+        usage.jvmThreadCpuSeconds().entrySet().stream()
+            .limit(n)
+            .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue()))
+            .collect(Collectors.joining(", "));
+    return top
+        + String.format(
+            Locale.ROOT,
+            "; JIT, GC and ended threads %.1f s",
+            Math.max(0, usage.jvmCpuSeconds() - threads));
+  }
+
+  /** Writes the run as JSON: machine, options, every drain, ratios and the verification outcome. */
+  void writeJson(Path file, boolean verified) throws IOException {
+    List<String> drains = new ArrayList<>();
+    for (DrainResult r : results) {
+      ResourceUsage u = r.usage();
+      drains.add(
+          String.format(
+              Locale.ROOT,
+              "    {\"shape\": \"%s\", \"contender\": \"%s\", \"rows\": %d, \"seconds\": %.3f,"
+                  + " \"rowsPerSecond\": %.1f, \"cpuSecondsPerMillionRows\": {\"box\": %.2f,"
+                  + " \"jvm\": %.2f, \"sourcePostgres\": %.2f, \"targetPostgres\": %.2f},"
+                  + " \"peakHeapBytes\": %d, \"gcSeconds\": %.3f}",
+              r.shape().label(),
+              r.contender(),
+              r.rows(),
+              u.wallSeconds(),
+              r.rowsPerSecond(),
+              r.perMillion(u.boxCpuSeconds()),
+              r.perMillion(u.jvmCpuSeconds()),
+              r.perMillion(u.sourcePgCpuSeconds()),
+              r.perMillion(u.targetPgCpuSeconds()),
+              u.peakHeapBytes(),
+              u.gcSeconds()));
+    }
+    String json =
+        String.format(
+            Locale.ROOT,
+            """
+            {
+              "benchmark": "sluice bench apply",
+              "machine": {"cpus": %d, "memoryBytes": %d, "cpuModel": "%s", "java": "%s",\
+             "os": "%s", "loadAverageAtStart": "%s", "loadAverageAtEnd": "%s"},
+              "postgres": "%s",
+              "options": {"largeRows": %d, "singleRows": %d, "hundredRows": %d,\
+             "partitions": %d, "sessions": %d},
+              "drains": [
+            %s
+              ],
+              "ratios": {"single-row": %.4f, "100-row": %.4f},
+              "verified": %s
+            }
+            """,
+            machine.cpus(),
+            machine.memoryBytes(),
+            json(machine.cpuModel()),
+            json(machine.java()),
+            json(machine.os()),
+            machine.loadAtStart(),
+            Machine.currentLoad(),
+            json(pgVersion),
+            options.largeRows(),
+            options.singleRows(),
+            options.hundredRows(),
+            options.partitions(),
+            options.sessions(),
+            String.join(",\n", drains),
+            ratio(Shape.SINGLE_ROW),
+            ratio(Shape.HUNDRED_ROW),
+            verified);
+    Files.writeString(file, json);
+  }
+
+  private static String json(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+}

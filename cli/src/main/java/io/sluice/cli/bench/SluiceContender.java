@@ -1,0 +1,210 @@
+package io.sluice.cli.bench;
+
+import io.sluice.apply.ApplyWorker;
+import io.sluice.apply.TargetSchema;
+import io.sluice.capture.CaptureService;
+import io.sluice.capture.CapturedTables;
+import io.sluice.capture.SourceCatalog;
+import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.core.Lsn;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * sluice as a benchmark contender: capture runs from {@link #start} to {@link #close()}, while the
+ * apply workers (one per group, as {@code sluice run} has them) are started and stopped around each
+ * drain through their public API only. Drained means what {@code CatchUp} means by it: every
+ * partition's checkpoint has reached the partition's end offset.
+ */
+final class SluiceContender implements AutoCloseable {
+  private final PipelineConfig config;
+  private final DynamoDbClient dynamo;
+  private final ApplyCheckpointStore checkpoints;
+  private final CaptureService capture;
+  private final Admin admin;
+  private final Connection sourcePoll;
+  private final List<ApplyWorker> workers = new ArrayList<>();
+
+  private SluiceContender(PipelineConfig config, CapturedTables tables) throws SQLException {
+    this.config = config;
+    this.dynamo = DynamoDbClients.create(config.dynamoDb());
+    this.checkpoints =
+        new DynamoDbApplyCheckpointStore(dynamo, new StateTables(config.dynamoDb().tablePrefix()));
+    this.capture = new CaptureService(config, tables);
+    Properties kafka = new Properties();
+    kafka.putAll(config.kafka().properties());
+    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
+    this.admin = Admin.create(kafka);
+    this.sourcePoll = connect(config.source().jdbcUrl(), config);
+  }
+
+  /**
+   * Checks the source catalog, creates the target tables, and starts capture, which snapshots the
+   * tables into Kafka and then streams.
+   */
+  static SluiceContender start(PipelineConfig config) throws Exception {
+    CapturedTables tables;
+    try (Connection source = connect(config.source().jdbcUrl(), config)) {
+      tables = SourceCatalog.resolve(source, config);
+    }
+    try (Connection target =
+        DriverManager.getConnection(
+            config.target().jdbcUrl(),
+            config.target().user(),
+            config.target().password().value())) {
+      TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
+    }
+    SluiceContender c = new SluiceContender(config, tables);
+    try {
+      c.capture.start();
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /** Starts one apply worker per group, each from its group's checkpoints. */
+  void startApply() {
+    if (!workers.isEmpty()) {
+      throw new IllegalStateException("apply workers already running");
+    }
+    StateTables state = new StateTables(config.dynamoDb().tablePrefix());
+    for (GroupConfig g : config.groups()) {
+      ApplyWorker w = new ApplyWorker(config, g, new DynamoDbApplyCheckpointStore(dynamo, state));
+      workers.add(w);
+      w.start();
+    }
+  }
+
+  /** Stops every apply worker after its batch in flight. */
+  void stopApply() {
+    for (ApplyWorker w : workers) {
+      w.close();
+    }
+    workers.clear();
+  }
+
+  /** Changes the running workers have committed to the target since they started. */
+  long appliedEvents() {
+    return workers.stream().mapToLong(w -> w.stats().events()).sum();
+  }
+
+  /** Batches (target transactions) the running workers have committed since they started. */
+  long appliedBatches() {
+    return workers.stream().mapToLong(w -> w.stats().batches()).sum();
+  }
+
+  /** Changes capture has had acknowledged by Kafka since it started. */
+  long publishedEvents() {
+    return config.groups().stream().mapToLong(g -> capture.stats().events(g.name())).sum();
+  }
+
+  /** Whether capture has finished its snapshot and streams from the slot. */
+  boolean streaming() {
+    return capture.stats().streaming();
+  }
+
+  /** The first failure of capture or of a running worker. */
+  Optional<Throwable> failure() {
+    Optional<Throwable> f = capture.failure();
+    for (ApplyWorker w : workers) {
+      if (f.isEmpty()) {
+        f = w.failure();
+      }
+    }
+    return f;
+  }
+
+  /** The slot's confirmed position: every change before it is acknowledged by Kafka. */
+  Lsn slotConfirmed() throws SQLException {
+    try (PreparedStatement ps =
+        sourcePoll.prepareStatement(
+            "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.source().slot());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getString(1) != null ? Lsn.parse(rs.getString(1)) : Lsn.ZERO;
+      }
+    }
+  }
+
+  /** The source's current WAL insert position, past every commit made so far. */
+  Lsn sourceLsn() throws SQLException {
+    try (PreparedStatement ps =
+            sourcePoll.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return Lsn.parse(rs.getString(1));
+    }
+  }
+
+  /** The end offset of every partition of every group's topic. */
+  Map<TopicPartition, Long> endOffsets() throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (GroupConfig g : config.groups()) {
+      for (int i = 0; i < g.partitions(); i++) {
+        latest.put(new TopicPartition(config.topicOf(g), i), OffsetSpec.latest());
+      }
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /** The stored checkpoint (next offset to apply) of every partition; 0 where none is stored. */
+  Map<TopicPartition, Long> checkpointOffsets() {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (GroupConfig g : config.groups()) {
+      Map<Integer, ApplyCheckpoint> stored = checkpoints.load(g.name());
+      for (int i = 0; i < g.partitions(); i++) {
+        ApplyCheckpoint cp = stored.get(i);
+        offsets.put(new TopicPartition(config.topicOf(g), i), cp == null ? 0 : cp.nextOffset());
+      }
+    }
+    return offsets;
+  }
+
+  /** Whether every partition's checkpoint has reached the given end offset. */
+  boolean checkpointsReached(Map<TopicPartition, Long> ends) {
+    Map<TopicPartition, Long> now = checkpointOffsets();
+    return ends.entrySet().stream().allMatch(e -> now.get(e.getKey()) >= e.getValue());
+  }
+
+  @Override
+  public void close() {
+    stopApply();
+    capture.close();
+    admin.close();
+    dynamo.close();
+    try {
+      sourcePoll.close();
+    } catch (SQLException ignored) {
+      // closing anyway
+    }
+  }
+
+  private static Connection connect(String url, PipelineConfig config) throws SQLException {
+    return DriverManager.getConnection(
+        url, config.source().user(), config.source().password().value());
+  }
+}
