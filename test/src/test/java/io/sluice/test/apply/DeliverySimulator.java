@@ -17,9 +17,9 @@ import java.util.Random;
  * writes an old range after newer batches committed.
  *
  * <p>After every commit the target has seen, in order, the whole topic up to the highest offset
- * committed, plus repeats of parts of it; so at any point between transactions it must equal the
- * stream applied once up to the newest source change in that prefix. {@link Check} is asked to
- * verify that at random points and at the end.
+ * committed, plus repeats of parts of it; so after every transaction, committed or not, it must
+ * equal the stream applied once up to the newest source change in that prefix. {@link Check} is
+ * asked to verify exactly that, each time.
  */
 final class DeliverySimulator {
   /** Opens a connection to the target, with auto-commit off. */
@@ -52,6 +52,9 @@ final class DeliverySimulator {
   private final Check check;
   private final Options options;
   private final List<String> trace = new ArrayList<>();
+  private final int crashPercent;
+  private final int zombiePercent;
+  private final int checkpointPercent;
   private int checkpoint;
   private int committed;
   private Connection connection;
@@ -72,6 +75,10 @@ final class DeliverySimulator {
     this.target = target;
     this.check = check;
     this.options = options;
+    // Each case its own weather: some calm, some stormy.
+    this.crashPercent = 2 + r.nextInt(8);
+    this.zombiePercent = r.nextInt(12);
+    this.checkpointPercent = 30 + r.nextInt(65);
     this.prefixEnd = new int[topic.size() + 1];
     for (int i = 0; i < topic.size(); i++) {
       prefixEnd[i + 1] = Math.max(prefixEnd[i], topic.get(i) + 1);
@@ -102,13 +109,14 @@ final class DeliverySimulator {
   private int step(int offset) throws SQLException {
     int end = Math.min(topic.size(), offset + batchSize());
     int fate = r.nextInt(100);
-    if (fate < 3) {
+    if (fate < crashPercent / 2) {
       return crash("crash before writing [" + offset + "," + end + ")");
     }
-    if (fate < 10) {
+    if (fate < crashPercent + crashPercent / 2) {
       int cut = offset + r.nextInt(end - offset + 1);
+      trace.add("write [" + offset + "," + cut + ") of [" + offset + "," + end + ")");
       writer.write(connection, slice(offset, cut));
-      return crash("crash mid-transaction after writing [" + offset + "," + cut + ") of " + end);
+      return crash("crash mid-transaction");
     }
     List<int[]> writes = new ArrayList<>();
     writes.add(new int[] {offset, end});
@@ -122,26 +130,28 @@ final class DeliverySimulator {
     if (r.nextInt(100) < 5) {
       commit(connection, writer, writes, "duplicate commit");
     }
-    if (committed > 0 && r.nextInt(100) < 4) {
+    verify("commit of [" + offset + "," + end + ")");
+    if (committed > 0 && r.nextInt(100) < zombiePercent) {
       zombie();
     }
-    int after = r.nextInt(100);
-    if (after < 70) {
+    if (r.nextInt(100) < checkpointPercent) {
       checkpoint = end;
       trace.add("checkpoint " + end);
     }
-    return after < 94 ? end : crash("crash after commit of [" + offset + "," + end + ")");
+    return r.nextInt(100) >= crashPercent ? end : crash("crash after commit");
   }
 
   private void commit(Connection c, TargetWriter w, List<int[]> writes, String what)
       throws SQLException {
-    StringBuilder ranges = new StringBuilder();
+    StringBuilder step = new StringBuilder(what);
+    for (int[] range : writes) {
+      step.append(" [").append(range[0]).append(',').append(range[1]).append(')');
+    }
+    trace.add(step.toString());
     for (int[] range : writes) {
       w.write(c, slice(range[0], range[1]));
-      ranges.append(" [").append(range[0]).append(',').append(range[1]).append(')');
     }
     c.commit();
-    trace.add(what + ranges);
   }
 
   /** An old worker that lost its lease but still writes: an old range, after newer commits. */
@@ -150,10 +160,10 @@ final class DeliverySimulator {
       zombieConnection = target.connect();
       zombieWriter = new TargetWriter();
     }
-    int end = committed - r.nextInt(Math.min(committed, 30));
+    int end = committed - r.nextInt(Math.min(committed, 60));
     int start = Math.max(0, end - batchSize());
     commit(zombieConnection, zombieWriter, List.<int[]>of(new int[] {start, end}), "zombie commit");
-    maybeVerify("zombie commit of [" + start + "," + end + ")");
+    verify("zombie commit of [" + start + "," + end + ")");
   }
 
   private int crash(String what) throws SQLException {
@@ -171,14 +181,12 @@ final class DeliverySimulator {
     }
     writer = new TargetWriter();
     trace.add("restart from checkpoint " + checkpoint);
-    maybeVerify(after);
+    verify(after);
     return checkpoint;
   }
 
-  private void maybeVerify(String after) throws SQLException {
-    if (r.nextInt(4) == 0) {
-      check.verify(prefixEnd[committed], after);
-    }
+  private void verify(String after) throws SQLException {
+    check.verify(prefixEnd[committed], after);
   }
 
   private int batchSize() {

@@ -111,6 +111,7 @@ class ReplayFuzzIT {
       Random deliveryRandom = new Random(~seed);
       List<Integer> topic = StreamGenerator.capturedTopic(deliveryRandom, source);
       StreamModel model = new StreamModel();
+      TargetComparison comparison = new TargetComparison(checker, FuzzTables.ALL);
       List<ChangeEvent> events = source.events();
       delivery =
           new DeliverySimulator(
@@ -126,7 +127,7 @@ class ReplayFuzzIT {
                 while (model.applied() < streamEnd) {
                   model.apply(events.get(model.applied()));
                 }
-                List<String> diffs = TargetComparison.differences(checker, FuzzTables.ALL, model);
+                List<String> diffs = comparison.differences(model);
                 if (!diffs.isEmpty()) {
                   throw new AssertionError(
                       "after "

@@ -72,12 +72,12 @@ final class StreamGenerator {
    */
   static List<Integer> capturedTopic(Random r, SourceStream s) {
     List<Integer> topic = new ArrayList<>();
-    int restarts = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(3);
+    int restarts = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(5);
     int n = s.events().size();
     for (int next = 0; next < n; ) {
       topic.add(next++);
-      if (restarts > 0 && next > s.snapshotEnd() && next < n && r.nextInt(60) == 0) {
-        next = Math.max(s.snapshotEnd(), next - 1 - r.nextInt(40));
+      if (restarts > 0 && next > s.snapshotEnd() && next < n && r.nextInt(40) == 0) {
+        next = Math.max(s.snapshotEnd(), next - 1 - r.nextInt(60));
         restarts--;
       }
     }
