@@ -196,7 +196,8 @@ final class FuzzTables {
       return r.nextBoolean() ? "infinity" : "-infinity";
     }
     long micros = (r.nextLong() & Long.MAX_VALUE) % 250_000_000_000_000_000L; // up to year 9892
-    Instant at = Instant.EPOCH.plusNanos(micros % 1_000_000 * 1_000).plusSeconds(micros / 1_000_000);
+    Instant at =
+        Instant.EPOCH.plusNanos(micros % 1_000_000 * 1_000).plusSeconds(micros / 1_000_000);
     ZoneOffset offset = ZoneOffset.ofTotalSeconds((r.nextInt(57) - 28) * 30 * 60);
     return TIMESTAMP.format(at.atOffset(offset));
   }

@@ -25,8 +25,8 @@ import java.util.TreeMap;
  *   <li>Every streamed change has its own position, strictly increasing in stream order, except
  *       that a primary-key update is a delete of the old key and an insert of the new key (a full
  *       row) at one position.
- *   <li>An update leaves a TOASTable column out as {@code unchanged} only if it did not touch it and
- *       the row holds a value for it.
+ *   <li>An update leaves a TOASTable column out as {@code unchanged} only if it did not touch it
+ *       and the row holds a value for it.
  *   <li>A truncate removes every row of its table.
  * </ul>
  */

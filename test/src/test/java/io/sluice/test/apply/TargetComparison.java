@@ -116,7 +116,9 @@ final class TargetComparison {
   /** The target's rows, every column printed as text, by the printed key. */
   private Map<String, List<String>> actual(TableSchema t) throws SQLException {
     String columns =
-        t.columns().stream().map(col -> col.quotedName() + "::text").collect(Collectors.joining(", "));
+        t.columns().stream()
+            .map(col -> col.quotedName() + "::text")
+            .collect(Collectors.joining(", "));
     Map<String, List<String>> rows = new TreeMap<>();
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT " + columns + " FROM " + t.id().quoted())) {
