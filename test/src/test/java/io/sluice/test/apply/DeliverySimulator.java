@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -45,6 +47,7 @@ final class DeliverySimulator {
   private final Target target;
   private final Check check;
   private final List<String> trace = new ArrayList<>();
+  private final Map<String, Integer> counts = new LinkedHashMap<>();
   private final int crashPercent;
   private final int zombiePercent;
   private final int checkpointPercent;
@@ -84,6 +87,11 @@ final class DeliverySimulator {
     this.checkpoint = new int[count];
     this.committed = new int[count];
     trace.add(count + " partition(s) of " + partitionSizes() + " records");
+  }
+
+  /** How often each kind of step happened, for a summary. */
+  Map<String, Integer> counts() {
+    return counts;
   }
 
   /** The last steps taken, oldest first, for a failure message. */
@@ -127,6 +135,7 @@ final class DeliverySimulator {
       return crash("crash before writing " + ranges);
     }
     if (fate < crashPercent + crashPercent / 2) {
+      count("rolled back transactions");
       int cut = r.nextInt(batch.size() + 1);
       trace.add("write " + cut + " changes of " + ranges);
       writer.write(connection, batch.subList(0, cut));
@@ -134,10 +143,12 @@ final class DeliverySimulator {
     }
     commit(connection, writer, batch, "commit " + ranges);
     for (int p = 0; p < to.length; p++) {
+      counts.merge("redelivered changes", Math.max(0, committed[p] - from[p]), Integer::sum);
       committed[p] = Math.max(committed[p], to[p]);
     }
     if (r.nextInt(100) < 5) {
       commit(connection, writer, batch, "duplicate commit");
+      count("duplicated batches");
     }
     verify("commit " + ranges);
     if (r.nextInt(100) < zombiePercent) {
@@ -157,6 +168,7 @@ final class DeliverySimulator {
     trace.add(what);
     w.write(c, batch);
     c.commit();
+    count("committed transactions");
   }
 
   /** An old worker that lost its lease but still writes: an old range, after newer commits. */
@@ -175,10 +187,12 @@ final class DeliverySimulator {
     from[p] = Math.max(0, to[p] - batchSize());
     String ranges = ranges(List.of(p), from, to);
     commit(zombieConnection, zombieWriter, batch(List.of(p), from, to), "zombie commit " + ranges);
+    count("zombie batches");
     verify("zombie commit " + ranges);
   }
 
   private int[] crash(String what) throws SQLException {
+    count("crashes");
     trace.add(what);
     return restart(what);
   }
@@ -208,6 +222,11 @@ final class DeliverySimulator {
       }
     }
     check.verify(applied, after);
+    count("verifications");
+  }
+
+  private void count(String what) {
+    counts.merge(what, 1, Integer::sum);
   }
 
   private boolean done(int[] next) {

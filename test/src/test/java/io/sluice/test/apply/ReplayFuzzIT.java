@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,16 +74,18 @@ class ReplayFuzzIT {
     List<Long> seeds = seeds();
     List<Long> failed = new ArrayList<>();
     List<String> failures = new ArrayList<>();
+    Map<String, Integer> counts = new TreeMap<>();
     long started = System.nanoTime();
     for (long seed : seeds) {
-      String failure = runCase(seed);
+      String failure = runCase(seed, counts);
       if (failure != null) {
         failed.add(seed);
         failures.add(failure);
       }
     }
     System.out.printf(
-        "%d replay cases in %d ms%n", seeds.size(), (System.nanoTime() - started) / 1_000_000);
+        "%d replay cases in %d ms: %s%n",
+        seeds.size(), (System.nanoTime() - started) / 1_000_000, counts);
     assertThat(failures)
         .as(
             () ->
@@ -111,12 +114,13 @@ class ReplayFuzzIT {
   }
 
   /** Runs one case; returns null when the target always matched the model, else what went wrong. */
-  private static String runCase(long seed) {
+  private static String runCase(long seed, Map<String, Integer> counts) {
     DeliverySimulator delivery = null;
     try {
       reset();
       Random sourceRandom = new Random(seed);
       SourceStream source = StreamGenerator.generate(sourceRandom, 150 + sourceRandom.nextInt(250));
+      counts.merge("source changes", source.events().size(), Integer::sum);
       StreamModel once = StreamModel.of(source.events());
       for (TableSchema t : FuzzTables.ALL) {
         assertThat(once.rows(t.id()))
@@ -145,6 +149,7 @@ class ReplayFuzzIT {
                 }
               });
       delivery.run();
+      delivery.counts().forEach((k, v) -> counts.merge(k, v, Integer::sum));
       return null;
     } catch (Exception | AssertionError e) {
       return "seed "
