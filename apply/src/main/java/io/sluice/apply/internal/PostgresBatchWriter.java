@@ -38,10 +38,17 @@ import org.postgresql.PGConnection;
 public final class PostgresBatchWriter {
   private final Map<TableId, TableSchema> targets = new ConcurrentHashMap<>();
   private final Map<String, TableStatements> statements = new ConcurrentHashMap<>();
+
+  /** Staging tables outlive a writer in its sessions: each writer names its own. */
+  private static final AtomicInteger WRITERS = new AtomicInteger();
+
+  private final int writerId = WRITERS.incrementAndGet();
   private final AtomicInteger ordinals = new AtomicInteger();
 
   public void write(Connection c, Collection<TableBatch> batches) throws SQLException {
-    write(c, batches, false);
+    // Staging keeps its rows until commit: empty it, in case the caller writes twice in one
+    // transaction.
+    write(c, batches, true);
   }
 
   /**
@@ -121,6 +128,23 @@ public final class PostgresBatchWriter {
     List<String> lastShape = null;
     List<ChangeEvent> lastRows = null;
     for (ChangeEvent e : b.rows()) {
+      if (e.op() == Op.INSERT && !e.unchanged().isEmpty()) {
+        // A primary-key update arrives as delete + insert; PostgreSQL does not resend an
+        // untouched TOASTed value in the new row, and the old row's value is not in the stream.
+        throw new SluiceException(
+            "an update of the key of "
+                + e.table()
+                + " moved a row to key ("
+                + String.join(", ", e.key().keySet())
+                + ")=("
+                + String.join(", ", e.key().values())
+                + ") at LSN "
+                + e.lsn()
+                + " without resending its TOASTed column(s) "
+                + new java.util.TreeSet<>(e.unchanged())
+                + ", so their values cannot be carried. Set REPLICA IDENTITY FULL on the source"
+                + " table so key updates carry whole rows, and reload the row");
+      }
       if (e.op() == Op.DELETE) {
         deletes.add(e);
         continue;
@@ -195,7 +219,7 @@ public final class PostgresBatchWriter {
                   target.id(),
                   target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
                   target.keyColumns());
-      s = new TableStatements(projected, ordinals.incrementAndGet());
+      s = new TableStatements(projected, writerId + "_" + ordinals.incrementAndGet());
       statements.put(cacheKey, s);
     }
     return s;

@@ -27,7 +27,7 @@ final class TableStatements {
   private final ConcurrentHashMap<String, String> updateKeepingUnchanged =
       new ConcurrentHashMap<>();
 
-  TableStatements(TableSchema table, int ordinal) {
+  TableStatements(TableSchema table, String ordinal) {
     this.table = table;
     this.staging = "sluice_stg_" + ordinal;
     this.literal = "'" + table.id().toString().replace("'", "''") + "'";

@@ -28,7 +28,7 @@ class TableStatementsTest {
               new ColumnSchema("O'Brien", "text", true)),
           List.of("Key \"K\""));
 
-  private final TableStatements fills = new TableStatements(FILLS, 3);
+  private final TableStatements fills = new TableStatements(FILLS, "3");
 
   @Test
   void theUpsertOnlyOverwritesARowWithAnOlderPosition() {
@@ -151,7 +151,7 @@ class TableStatementsTest {
 
   @Test
   void oddIdentifiersAreQuotedAndOddNamesInLiteralsEscaped() {
-    TableStatements weird = new TableStatements(WEIRD, 1);
+    TableStatements weird = new TableStatements(WEIRD, "1");
 
     assertThat(weird.upsert())
         .startsWith(
