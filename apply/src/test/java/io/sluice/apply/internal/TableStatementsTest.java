@@ -104,7 +104,7 @@ class TableStatementsTest {
                     new ColumnSchema("a", "text", true),
                     new ColumnSchema("b", "text", true)),
                 List.of("id")),
-            4);
+            "4");
 
     assertThat(commas.updateKeeping(Set.of("a,b")))
         .doesNotContain("\"a,b\" = s.")
@@ -168,7 +168,7 @@ class TableStatementsTest {
                 new TableId("public", "it's"),
                 List.of(new ColumnSchema("id", "integer", false)),
                 List.of("id")),
-            2);
+            "2");
     assertThat(apostrophe.truncate(1).get(1)).contains("VALUES ('public.it''s', 1)");
   }
 }
