@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
@@ -32,7 +33,12 @@ import java.util.TreeSet;
 public final class ChangeEventCodec {
   public static final int VERSION = 1;
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /** Values up to Kafka's 64 MiB message limit: Jackson's default stops at 20M characters. */
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(128 * 1024 * 1024).build())
+          .build();
 
   /** The Kafka record key: table and key values, so one row always lands in one partition. */
   public byte[] encodeKey(TableId table, Map<String, String> key) {

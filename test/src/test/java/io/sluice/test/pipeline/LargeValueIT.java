@@ -4,7 +4,6 @@ import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.pipeline.ExpectedTable.Compared;
 import java.sql.Connection;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,10 +29,6 @@ class LargeValueIT {
   }
 
   @Test
-  @Disabled(
-      "ChangeEventCodec (core/event) reads events with Jackson's default limit of 20,000,000"
-          + " characters per string, which a bytea over 9,999,999 bytes exceeds: apply stops"
-          + " naming the change. Enable when the codec raises StreamReadConstraints.maxStringLength")
   void tenMebibyteBytea() throws Exception {
     roundTrip(TEN_MIB);
   }
