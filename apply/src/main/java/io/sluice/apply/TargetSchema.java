@@ -1,5 +1,6 @@
 package io.sluice.apply;
 
+import io.sluice.apply.internal.Transactions;
 import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
@@ -48,8 +49,15 @@ public final class TargetSchema {
   private TargetSchema() {}
 
   public static void ensure(Connection c, List<TableSchema> tables) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(false);
+    Transactions.inTransaction(
+        c,
+        tx -> {
+          create(tx, tables);
+          return null;
+        });
+  }
+
+  private static void create(Connection c, List<TableSchema> tables) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + SLUICE_SCHEMA);
       st.execute(
@@ -84,12 +92,6 @@ public final class TargetSchema {
                   + " bigint NOT NULL DEFAULT 0");
         }
       }
-      c.commit();
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
     }
   }
 

@@ -25,6 +25,7 @@ public final class TargetWriter {
     for (int i = 0; i < changes.size(); i++) {
       keyed.add(new KeyedChange(changes.get(i), 0, i));
     }
-    writer.write(c, BatchReducer.reduce(keyed).values());
+    // A caller may write several times in one transaction: each write starts from empty staging.
+    writer.writeAgain(c, BatchReducer.reduce(keyed).values());
   }
 }

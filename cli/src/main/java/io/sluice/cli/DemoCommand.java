@@ -205,22 +205,7 @@ final class DemoCommand implements Callable<Integer> {
         # Written by `sluice demo`: the pipeline it runs on the embedded infrastructure.
         pipeline:
           name: demo
-        source:
-          host: %s
-          port: %d
-          database: trading
-          user: %s
-        target:
-          host: %s
-          port: %d
-          database: trading
-          user: %s
-        kafka:
-          bootstrap-servers: %s
-          replication-factor: 1
-        dynamodb:
-          endpoint: %s
-          local-credentials: true
+        %s\
         capture:
           heartbeat-interval: 1s
         groups:
@@ -234,15 +219,7 @@ final class DemoCommand implements Callable<Integer> {
             tables: ["public.cfg_*"]
             partitions: 1
         """
-            .formatted(
-                infra.source().host(),
-                infra.source().port(),
-                infra.source().user(),
-                infra.target().host(),
-                infra.target().port(),
-                infra.target().user(),
-                infra.kafka().bootstrapServers(),
-                infra.dynamoDb().endpoint());
+            .formatted(infra.connectionYaml("trading", "trading", null, null));
     Path file = workDir.resolve("pipeline.yaml");
     Files.writeString(file, yaml);
     return new ConfigLoader(Map.of()).load(file);

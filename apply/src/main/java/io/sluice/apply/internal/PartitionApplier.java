@@ -143,26 +143,9 @@ public final class PartitionApplier {
   }
 
   private void reconcileWithRetry(ChangeEvent schemaChange) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = s.target().getConnection()) {
-        reconciler.reconcile(c, schemaChange.schema());
-        return;
-      } catch (SQLException e) {
-        SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
-        errorCounter(action).increment();
-        if (action != SqlStateClassifier.Action.RETRY || attempt >= MAX_ATTEMPTS) {
-          throw new SluiceException(
-              "group "
-                  + s.group()
-                  + ": could not follow the source schema change of "
-                  + schemaChange.table()
-                  + " on the target: "
-                  + TargetErrors.describe(e),
-              e);
-        }
-        backoff(attempt, e);
-      }
-    }
+    withRetry(
+        c -> reconciler.reconcile(c, schemaChange.schema()),
+        "could not follow the source schema change of " + schemaChange.table() + " on the target");
   }
 
   private boolean admitTruncate(ChangeEvent e) {
@@ -193,17 +176,26 @@ public final class PartitionApplier {
 
   private void writeWithRetry(Collection<BatchReducer.TableBatch> batch)
       throws InterruptedException {
+    withRetry(
+        c ->
+            Transactions.inTransaction(
+                c,
+                tx -> {
+                  write(tx, batch);
+                  return null;
+                }),
+        "target write failed for tables " + tables(batch));
+  }
+
+  /**
+   * Runs the work on a target connection, again with backoff while the error is retriable;
+   * otherwise, or after {@value #MAX_ATTEMPTS} attempts, stops the partition saying what failed.
+   */
+  private void withRetry(Transactions.Work<?> work, String failure) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = s.target().getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          write(c, batch);
-          c.commit();
-          return;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
+        work.run(c);
+        return;
       } catch (SQLException e) {
         SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
         errorCounter(action).increment();
@@ -213,8 +205,8 @@ public final class PartitionApplier {
                   + s.group()
                   + " partition "
                   + s.partition()
-                  + ": target write failed for tables "
-                  + tables(batch)
+                  + ": "
+                  + failure
                   + (action == SqlStateClassifier.Action.RETRY
                       ? " after " + attempt + " attempts"
                       : "")
@@ -254,9 +246,7 @@ public final class PartitionApplier {
       // Refused as a whole yet accepted change by change: the transaction now holds them all.
       return;
     }
-    for (BadChange b : bad) {
-      errorCounter(SqlStateClassifier.Action.BAD_DATA).increment();
-    }
+    errorCounter(SqlStateClassifier.Action.BAD_DATA).increment(bad.size());
     BadChange first = bad.get(0);
     if (s.badDataPolicy() == BadDataPolicy.HALT || s.deadLetters().isEmpty()) {
       throw new SluiceException(

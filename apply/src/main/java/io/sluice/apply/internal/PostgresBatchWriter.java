@@ -37,7 +37,7 @@ import org.postgresql.PGConnection;
  */
 public final class PostgresBatchWriter {
   private final Map<TableId, TableSchema> targets = new ConcurrentHashMap<>();
-  private final Map<String, TableStatements> statements = new ConcurrentHashMap<>();
+  private final Map<Shape, TableStatements> statements = new ConcurrentHashMap<>();
 
   /** Staging tables outlive a writer in its sessions: each writer names its own. */
   private static final AtomicInteger WRITERS = new AtomicInteger();
@@ -45,10 +45,9 @@ public final class PostgresBatchWriter {
   private final int writerId = WRITERS.incrementAndGet();
   private final AtomicInteger ordinals = new AtomicInteger();
 
+  /** Writes the transaction's only batch: staging is empty, as every commit empties it. */
   public void write(Connection c, Collection<TableBatch> batches) throws SQLException {
-    // Staging keeps its rows until commit: empty it, in case the caller writes twice in one
-    // transaction.
-    write(c, batches, true);
+    write(c, batches, false);
   }
 
   /**
@@ -62,7 +61,7 @@ public final class PostgresBatchWriter {
   /** Drops what is cached about a table, after its target definition changed. */
   public void forget(TableId table) {
     targets.remove(table);
-    statements.keySet().removeIf(k -> k.startsWith(table + "\u0000"));
+    statements.keySet().removeIf(k -> k.table().equals(table));
   }
 
   /** The target table as last read from the target catalog. */
@@ -209,7 +208,7 @@ public final class PostgresBatchWriter {
   }
 
   private TableStatements statements(TableSchema target, List<String> shape) {
-    String cacheKey = target.id() + "\u0000" + String.join("\u0000", shape);
+    Shape cacheKey = new Shape(target.id(), shape);
     TableStatements s = statements.get(cacheKey);
     if (s == null) {
       TableSchema projected =
@@ -224,6 +223,9 @@ public final class PostgresBatchWriter {
     }
     return s;
   }
+
+  /** The columns a group of rows carries, in target order. */
+  private record Shape(TableId table, List<String> columns) {}
 
   private static void copy(Connection c, TableStatements sql, TableId table, List<ChangeEvent> rows)
       throws SQLException {

@@ -45,26 +45,26 @@ public final class SchemaReconciler {
    * turns, so the first changes the table and the others find it fitting.
    */
   public List<String> reconcile(Connection c, TableSchema source) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(false);
     List<String> ddl;
-    try (Statement st = c.createStatement()) {
-      try (PreparedStatement lock =
-          c.prepareStatement(
-              "SELECT pg_advisory_xact_lock(hashtext('sluice.schema'), hashtext(?))")) {
-        lock.setString(1, source.id().toString());
-        lock.execute();
-      }
-      ddl = plan(source, TargetTable.describe(c, source.id()));
-      for (String sql : ddl) {
-        st.execute(sql);
-      }
-      c.commit();
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
+    try {
+      ddl =
+          Transactions.inTransaction(
+              c,
+              tx -> {
+                try (PreparedStatement lock =
+                        tx.prepareStatement(
+                            "SELECT pg_advisory_xact_lock(hashtext('sluice.schema'), hashtext(?))");
+                    Statement st = tx.createStatement()) {
+                  lock.setString(1, source.id().toString());
+                  lock.execute();
+                  List<String> plan = plan(source, TargetTable.describe(tx, source.id()));
+                  for (String sql : plan) {
+                    st.execute(sql);
+                  }
+                  return plan;
+                }
+              });
     } finally {
-      c.setAutoCommit(autoCommit);
       writer.forget(source.id());
     }
     if (!ddl.isEmpty()) {

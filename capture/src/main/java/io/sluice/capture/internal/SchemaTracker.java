@@ -44,12 +44,11 @@ public final class SchemaTracker {
    * its table or shows a new structure; empty otherwise and for records of tables not captured.
    */
   public Optional<ChangeEvent> observe(SourceRecord record) throws SQLException {
-    if (!(record.value() instanceof Struct envelope)
-        || envelope.schema().field("op") == null
-        || envelope.schema().field("source") == null) {
+    Optional<Struct> envelope = SourceRecordMapper.envelope(record);
+    if (envelope.isEmpty()) {
       return Optional.empty();
     }
-    Struct source = envelope.getStruct("source");
+    Struct source = envelope.get().getStruct("source");
     TableId table = new TableId(source.getString("schema"), source.getString("table"));
     if (!current.containsKey(table) || lastRecordSchema.get(table) == record.valueSchema()) {
       return Optional.empty();
@@ -63,10 +62,7 @@ public final class SchemaTracker {
     current.put(table, fresh);
     long lsn = source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
     long txId = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
-    long tsMicros =
-        source.schema().field("ts_us") != null && source.getInt64("ts_us") != null
-            ? source.getInt64("ts_us")
-            : source.getInt64("ts_ms") * 1_000;
-    return Optional.of(ChangeEvent.schemaChange(fresh, lsn, txId, tsMicros));
+    return Optional.of(
+        ChangeEvent.schemaChange(fresh, lsn, txId, SourceRecordMapper.sourceMicros(source)));
   }
 }

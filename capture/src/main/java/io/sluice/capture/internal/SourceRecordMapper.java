@@ -160,13 +160,14 @@ public final class SourceRecordMapper {
   }
 
   /** The change envelope of a record; empty for heartbeats and other non-change records. */
-  private static Optional<Struct> envelope(SourceRecord record) {
+  static Optional<Struct> envelope(SourceRecord record) {
     return record.value() instanceof Struct envelope && envelope.schema().field("op") != null
         ? Optional.of(envelope)
         : Optional.empty();
   }
 
-  private static long sourceMicros(Struct source) {
+  /** Source commit time in microseconds, from {@code ts_us} where Debezium sets it. */
+  static long sourceMicros(Struct source) {
     if (source.schema().field("ts_us") != null && source.getInt64("ts_us") != null) {
       return source.getInt64("ts_us");
     }

@@ -25,22 +25,7 @@ final class BenchPipeline {
         # Written by `sluice bench apply`: the pipeline it measures on the embedded servers.
         pipeline:
           name: bench
-        source:
-          host: %s
-          port: %d
-          database: %s
-          user: %s
-        target:
-          host: %s
-          port: %d
-          database: %s
-          user: %s
-        kafka:
-          bootstrap-servers: %s
-          replication-factor: 1
-        dynamodb:
-          endpoint: %s
-          local-credentials: true
+        %s\
         capture:
           # Frequent heartbeats let the slot confirm the end of a workload promptly.
           heartbeat-interval: 1s
@@ -53,16 +38,7 @@ final class BenchPipeline {
             partitions: %d
         """
             .formatted(
-                infra.source().host(),
-                infra.source().port(),
-                sourceDb,
-                infra.source().user(),
-                infra.target().host(),
-                infra.target().port(),
-                targetDb,
-                infra.target().user(),
-                infra.kafka().bootstrapServers(),
-                infra.dynamoDb().endpoint(),
+                infra.connectionYaml(sourceDb, targetDb, null, null),
                 options.partitions(),
                 SMALL_GROUP_PARTITIONS);
     Path file = options.workDir().resolve("pipeline.yaml");

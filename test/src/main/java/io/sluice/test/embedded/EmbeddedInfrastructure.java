@@ -187,6 +187,46 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     return dynamoDb;
   }
 
+  /**
+   * The {@code source}, {@code target}, {@code kafka} and {@code dynamodb} sections of a pipeline
+   * file that points at these servers, for the given databases. A null prefix leaves sluice's
+   * default.
+   */
+  public String connectionYaml(
+      String sourceDatabase, String targetDatabase, String topicPrefix, String tablePrefix) {
+    return """
+        source:
+          host: %s
+          port: %d
+          database: %s
+          user: %s
+        target:
+          host: %s
+          port: %d
+          database: %s
+          user: %s
+        kafka:
+          bootstrap-servers: %s
+          replication-factor: 1
+        %sdynamodb:
+          endpoint: %s
+          local-credentials: true
+        %s"""
+        .formatted(
+            source().host(),
+            source().port(),
+            sourceDatabase,
+            source().user(),
+            target().host(),
+            target().port(),
+            targetDatabase,
+            target().user(),
+            kafka().bootstrapServers(),
+            topicPrefix == null ? "" : "  topic-prefix: " + topicPrefix + "\n",
+            dynamoDb().endpoint(),
+            tablePrefix == null ? "" : "  table-prefix: " + tablePrefix + "\n");
+  }
+
   public Path baseDirectory() {
     return baseDirectory;
   }

@@ -85,14 +85,7 @@ class ApplyPoliciesIT {
       exec(target, "ALTER TABLE orders DROP CONSTRAINT qty_small");
       pipeline.stopApply();
       pipeline.startApply();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                pipeline.assertHealthy();
-                assertThat(rows(target, "orders", "id, qty, note", "id"))
-                    .isEqualTo(rows(source, "orders", "id, qty, note", "id"));
-              });
+      pipeline.awaitTargetMatches(source, target, "orders", "id, qty, note", "id");
     }
   }
 
@@ -114,14 +107,8 @@ class ApplyPoliciesIT {
       writeOneBadRowAmongGoodOnes(source);
       exec(source, "UPDATE orders SET note = 'later' WHERE id = 7");
 
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                pipeline.assertHealthy();
-                assertThat(rows(target, "orders", "id, qty, note", "id"))
-                    .isEqualTo(rows(source, "orders WHERE id <> 6", "id, qty, note", "id"));
-              });
+      pipeline.awaitTargetMatches(
+          source, target, "orders", "orders WHERE id <> 6", "id, qty, note", "id");
       assertThat(
               pipeline
                   .meters
@@ -234,14 +221,7 @@ class ApplyPoliciesIT {
       assertThat(count(target, "SELECT count(*) FROM orders WHERE id = 1 AND qty = 5")).isZero();
 
       blocker.rollback();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                pipeline.assertHealthy();
-                assertThat(rows(target, "orders", "id, qty, note", "id"))
-                    .isEqualTo(rows(source, "orders", "id, qty, note", "id"));
-              });
+      pipeline.awaitTargetMatches(source, target, "orders", "id, qty, note", "id");
     }
   }
 

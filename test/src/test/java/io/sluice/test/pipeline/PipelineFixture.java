@@ -1,5 +1,8 @@
 package io.sluice.test.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
@@ -17,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +46,7 @@ final class PipelineFixture implements AutoCloseable {
         """
         pipeline:
           name: %s
-        source:
-          host: %s
-          port: %d
-          database: %s
-          user: %s
-        target:
-          host: %s
-          port: %d
-          database: %s
-          user: %s
-        kafka:
-          bootstrap-servers: %s
-          topic-prefix: %s
-          replication-factor: 1
-        dynamodb:
-          endpoint: %s
-          table-prefix: %s
-          local-credentials: true
+        %s\
         capture:
           heartbeat-interval: 1s
         apply:
@@ -71,18 +58,11 @@ final class PipelineFixture implements AutoCloseable {
         """
             .formatted(
                 slice.id(),
-                infra.source().host(),
-                infra.source().port(),
-                slice.sourceDatabase(),
-                infra.source().user(),
-                infra.target().host(),
-                infra.target().port(),
-                slice.targetDatabase(),
-                infra.target().user(),
-                infra.kafka().bootstrapServers(),
-                slice.topicPrefix(),
-                infra.dynamoDb().endpoint(),
-                slice.dynamoDbTablePrefix(),
+                infra.connectionYaml(
+                    slice.sourceDatabase(),
+                    slice.targetDatabase(),
+                    slice.topicPrefix(),
+                    slice.dynamoDbTablePrefix()),
                 groupsYaml.indent(2).stripTrailing());
     this.config = new ConfigLoader(Map.of()).parse(yaml, "test config");
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
@@ -142,6 +122,32 @@ final class PipelineFixture implements AutoCloseable {
         throw new AssertionError("apply of " + w.group().name() + " failed", w.failure().get());
       }
     }
+  }
+
+  /**
+   * Waits until the target table holds exactly the source rows (of {@code sourceRows}, a table name
+   * or a table with a WHERE clause), failing at once if capture or apply fail.
+   */
+  void awaitTargetMatches(
+      Connection source,
+      Connection target,
+      String table,
+      String sourceRows,
+      String columns,
+      String orderBy) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertHealthy();
+              assertThat(rows(target, table, columns, orderBy))
+                  .isEqualTo(rows(source, sourceRows, columns, orderBy));
+            });
+  }
+
+  void awaitTargetMatches(
+      Connection source, Connection target, String table, String columns, String orderBy) {
+    awaitTargetMatches(source, target, table, table, columns, orderBy);
   }
 
   /** All rows of a table as text, ordered by the given key, from one side. */
