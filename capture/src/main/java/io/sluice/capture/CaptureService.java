@@ -7,6 +7,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sluice.capture.internal.DebeziumProperties;
+import io.sluice.capture.internal.KeyUpdateFiller;
 import io.sluice.capture.internal.PublicationSetup;
 import io.sluice.capture.internal.SchemaTracker;
 import io.sluice.capture.internal.SlotInspector;
@@ -66,6 +67,7 @@ public final class CaptureService implements AutoCloseable {
   private final ChangeEventCodec codec = new ChangeEventCodec();
   private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
+  private final KeyUpdateFiller keyUpdates = new KeyUpdateFiller(this::catalogConnection);
   private Connection catalogConnection;
   private final CaptureStats stats = new CaptureStats();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -176,6 +178,13 @@ public final class CaptureService implements AutoCloseable {
         continue;
       }
       ChangeEvent e = event.get();
+      if (KeyUpdateFiller.needs(e)) {
+        Optional<ChangeEvent> filled = fillKeyUpdate(e);
+        if (filled.isEmpty()) {
+          continue;
+        }
+        e = filled.get();
+      }
       GroupConfig group = tables.groupOf(e.table()).orElseThrow();
       sends.add(
           producer.send(
@@ -211,6 +220,29 @@ public final class CaptureService implements AutoCloseable {
     committer.markBatchFinished();
   }
 
+  private Optional<ChangeEvent> fillKeyUpdate(ChangeEvent e) {
+    try {
+      Optional<ChangeEvent> filled = keyUpdates.fill(e, schemas.schemaOf(e.table()).orElseThrow());
+      if (filled.isEmpty()) {
+        log.info(
+            "a key update of {} at LSN {} moved a row that is gone from the source since; its"
+                + " removal follows in the stream, so the insert is not sent",
+            e.table(),
+            e.lsn());
+      }
+      return filled;
+    } catch (SQLException ex) {
+      throw new SluiceException(
+          "could not read the TOASTed values a key update of "
+              + e.table()
+              + " at LSN "
+              + e.lsn()
+              + " did not resend: "
+              + ex.getMessage(),
+          ex);
+    }
+  }
+
   /**
    * A schema event goes to every partition of the table's group, ahead of the first change written
    * under the new structure, since the table's rows are spread over all of them.
@@ -239,14 +271,19 @@ public final class CaptureService implements AutoCloseable {
   }
 
   private TableSchema describe(TableId table) throws SQLException {
+    return SourceCatalog.describe(catalogConnection(), table, tables.groupOf(table).orElseThrow());
+  }
+
+  /** A source connection for catalog reads and key-update fills, in the snapshot's settings. */
+  private Connection catalogConnection() throws SQLException {
     if (catalogConnection == null || !catalogConnection.isValid(5)) {
-      catalogConnection =
-          DriverManager.getConnection(
-              config.source().jdbcUrl(),
-              config.source().user(),
-              config.source().password().value());
+      Properties p = new Properties();
+      p.setProperty("user", config.source().user());
+      p.setProperty("password", config.source().password().value());
+      p.setProperty("options", DebeziumProperties.SESSION_OPTIONS);
+      catalogConnection = DriverManager.getConnection(config.source().jdbcUrl(), p);
     }
-    return SourceCatalog.describe(catalogConnection, table, tables.groupOf(table).orElseThrow());
+    return catalogConnection;
   }
 
   private void completed(boolean success, String message, Throwable error) {

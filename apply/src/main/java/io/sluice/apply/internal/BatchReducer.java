@@ -1,7 +1,6 @@
 package io.sluice.apply.internal;
 
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import java.util.ArrayList;
@@ -26,7 +25,9 @@ public final class BatchReducer {
   public record TableBatch(TableId table, List<ChangeEvent> rows, long truncateLsn) {}
 
   public static Map<TableId, TableBatch> reduce(List<KeyedChange> changes) {
-    Map<TableId, Map<String, ChangeEvent>> byTable = new TreeMap<>();
+    // Keyed by the key map itself: one table's keys list the same columns in the same order, so
+    // equal maps are equal keys, without building a key text per change.
+    Map<TableId, Map<Map<String, String>, ChangeEvent>> byTable = new TreeMap<>();
     Map<TableId, Long> truncates = new HashMap<>();
     for (KeyedChange kc : changes) {
       ChangeEvent e = kc.event();
@@ -35,9 +36,9 @@ public final class BatchReducer {
         byTable.computeIfAbsent(e.table(), t -> new LinkedHashMap<>());
         continue;
       }
-      Map<String, ChangeEvent> rows =
+      Map<Map<String, String>, ChangeEvent> rows =
           byTable.computeIfAbsent(e.table(), t -> new LinkedHashMap<>());
-      rows.merge(ChangeEventCodec.keyText(e.key()), e, BatchReducer::newer);
+      rows.merge(e.key(), e, BatchReducer::newer);
     }
     Map<TableId, TableBatch> out = new LinkedHashMap<>();
     byTable.forEach(

@@ -1,43 +1,130 @@
 package io.sluice.apply.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 
-/** Writes rows in PostgreSQL's COPY text format: tab-separated, {@code \N} for NULL, escaped. */
+/**
+ * Writes rows in PostgreSQL's COPY text format (tab-separated, {@code \N} for NULL, escaped) as
+ * UTF-8 straight into a running {@code COPY ... FROM STDIN} (pgjdbc's {@code CopyIn::writeToCopy}),
+ * in chunks, so the server parses one chunk while the next is encoded and no batch is ever held
+ * whole as text.
+ */
 final class CopyTextEncoder {
-  private final StringBuilder line = new StringBuilder(256);
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+  static final int CHUNK = 256 * 1024;
+
+  /** Where encoded chunks go. */
+  interface Sink {
+    void write(byte[] bytes, int offset, int length) throws SQLException;
+  }
+
+  private final Sink sink;
+  private byte[] buf = new byte[CHUNK + 1024];
+  private int len;
   private boolean firstField = true;
+
+  CopyTextEncoder(Sink sink) {
+    this.sink = sink;
+  }
 
   void field(String value) {
     if (!firstField) {
-      line.append('\t');
+      buf[len++] = '\t';
     }
     firstField = false;
     if (value == null) {
-      line.append("\\N");
+      ensure(2);
+      buf[len++] = '\\';
+      buf[len++] = 'N';
       return;
     }
-    for (int i = 0; i < value.length(); i++) {
+    int n = value.length();
+    ensure(n);
+    int start = len;
+    for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> line.append("\\\\");
-        case '\n' -> line.append("\\n");
-        case '\r' -> line.append("\\r");
-        case '\t' -> line.append("\\t");
-        default -> line.append(c);
+      if (c >= 0x80 || c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+        // Rare: redo the field through its UTF-8 bytes. Multi-byte UTF-8 sequences never hold
+        // ASCII bytes, so escaping byte by byte is exact.
+        len = start;
+        escaped(value.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      buf[len++] = (byte) c;
+    }
+  }
+
+  void field(long value) {
+    if (!firstField) {
+      buf[len++] = '\t';
+    }
+    firstField = false;
+    ensure(20);
+    if (value < 0) {
+      if (value == Long.MIN_VALUE) {
+        escaped(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+        return;
+      }
+      buf[len++] = '-';
+      value = -value;
+    }
+    int end = len + digits(value);
+    for (int i = end - 1; i >= len; i--) {
+      buf[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    len = end;
+  }
+
+  private static int digits(long v) {
+    int n = 1;
+    while (v >= 10) {
+      v /= 10;
+      n++;
+    }
+    return n;
+  }
+
+  private void escaped(byte[] bytes) {
+    ensure(2 * bytes.length);
+    for (byte b : bytes) {
+      switch (b) {
+        case '\\' -> put('\\', '\\');
+        case '\n' -> put('\\', 'n');
+        case '\r' -> put('\\', 'r');
+        case '\t' -> put('\\', 't');
+        default -> buf[len++] = b;
       }
     }
   }
 
-  void endRow() {
-    line.append('\n');
-    out.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-    line.setLength(0);
-    firstField = true;
+  private void put(char a, char b) {
+    buf[len++] = (byte) a;
+    buf[len++] = (byte) b;
   }
 
-  byte[] bytes() {
-    return out.toByteArray();
+  /** Room for {@code n} more bytes and a separator. */
+  private void ensure(int n) {
+    if (len + n + 1 > buf.length) {
+      byte[] bigger = new byte[Math.max(buf.length * 2, len + n + 1)];
+      System.arraycopy(buf, 0, bigger, 0, len);
+      buf = bigger;
+    }
+  }
+
+  void endRow() throws SQLException {
+    ensure(1);
+    buf[len++] = '\n';
+    firstField = true;
+    if (len >= CHUNK) {
+      flush();
+    }
+  }
+
+  /** Sends what is left. */
+  void flush() throws SQLException {
+    if (len > 0) {
+      sink.write(buf, 0, len);
+      len = 0;
+    }
   }
 }

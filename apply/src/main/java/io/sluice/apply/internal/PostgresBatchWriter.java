@@ -8,8 +8,6 @@ import io.sluice.core.event.Op;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per table, a
@@ -37,6 +36,7 @@ import org.postgresql.PGConnection;
  */
 public final class PostgresBatchWriter {
   private final Map<TableId, TableSchema> targets = new ConcurrentHashMap<>();
+  private final Map<TableId, Map<String, String>> stagingTypes = new ConcurrentHashMap<>();
   private final Map<Shape, TableStatements> statements = new ConcurrentHashMap<>();
 
   /** Staging tables outlive a writer in its sessions: each writer names its own. */
@@ -61,6 +61,7 @@ public final class PostgresBatchWriter {
   /** Drops what is cached about a table, after its target definition changed. */
   public void forget(TableId table) {
     targets.remove(table);
+    stagingTypes.remove(table);
     statements.keySet().removeIf(k -> k.table().equals(table));
   }
 
@@ -69,6 +70,7 @@ public final class PostgresBatchWriter {
     TableSchema t = targets.get(table);
     if (t == null) {
       t = TargetTable.describe(c, table);
+      stagingTypes.put(table, TargetTable.stagingTypes(c, table));
       targets.put(table, t);
     }
     return t;
@@ -91,7 +93,7 @@ public final class PostgresBatchWriter {
           if (clearStaging) {
             st.execute(sql.clearStaging());
           }
-          copy(c, sql, b.table(), rows);
+          copy(c, sql, rows);
           Map<String, Set<String>> unchangedSets = new TreeMap<>();
           boolean anyUpsert = false;
           boolean anyDelete = false;
@@ -168,8 +170,23 @@ public final class PostgresBatchWriter {
     if (e.after().size() + e.unchanged().size() != shape.size()) {
       return false;
     }
+    if (e.unchanged().isEmpty() && inOrder(e.after().keySet(), shape)) {
+      // The usual case, without a hash lookup per column: the change carries the columns in the
+      // target's order.
+      return true;
+    }
     for (String column : shape) {
       if (!e.after().containsKey(column) && !e.unchanged().contains(column)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean inOrder(Collection<String> carried, List<String> shape) {
+    int i = 0;
+    for (String column : carried) {
+      if (!column.equals(shape.get(i++))) {
         return false;
       }
     }
@@ -218,7 +235,11 @@ public final class PostgresBatchWriter {
                   target.id(),
                   target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
                   target.keyColumns());
-      s = new TableStatements(projected, writerId + "_" + ordinals.incrementAndGet());
+      s =
+          new TableStatements(
+              projected,
+              writerId + "_" + ordinals.incrementAndGet(),
+              stagingTypes.getOrDefault(target.id(), Map.of()));
       statements.put(cacheKey, s);
     }
     return s;
@@ -227,27 +248,35 @@ public final class PostgresBatchWriter {
   /** The columns a group of rows carries, in target order. */
   private record Shape(TableId table, List<String> columns) {}
 
-  private static void copy(Connection c, TableStatements sql, TableId table, List<ChangeEvent> rows)
+  private static void copy(Connection c, TableStatements sql, List<ChangeEvent> rows)
       throws SQLException {
-    CopyTextEncoder enc = new CopyTextEncoder();
-    for (ChangeEvent e : rows) {
-      boolean delete = e.op() == Op.DELETE;
-      for (ColumnSchema col : sql.table().columns()) {
-        enc.field(delete ? e.key().get(col.name()) : e.after().get(col.name()));
-      }
-      enc.field(Long.toString(e.lsn()));
-      enc.field(ChangeEventCodec.keyText(e.key()));
-      enc.field(delete ? "d" : "u");
-      enc.field(
-          delete || e.unchanged().isEmpty() ? null : TableStatements.unchangedKey(e.unchanged()));
-      enc.endRow();
-    }
+    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy());
     try {
-      c.unwrap(PGConnection.class)
-          .getCopyAPI()
-          .copyIn(sql.copy(), new ByteArrayInputStream(enc.bytes()));
-    } catch (IOException e) {
-      throw new SQLException("COPY into staging for " + table + " failed: " + e, "08006", e);
+      CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
+      List<ColumnSchema> columns = sql.table().columns();
+      for (ChangeEvent e : rows) {
+        boolean delete = e.op() == Op.DELETE;
+        Map<String, String> values = delete ? e.key() : e.after();
+        for (ColumnSchema col : columns) {
+          enc.field(values.get(col.name()));
+        }
+        enc.field(e.lsn());
+        enc.field(ChangeEventCodec.keyText(e.key()));
+        enc.field(delete ? "d" : "u");
+        enc.field(
+            delete || e.unchanged().isEmpty() ? null : TableStatements.unchangedKey(e.unchanged()));
+        enc.endRow();
+      }
+      enc.flush();
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        try {
+          in.cancelCopy();
+        } catch (SQLException cancelFailed) {
+          // the error that got us here is the one to report
+        }
+      }
     }
   }
 }

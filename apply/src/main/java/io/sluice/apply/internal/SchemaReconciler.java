@@ -1,5 +1,6 @@
 package io.sluice.apply.internal;
 
+import io.sluice.apply.TargetSchema;
 import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
@@ -20,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a target table in line with a changed source table, in its own transaction: added columns
- * are added, widened types are widened, a dropped source column stays on the target (and loses NOT
- * NULL, since nothing writes it any more). Anything else (a narrowed or changed type, a different
- * key) cannot be applied to the target's rows in place and halts the group with what changed and
- * how to go on. Running it again for the same source schema changes nothing.
+ * Brings a target table in line with a changed source table, in its own transaction: the enums and
+ * domains its columns use are created if the target lacks them, added columns are added, widened
+ * types are widened, a dropped source column stays on the target (and loses NOT NULL, since nothing
+ * writes it any more). Anything else (a narrowed or changed type, a different key) cannot be
+ * applied to the target's rows in place and halts the group with what changed and how to go on.
+ * Running it again for the same source schema changes nothing.
  */
 public final class SchemaReconciler {
   private static final Logger log = LoggerFactory.getLogger(SchemaReconciler.class);
@@ -57,6 +59,12 @@ public final class SchemaReconciler {
                     Statement st = tx.createStatement()) {
                   lock.setString(1, source.id().toString());
                   lock.execute();
+                  if (!source.types().isEmpty()) {
+                    // Tables of one group can meet a new enum or domain at the same time.
+                    lock.setString(1, "user types");
+                    lock.execute();
+                    TargetSchema.ensureTypes(tx, source.types());
+                  }
                   List<String> plan = plan(source, TargetTable.describe(tx, source.id()));
                   for (String sql : plan) {
                     st.execute(sql);

@@ -9,6 +9,7 @@ import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,11 +25,21 @@ final class TableStatements {
   private final String staging;
   private final String literal;
   private final List<ColumnSchema> nonKey;
+  private final Map<String, String> stagingTypes;
   private final ConcurrentHashMap<String, String> updateKeepingUnchanged =
       new ConcurrentHashMap<>();
 
   TableStatements(TableSchema table, String ordinal) {
+    this(table, ordinal, Map.of());
+  }
+
+  /**
+   * @param stagingTypes per column, the type staging holds it in when it is not the column's own (a
+   *     domain's base type, see {@link TargetTable#stagingTypes})
+   */
+  TableStatements(TableSchema table, String ordinal, Map<String, String> stagingTypes) {
     this.table = table;
+    this.stagingTypes = Map.copyOf(stagingTypes);
     this.staging = "sluice_stg_" + ordinal;
     this.literal = "'" + table.id().toString().replace("'", "''") + "'";
     this.nonKey =
@@ -42,7 +53,7 @@ final class TableStatements {
   String createStaging() {
     String cols =
         table.columns().stream()
-            .map(c -> c.quotedName() + " " + c.type())
+            .map(c -> c.quotedName() + " " + stagingTypes.getOrDefault(c.name(), c.type()))
             .collect(Collectors.joining(", "));
     return "CREATE TEMP TABLE IF NOT EXISTS "
         + staging

@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads a target table's columns and key from the target catalog. */
 public final class TargetTable {
@@ -24,7 +26,35 @@ public final class TargetTable {
           + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
           + " WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY k.ord";
 
+  /** Each column's type with domains resolved to their base type, through domains over domains. */
+  private static final String STAGING_TYPES =
+      "WITH RECURSIVE chain(attname, typid, typmod) AS ("
+          + " SELECT a.attname, a.atttypid, a.atttypmod FROM pg_attribute a"
+          + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+          + " UNION ALL SELECT c.attname, t.typbasetype, t.typtypmod"
+          + " FROM chain c JOIN pg_type t ON t.oid = c.typid WHERE t.typtype = 'd')"
+          + " SELECT c.attname, format_type(c.typid, c.typmod)"
+          + " FROM chain c JOIN pg_type t ON t.oid = c.typid WHERE t.typtype <> 'd'";
+
   private TargetTable() {}
+
+  /**
+   * The types a staging table uses for the table's columns: a domain's base type instead of the
+   * domain, since staging holds NULLs a domain may reject (the non-key columns of a delete, and
+   * unchanged TOASTed values). The domain's constraints still apply when rows reach the table.
+   */
+  public static Map<String, String> stagingTypes(Connection c, TableId id) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(STAGING_TYPES)) {
+      ps.setString(1, id.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
 
   /** The table's data columns (without the position column) and primary key. */
   public static TableSchema describe(Connection c, TableId id) throws SQLException {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** The Debezium engine settings sluice runs with, and why each one is set. */
 public final class DebeziumProperties {
   /** Session settings for every connection Debezium opens to the source. */
-  static final String SESSION_OPTIONS =
+  public static final String SESSION_OPTIONS =
       "-c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex";
 
   private DebeziumProperties() {}

@@ -1,12 +1,10 @@
 package io.sluice.capture.internal;
 
-import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.UserType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +30,8 @@ import java.util.Set;
  * </ul>
  *
  * <p>Arrays always stream as the server's text, so arrays of those two types are carried. Domains
- * are carried over any carried type, unless they reject NULL: apply stages deletes and unchanged
- * TOASTed columns as NULLs of the target column's type.
+ * are carried over any carried type, those that reject NULL included (apply stages rows in the
+ * domain's base type).
  */
 public final class SourceTypes {
   /** Built-in base types carried exactly, by {@code pg_type.typname}. */
@@ -97,7 +95,6 @@ public final class SourceTypes {
   private final Connection source;
   private final boolean infiniteIntervals;
   private final Map<Long, PgType> types = new HashMap<>();
-  private final Map<Long, Boolean> acceptsNull = new HashMap<>();
 
   public SourceTypes(Connection source) throws SQLException {
     this.source = source;
@@ -140,12 +137,6 @@ public final class SourceTypes {
     String problem = problem(typeOid, finite, false, needed);
     if (problem != null) {
       return ColumnType.refused(problem);
-    }
-    PgType t = type(typeOid);
-    if (t.typtype == 'd' && !acceptsNull(typeOid, t)) {
-      return ColumnType.refused(
-          "a domain that rejects NULL, which sluice's apply cannot stage yet for deletes and"
-              + " unchanged TOASTed values");
     }
     return new ColumnType(formatType, List.copyOf(needed.values()), null);
   }
@@ -200,31 +191,6 @@ public final class SourceTypes {
               : UserType.domainOf(
                   t.schema, t.name, t.baseFormatType, t.notNull, t.defaultExpression, checks(oid)));
     }
-  }
-
-  /** Whether NULL passes the domain's constraints: {@code NULL::domain} raises if not. */
-  private boolean acceptsNull(long oid, PgType t) throws SQLException {
-    Boolean known = acceptsNull.get(oid);
-    if (known != null) {
-      return known;
-    }
-    boolean accepts;
-    Savepoint savepoint = source.getAutoCommit() ? null : source.setSavepoint();
-    try (Statement st = source.createStatement()) {
-      st.execute(
-          "SELECT CAST(NULL AS " + TableId.quote(t.schema) + "." + TableId.quote(t.name) + ")");
-      accepts = true;
-    } catch (SQLException e) {
-      if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-        throw e;
-      }
-      accepts = false;
-      if (savepoint != null) {
-        source.rollback(savepoint);
-      }
-    }
-    acceptsNull.put(oid, accepts);
-    return accepts;
   }
 
   private List<String> checks(long oid) throws SQLException {

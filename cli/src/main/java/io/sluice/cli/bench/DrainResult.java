@@ -18,7 +18,8 @@ record DrainResult(Shape shape, String contender, long rows, ResourceUsage usage
     return String.format(
         Locale.ROOT,
         "%,d rows in %.2f s = %,.0f rows/s; CPU-s per million rows: box %.1f, sluice JVM %.1f,"
-            + " source PostgreSQL %.1f, target PostgreSQL %.1f; peak heap %,d MiB",
+            + " source PostgreSQL %.1f, target PostgreSQL %.1f; live heap %,d MiB, heap-pool"
+            + " peaks %,d MiB",
         rows,
         usage.wallSeconds(),
         rowsPerSecond(),
@@ -26,6 +27,7 @@ record DrainResult(Shape shape, String contender, long rows, ResourceUsage usage
         perMillion(usage.jvmCpuSeconds()),
         perMillion(usage.sourcePgCpuSeconds()),
         perMillion(usage.targetPgCpuSeconds()),
+        usage.peakLiveHeapBytes() >> 20,
         usage.peakHeapBytes() >> 20);
   }
 }

@@ -17,7 +17,16 @@ class BenchReportTest {
   private static DrainResult drain(Shape shape, String contender, long rows, double seconds) {
     ResourceUsage u =
         new ResourceUsage(
-            seconds, 2 * seconds, seconds, 0.1, 0.5, 300L << 20, 1L << 30, 0.2, Map.of());
+            seconds,
+            2 * seconds,
+            seconds,
+            0.1,
+            0.5,
+            1300L << 20,
+            300L << 20,
+            1L << 30,
+            0.2,
+            Map.of());
     return new DrainResult(shape, contender, rows, u);
   }
 
@@ -49,7 +58,7 @@ class BenchReportTest {
     assertThat(lines.get(lines.size() - 1)).isEqualTo(report().ratioLine());
     assertThat(out.toString())
         .contains("single-row met (1.25), 100-row missed by 33% (0.67)")
-        .contains("peak heap <= 1 GiB: met")
+        .contains("live heap <= 1 GiB: met (300 MiB)")
         .contains("single-row  sluice        200,000     4.00     50,000");
   }
 }

@@ -23,5 +23,5 @@ public record ApplyConfig(
     this(batchRows, DEFAULT_BATCH_BYTES, batchLinger, TruncatePolicy.APPLY, BadDataPolicy.HALT);
   }
 
-  public static final int DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
+  public static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 }

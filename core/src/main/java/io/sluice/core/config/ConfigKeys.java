@@ -89,10 +89,11 @@ public final class ConfigKeys {
           opt(
               "apply.batch.bytes",
               Type.INT,
-              "33554432",
-              "Most bytes of encoded changes fetched for one batch of one partition (32 MiB):"
-                  + " with `apply.batch.rows` it bounds an apply worker's memory. A single change"
-                  + " larger than this still goes through, alone."),
+              "4194304",
+              "Most bytes of encoded changes fetched for one batch of one partition (4 MiB):"
+                  + " with `apply.batch.rows` it bounds an apply worker's memory (each partition"
+                  + " holds at most its batch and one fetch ahead). A single change larger than"
+                  + " this still goes through, alone."),
           opt(
               "apply.batch.linger",
               Type.DURATION,

@@ -2,8 +2,6 @@ package io.sluice.core.event;
 
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -56,8 +54,8 @@ public record ChangeEvent(
   public ChangeEvent {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(op, "op");
-    key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
-    after = after == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(after));
+    key = FrozenRow.copyOf(key);
+    after = after == null ? null : FrozenRow.copyOf(after);
     unchanged = Set.copyOf(unchanged);
     if (op.isUpsert() && after == null) {
       throw new IllegalArgumentException(op + " event for " + table + " has no row image");

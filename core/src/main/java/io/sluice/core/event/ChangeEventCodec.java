@@ -9,6 +9,7 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import io.sluice.core.schema.UserType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +28,10 @@ import java.util.TreeSet;
  * <p>Value layout, version 1: {@code {"v":1,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
  * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}; a schema event (op {@code
  * s}) holds instead {@code
- * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql}],"keyColumns":[col]}. A reader
- * refuses versions it does not know instead of guessing. Thread-safe.
+ * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql}],"keyColumns":[col]} and, when its
+ * columns use enums or domains, {@code "types":[{"schema":..,"name":..,"kind":"enum"|"domain",
+ * "labels":[..],"base":..,"notNull":bool,"default":sql,"checks":[..]}]}, dependencies first. A
+ * reader refuses versions it does not know instead of guessing. Thread-safe.
  */
 public final class ChangeEventCodec {
   public static final int VERSION = 1;
@@ -131,6 +134,7 @@ public final class ChangeEventCodec {
       Set<String> unchanged = Set.of();
       List<ColumnSchema> columns = null;
       List<String> keyColumns = null;
+      List<UserType> types = List.of();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -144,11 +148,12 @@ public final class ChangeEventCodec {
           case "lsn" -> lsn = p.getLongValue();
           case "tx" -> tx = p.getLongValue();
           case "ts" -> ts = p.getLongValue();
-          case "key" -> key = readMap(p);
-          case "after" -> after = readMap(p);
+          case "key" -> key = readMap(p, 4);
+          case "after" -> after = readMap(p, 32);
           case "unchanged" -> unchanged = readSet(p);
           case "columns" -> columns = readColumns(p);
           case "keyColumns" -> keyColumns = readList(p);
+          case "types" -> types = readTypes(p);
           default -> p.skipChildren();
         }
       }
@@ -166,7 +171,8 @@ public final class ChangeEventCodec {
           throw new SluiceException(
               "schema event of " + id + " lacks its columns or keyColumns field");
         }
-        return ChangeEvent.schemaChange(new TableSchema(id, columns, keyColumns), lsn, tx, ts);
+        return ChangeEvent.schemaChange(
+            new TableSchema(id, columns, keyColumns, types), lsn, tx, ts);
       }
       return new ChangeEvent(id, op, lsn, tx, ts, key, after, unchanged);
     } catch (IOException ex) {
@@ -208,15 +214,16 @@ public final class ChangeEventCodec {
     g.writeEndObject();
   }
 
-  private static Map<String, String> readMap(JsonParser p) throws IOException {
+  /** A column map sized for about {@code columns} entries, kept by the event without a copy. */
+  private static Map<String, String> readMap(JsonParser p, int columns) throws IOException {
     expect(p.currentToken(), JsonToken.START_OBJECT);
-    Map<String, String> map = new LinkedHashMap<>();
+    LinkedHashMap<String, String> map = new LinkedHashMap<>(columns * 4 / 3 + 1);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
       map.put(name, t == JsonToken.VALUE_NULL ? null : p.getText());
     }
-    return map;
+    return FrozenRow.adopt(map);
   }
 
   private static Set<String> readSet(JsonParser p) throws IOException {
@@ -250,6 +257,82 @@ public final class ChangeEventCodec {
       g.writeString(k);
     }
     g.writeEndArray();
+    if (!schema.types().isEmpty()) {
+      g.writeArrayFieldStart("types");
+      for (UserType u : schema.types()) {
+        writeType(g, u);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static void writeType(JsonGenerator g, UserType u) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("schema", u.schema());
+    g.writeStringField("name", u.name());
+    if (u.kind() == UserType.Kind.ENUM) {
+      g.writeStringField("kind", "enum");
+      g.writeArrayFieldStart("labels");
+      for (String label : u.labels()) {
+        g.writeString(label);
+      }
+      g.writeEndArray();
+    } else {
+      g.writeStringField("kind", "domain");
+      g.writeStringField("base", u.baseType());
+      g.writeBooleanField("notNull", u.notNull());
+      if (u.defaultExpression() != null) {
+        g.writeStringField("default", u.defaultExpression());
+      }
+      g.writeArrayFieldStart("checks");
+      for (String check : u.checks()) {
+        g.writeString(check);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  private static List<UserType> readTypes(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_ARRAY);
+    List<UserType> types = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String schema = null;
+      String name = null;
+      String kind = null;
+      List<String> labels = List.of();
+      String base = null;
+      boolean notNull = false;
+      String defaultExpr = null;
+      List<String> checks = List.of();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "schema" -> schema = p.getText();
+          case "name" -> name = p.getText();
+          case "kind" -> kind = p.getText();
+          case "labels" -> labels = readList(p);
+          case "base" -> base = p.getText();
+          case "notNull" -> notNull = p.getBooleanValue();
+          case "default" -> defaultExpr = p.getText();
+          case "checks" -> checks = readList(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (schema == null || name == null || kind == null) {
+        throw new IOException("a type of a schema event lacks its schema, name or kind");
+      }
+      types.add(
+          switch (kind) {
+            case "enum" -> UserType.enumOf(schema, name, labels);
+            case "domain" -> UserType.domainOf(schema, name, base, notNull, defaultExpr, checks);
+            default ->
+                throw new IOException(
+                    "type " + schema + "." + name + " of a schema event has unknown kind " + kind);
+          });
+    }
+    return types;
   }
 
   private static List<ColumnSchema> readColumns(JsonParser p) throws IOException {

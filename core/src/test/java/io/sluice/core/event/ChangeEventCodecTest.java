@@ -9,6 +9,7 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import io.sluice.core.schema.UserType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +71,27 @@ class ChangeEventCodecTest {
                 List.of("id")),
             11,
             12,
-            13));
+            13),
+        ChangeEvent.schemaChange(
+            new TableSchema(
+                FILLS,
+                List.of(
+                    new ColumnSchema("id", "bigint", false),
+                    new ColumnSchema("side", "\"Trade Kinds\".side", true),
+                    new ColumnSchema("qty", "public.lots", false, "1")),
+                List.of("id"),
+                List.of(
+                    UserType.enumOf("Trade Kinds", "side", List.of("buy", "sell", "it's")),
+                    UserType.domainOf(
+                        "public",
+                        "lots",
+                        "numeric(12,0)",
+                        true,
+                        "1",
+                        List.of("CHECK ((VALUE > (0)::numeric))", "CHECK ((VALUE < 1e9))")))),
+            14,
+            15,
+            16));
   }
 
   @Test

@@ -1,15 +1,25 @@
 package io.sluice.test.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import io.sluice.test.embedded.EmbeddedPostgres;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * Measures one interval (a drain): started by {@link #start}, ended by {@link #finish()}. Starting
@@ -25,6 +35,8 @@ public final class ResourceMeter {
   private final double targetPg;
   private final long gcMillis;
   private final Map<Long, Long> threadCpuNanos;
+  private final AtomicLong peakLive = new AtomicLong();
+  private final NotificationListener afterGc = this::afterGc;
 
   private ResourceMeter(long sourcePid, long targetPid) {
     this.sourcePid = sourcePid;
@@ -32,6 +44,11 @@ public final class ResourceMeter {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
         pool.resetPeakUsage();
+      }
+    }
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener(afterGc, null, null);
       }
     }
     this.threadCpuNanos = threadCpu();
@@ -54,6 +71,15 @@ public final class ResourceMeter {
     double sourceNow = ProcCpu.treeSeconds(sourcePid);
     double targetNow = ProcCpu.treeSeconds(targetPid);
     double jvmNow = jvmCpuSeconds();
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof NotificationEmitter emitter) {
+        try {
+          emitter.removeNotificationListener(afterGc);
+        } catch (ListenerNotFoundException e) {
+          // not registered on this collector
+        }
+      }
+    }
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
@@ -67,10 +93,34 @@ public final class ResourceMeter {
         sourceNow - sourcePg,
         targetNow - targetPg,
         peak,
+        peakLive.get(),
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax(),
         (gcMillis() - gcMillis) / 1000.0,
         threadFamilies());
   }
+
+  /** Heap in use after each collection, over all heap pools, as the collector reports it. */
+  private void afterGc(Notification n, Object handback) {
+    if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+      return;
+    }
+    GarbageCollectionNotificationInfo info =
+        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+    long used = 0;
+    for (Map.Entry<String, MemoryUsage> pool :
+        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+      if (HEAP_POOLS.contains(pool.getKey())) {
+        used += pool.getValue().getUsed();
+      }
+    }
+    peakLive.accumulateAndGet(used, Math::max);
+  }
+
+  private static final Set<String> HEAP_POOLS =
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP)
+          .map(MemoryPoolMXBean::getName)
+          .collect(Collectors.toUnmodifiableSet());
 
   private Map<String, Double> threadFamilies() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -10,7 +10,9 @@ import java.util.Map;
  * CPU by thread family (digits in thread names folded to {@code #}), largest first.
  *
  * <p>{@code peakHeapBytes} is the sum of every heap pool's peak since the interval began: an upper
- * bound of the heap in use at any one moment, as the pools peak at different times.
+ * bound of the heap in use at any one moment, as the pools peak at different times (and counting
+ * garbage not yet collected). {@code peakLiveHeapBytes} is the most heap in use right after a
+ * collection during the interval: what the JVM had to keep, the figure a heap limit must hold.
  */
 public record ResourceUsage(
     double wallSeconds,
@@ -19,6 +21,7 @@ public record ResourceUsage(
     double sourcePgCpuSeconds,
     double targetPgCpuSeconds,
     long peakHeapBytes,
+    long peakLiveHeapBytes,
     long maxHeapBytes,
     double gcSeconds,
     Map<String, Double> jvmThreadCpuSeconds) {

@@ -96,6 +96,59 @@ class SchemaChangeIT {
     }
   }
 
+  @Test
+  void addedColumnsOfNewEnumsAndDomainsBringTheirTypesToTheTarget() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("schema change types");
+        PipelineFixture pipeline =
+            new PipelineFixture(slice, "- name: desk\n  tables: [bids, asks]\n  partitions: 2\n");
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      exec(
+          source,
+          "CREATE TABLE bids (id int PRIMARY KEY, px numeric(10,2))",
+          "CREATE TABLE asks (id int PRIMARY KEY, px numeric(10,2))",
+          "INSERT INTO bids SELECT g, g * 1.5 FROM generate_series(1, 10) g",
+          "INSERT INTO asks SELECT g, g * 2.5 FROM generate_series(1, 10) g");
+      pipeline.startCapture();
+      pipeline.startApply();
+      pipeline.awaitTargetMatches(source, target, "bids", "id, px", "id");
+      pipeline.awaitTargetMatches(source, target, "asks", "id, px", "id");
+
+      exec(
+          source,
+          "CREATE SCHEMA \"Desk Types\"",
+          "CREATE TYPE \"Desk Types\".side AS ENUM ('buy', 'sell', 'it''s')",
+          "CREATE DOMAIN lots AS integer NOT NULL DEFAULT 100 CHECK (VALUE > 0)",
+          "CREATE DOMAIN small_lots AS lots CHECK (VALUE < 1000)",
+          // both tables of the group meet the new enum, on different partitions
+          "ALTER TABLE bids ADD COLUMN side \"Desk Types\".side, ADD COLUMN qty small_lots",
+          "ALTER TABLE asks ADD COLUMN side \"Desk Types\".side DEFAULT 'sell'",
+          "INSERT INTO bids VALUES (11, 9.5, 'it''s', 7)",
+          "UPDATE bids SET side = 'buy', qty = 999 WHERE id <= 3",
+          "DELETE FROM bids WHERE id = 4",
+          "INSERT INTO asks VALUES (11, 3.5, 'buy')",
+          "UPDATE asks SET side = 'it''s' WHERE id = 1");
+
+      pipeline.awaitTargetMatches(source, target, "bids", "id, px, side, qty", "id");
+      pipeline.awaitTargetMatches(source, target, "asks", "id, px, side", "id");
+      assertThat(types(target, "bids"))
+          .containsEntry("side", "\"Desk Types\".side")
+          .containsEntry("qty", "small_lots");
+      String definitions =
+          "pg_type t WHERE t.typname IN ('lots', 'small_lots', 'side') AND t.typtype <> 'b'";
+      String definition =
+          "t.typname, t.typtype, t.typnotnull, format_type(t.typbasetype, t.typtypmod),"
+              + " t.typdefault, (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)"
+              + " FROM pg_enum e WHERE e.enumtypid = t.oid),"
+              + " (SELECT string_agg(pg_get_constraintdef(c.oid), ',' ORDER BY 1)"
+              + " FROM pg_constraint c WHERE c.contypid = t.oid)";
+      assertThat(rows(target, definitions, definition, "t.typname"))
+          .hasSize(3)
+          .isEqualTo(rows(source, definitions, definition, "t.typname"));
+      assertThat(rows(target, "bids", "id, qty", "id")).startsWith("(1,999)").contains("(5,100)");
+    }
+  }
+
   private static Map<String, String> types(Connection c, String table) throws Exception {
     Map<String, String> out = new LinkedHashMap<>();
     try (Statement st = c.createStatement();

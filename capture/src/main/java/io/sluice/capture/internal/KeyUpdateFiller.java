@@ -1,0 +1,102 @@
+package io.sluice.capture.internal;
+
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.Op;
+import io.sluice.core.schema.ColumnSchema;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Completes the insert half of a primary-key update whose row kept TOASTed values it did not
+ * resend. PostgreSQL logs such an update with the new key and without those values (REPLICA
+ * IDENTITY DEFAULT), so the stream never holds them; the old row on the target may already be gone
+ * (the old key's delete can run on another partition). So they are read from the source row at the
+ * new key, as text under the session settings of the snapshot.
+ *
+ * <p>The source row may already show later changes than this one; each of those follows in the
+ * stream with its own, newer position and rewrites the row, so the target converges on the same
+ * row. When the row is gone from the source, whatever removed it (a delete, another key update, a
+ * truncate) follows in the stream too, so the insert is dropped: writing it could only be undone.
+ */
+public final class KeyUpdateFiller {
+  /** Opens a source connection with {@link DebeziumProperties#SESSION_OPTIONS}. */
+  public interface Source {
+    Connection connection() throws SQLException;
+  }
+
+  private final Source source;
+
+  public KeyUpdateFiller(Source source) {
+    this.source = source;
+  }
+
+  /** Whether the change is such an insert. */
+  public static boolean needs(ChangeEvent e) {
+    return e.op() == Op.INSERT && !e.unchanged().isEmpty();
+  }
+
+  /**
+   * The change with its unchanged columns read from the source, or empty when the row at its key is
+   * gone from the source.
+   */
+  public Optional<ChangeEvent> fill(ChangeEvent e, TableSchema schema) throws SQLException {
+    List<String> missing =
+        schema.columns().stream().map(ColumnSchema::name).filter(e.unchanged()::contains).toList();
+    try (PreparedStatement ps = source.connection().prepareStatement(query(schema, missing))) {
+      int i = 1;
+      for (String k : schema.keyColumns()) {
+        ps.setString(i++, e.key().get(k));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Map<String, String> after = new LinkedHashMap<>();
+        for (ColumnSchema c : schema.columns()) {
+          if (e.after().containsKey(c.name())) {
+            after.put(c.name(), e.after().get(c.name()));
+          } else if (missing.contains(c.name())) {
+            after.put(c.name(), rs.getString(missing.indexOf(c.name()) + 1));
+          }
+        }
+        return Optional.of(
+            new ChangeEvent(
+                e.table(),
+                e.op(),
+                e.lsn(),
+                e.txId(),
+                e.sourceTsMicros(),
+                e.key(),
+                after,
+                Set.of()));
+      }
+    }
+  }
+
+  static String query(TableSchema schema, List<String> columns) {
+    TableId id = schema.id();
+    List<String> where = new ArrayList<>();
+    for (String k : schema.keyColumns()) {
+      ColumnSchema c =
+          schema.columns().stream().filter(col -> col.name().equals(k)).findFirst().orElseThrow();
+      where.add(c.quotedName() + " = CAST(? AS " + c.type() + ")");
+    }
+    return "SELECT "
+        + columns.stream().map(c -> TableId.quote(c) + "::text").collect(Collectors.joining(", "))
+        + " FROM "
+        + id.quoted()
+        + " WHERE "
+        + String.join(" AND ", where);
+  }
+}
