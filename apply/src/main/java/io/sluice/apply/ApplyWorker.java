@@ -11,6 +11,7 @@ import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.core.config.BadDataPolicy;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -47,7 +48,7 @@ public final class ApplyWorker implements AutoCloseable {
   private final ApplyStats stats = new ApplyStats();
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>();
+  private final List<KafkaConsumer<ByteBuffer, ByteBuffer>> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private CountDownLatch stopped;
   private HikariDataSource target;
@@ -82,7 +83,7 @@ public final class ApplyWorker implements AutoCloseable {
     stopped = new CountDownLatch(group.partitions());
     running.set(true);
     for (int p = 0; p < group.partitions(); p++) {
-      KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(p));
+      KafkaConsumer<ByteBuffer, ByteBuffer> consumer = new KafkaConsumer<>(consumerProperties(p));
       PartitionApplier applier =
           new PartitionApplier(
               new PartitionApplier.Setup(
@@ -116,7 +117,7 @@ public final class ApplyWorker implements AutoCloseable {
   }
 
   private void runPartition(
-      PartitionApplier applier, KafkaConsumer<byte[], byte[]> consumer, int partition) {
+      PartitionApplier applier, KafkaConsumer<ByteBuffer, ByteBuffer> consumer, int partition) {
     MDC.put("group", group.name());
     MDC.put("partition", Integer.toString(partition));
     try {
@@ -195,8 +196,9 @@ public final class ApplyWorker implements AutoCloseable {
     p.put(
         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
         Long.toString(config.apply().batchLinger().toMillis()));
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // Values are decoded where the consumer holds them (no copy per record); keys are not read.
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
     return p;
   }
 

@@ -12,6 +12,7 @@ import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class PartitionApplier {
   }
 
   /** Applies batches until {@code keepGoing} turns false; throws what stopped it otherwise. */
-  public void run(BooleanSupplier keepGoing, KafkaConsumer<byte[], byte[]> consumer)
+  public void run(BooleanSupplier keepGoing, KafkaConsumer<ByteBuffer, ByteBuffer> consumer)
       throws InterruptedException {
     consumer.assign(List.of(tp));
     Map<Integer, ApplyCheckpoint> stored = s.checkpoints().load(s.group());
@@ -92,7 +93,7 @@ public final class PartitionApplier {
       consumer.seek(tp, cp.nextOffset());
     }
     while (keepGoing.getAsBoolean()) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(s.linger());
+      ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(s.linger());
       if (!records.isEmpty()) {
         applyBatch(consumer, records);
       }
@@ -100,14 +101,15 @@ public final class PartitionApplier {
   }
 
   private void applyBatch(
-      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records)
+      KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
+      ConsumerRecords<ByteBuffer, ByteBuffer> records)
       throws InterruptedException {
     List<KeyedChange> changes = new ArrayList<>(records.count());
     long nextOffset = -1;
     long lsn = 0;
     long newestSource = 0;
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      ChangeEvent e = codec.decode(r.value());
+    for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
+      ChangeEvent e = decode(r.value());
       nextOffset = Math.max(nextOffset, r.offset() + 1);
       lsn = Math.max(lsn, e.lsn());
       newestSource = Math.max(newestSource, e.sourceTsMicros());
@@ -133,6 +135,16 @@ public final class PartitionApplier {
           }
         });
     s.listener().applied(s.partition(), records.count(), newestSource);
+  }
+
+  /** Reads the value where the consumer left it, without copying it out first. */
+  private ChangeEvent decode(ByteBuffer value) {
+    if (value.hasArray()) {
+      return codec.decode(value.array(), value.arrayOffset() + value.position(), value.remaining());
+    }
+    byte[] copy = new byte[value.remaining()];
+    value.duplicate().get(copy);
+    return codec.decode(copy);
   }
 
   private void flush(List<KeyedChange> changes) throws InterruptedException {

@@ -120,7 +120,14 @@ public final class ChangeEventCodec {
    *     the event lacks a field it needs; the message says which
    */
   public ChangeEvent decode(byte[] bytes) {
-    try (JsonParser p = JSON.createParser(bytes)) {
+    return decode(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Decodes {@code length} bytes from {@code offset} of {@code bytes}, as {@link #decode(byte[])}.
+   */
+  public ChangeEvent decode(byte[] bytes, int offset, int length) {
+    try (JsonParser p = JSON.createParser(bytes, offset, length)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
       int version = -1;
       String schema = null;

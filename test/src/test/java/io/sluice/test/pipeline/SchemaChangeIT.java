@@ -129,6 +129,14 @@ class SchemaChangeIT {
           "INSERT INTO asks VALUES (11, 3.5, 'buy')",
           "UPDATE asks SET side = 'it''s' WHERE id = 1");
 
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                pipeline.assertHealthy();
+                assertThat(types(target, "bids")).containsKeys("side", "qty");
+                assertThat(types(target, "asks")).containsKey("side");
+              });
       pipeline.awaitTargetMatches(source, target, "bids", "id, px, side, qty", "id");
       pipeline.awaitTargetMatches(source, target, "asks", "id, px, side", "id");
       assertThat(types(target, "bids"))
