@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     })
 public final class BenchApplyCommand implements Callable<Integer> {
   static final long LARGE_ROWS = 1_000_000;
-  static final long SINGLE_ROWS = 200_000;
+  static final long SINGLE_ROWS = 600_000;
   static final long HUNDRED_ROWS = 2_000_000;
   static final long QUICK_LARGE_ROWS = 20_000;
   static final long QUICK_SINGLE_ROWS = 2_000;
@@ -46,7 +46,7 @@ public final class BenchApplyCommand implements Callable<Integer> {
   @Option(
       names = "--rows",
       paramLabel = "N",
-      description = "Rows changed as single-row transactions (default: 200,000; --quick: 2,000).")
+      description = "Rows changed as single-row transactions (default: 600,000; --quick: 2,000).")
   Long singleRows;
 
   @Option(
