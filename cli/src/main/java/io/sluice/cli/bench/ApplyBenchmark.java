@@ -52,9 +52,11 @@ final class ApplyBenchmark {
     Machine machine = Machine.describe();
     say("sluice bench apply on %s", machine);
     say(
-        "sizes: fills preloaded with %,d rows; %,d rows as single-row transactions, %,d rows in"
-            + " 100-row transactions; %d source sessions; fills group with %d partitions",
+        "sizes: fills preloaded with %,d rows; a warm-up of %,d single-row changes; %,d rows as"
+            + " single-row transactions, %,d rows in 100-row transactions; %d source sessions;"
+            + " fills group with %d partitions",
         options.largeRows(),
+        options.warmUpRows(),
         options.singleRows(),
         options.hundredRows(),
         options.sessions(),
@@ -83,9 +85,20 @@ final class ApplyBenchmark {
             new BenchWorkload(
                 infra.source().jdbcUrl(SOURCE_DB), options.largeRows(), options.sessions());
         int round = 1;
+        if (options.warmUpRows() > 0) {
+          runShape(
+              infra,
+              sluice,
+              nativeRepl,
+              workload,
+              Shape.SINGLE_ROW,
+              options.warmUpRows(),
+              round++,
+              false);
+        }
         for (Shape shape : Shape.values()) {
           long rows = shape == Shape.SINGLE_ROW ? options.singleRows() : options.hundredRows();
-          runShape(infra, sluice, nativeRepl, workload, shape, rows, round++);
+          runShape(infra, sluice, nativeRepl, workload, shape, rows, round++, true);
         }
       }
       boolean verified = new BenchVerifier(out).verify(infra, SOURCE_DB, SLUICE_DB, NATIVE_DB);
@@ -185,10 +198,13 @@ final class ApplyBenchmark {
       BenchWorkload workload,
       Shape shape,
       long rows,
-      int round)
+      int round,
+      boolean measured)
       throws Exception {
     say("");
-    say("== %s transactions: %s ==", shape.label(), BenchWorkload.MIX);
+    say(
+        "== %s%s transactions: %s ==",
+        measured ? "" : "warm-up (not measured): ", shape.label(), BenchWorkload.MIX);
     long published = sluice.publishedEvents();
     ResourceMeter captureMeter = ResourceMeter.start(infra.source(), infra.target());
     BenchWorkload.Result queued =
@@ -232,9 +248,13 @@ final class ApplyBenchmark {
               + " changed rows; a change was lost or duplicated");
     }
     checkpointServers(infra);
-    results.add(drainSluice(infra, sluice, shape, queued.rows()));
+    DrainResult sluiceDrain = drainSluice(infra, sluice, shape, queued.rows());
     checkpointServers(infra);
-    results.add(drainNative(infra, nativeRepl, shape, queued));
+    DrainResult nativeDrain = drainNative(infra, nativeRepl, shape, queued);
+    if (measured) {
+      results.add(sluiceDrain);
+      results.add(nativeDrain);
+    }
     vacuumAll(infra, false);
   }
 

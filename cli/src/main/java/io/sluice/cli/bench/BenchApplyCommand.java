@@ -31,9 +31,11 @@ public final class BenchApplyCommand implements Callable<Integer> {
   static final long LARGE_ROWS = 1_000_000;
   static final long SINGLE_ROWS = 600_000;
   static final long HUNDRED_ROWS = 2_000_000;
+  static final long WARM_UP_ROWS = 100_000;
   static final long QUICK_LARGE_ROWS = 20_000;
   static final long QUICK_SINGLE_ROWS = 2_000;
   static final long QUICK_HUNDRED_ROWS = 20_000;
+  static final long QUICK_WARM_UP_ROWS = 1_000;
 
   @Spec CommandSpec spec;
 
@@ -54,6 +56,15 @@ public final class BenchApplyCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Rows changed in 100-row transactions (default: 2,000,000; --quick: 20,000).")
   Long hundredRows;
+
+  @Option(
+      names = "--warm-up-rows",
+      paramLabel = "N",
+      description =
+          "Rows changed as single-row transactions and drained by both contenders before anything"
+              + " is measured, so the JVM's compiled code has seen streamed changes, as in a"
+              + " pipeline that has been running (default: 100,000; --quick: 1,000; 0 for none).")
+  Long warmUpRows;
 
   @Option(
       names = "--quick",
@@ -88,6 +99,7 @@ public final class BenchApplyCommand implements Callable<Integer> {
             size(largeRows, LARGE_ROWS, QUICK_LARGE_ROWS),
             size(singleRows, SINGLE_ROWS, QUICK_SINGLE_ROWS),
             size(hundredRows, HUNDRED_ROWS, QUICK_HUNDRED_ROWS),
+            size(warmUpRows, WARM_UP_ROWS, QUICK_WARM_UP_ROWS),
             partitions,
             sessions,
             workDir,
@@ -104,6 +116,9 @@ public final class BenchApplyCommand implements Callable<Integer> {
     StringBuilder problems = new StringBuilder();
     if (o.singleRows() < 1 || o.hundredRows() < 1) {
       problems.append("--rows and --rows-100 must be positive. ");
+    }
+    if (o.warmUpRows() < 0) {
+      problems.append("--warm-up-rows must be 0 or more. ");
     }
     if (o.partitions() < 1 || o.partitions() > 64) {
       problems.append("--partitions must be 1 to 64. ");

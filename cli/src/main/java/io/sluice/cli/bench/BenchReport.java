@@ -174,7 +174,7 @@ final class BenchReport {
              "os": "%s", "loadAverageAtStart": "%s", "loadAverageAtEnd": "%s"},
               "postgres": "%s",
               "options": {"largeRows": %d, "singleRows": %d, "hundredRows": %d,\
-             "partitions": %d, "sessions": %d},
+             "warmUpRows": %d, "partitions": %d, "sessions": %d},
               "drains": [
             %s
               ],
@@ -193,6 +193,7 @@ final class BenchReport {
             options.largeRows(),
             options.singleRows(),
             options.hundredRows(),
+            options.warmUpRows(),
             options.partitions(),
             options.sessions(),
             String.join(",\n", drains),

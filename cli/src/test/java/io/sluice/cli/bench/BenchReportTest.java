@@ -34,7 +34,7 @@ class BenchReportTest {
     return new BenchReport(
         new Machine(2, 24L << 30, "OpenJDK 17", "Linux", "0.1 0.1 0.1", "cpu"),
         "17.7",
-        new BenchOptions(1000, 100, 1000, 4, 2, Path.of("x"), Duration.ofSeconds(5)),
+        new BenchOptions(1000, 100, 1000, 50, 4, 2, Path.of("x"), Duration.ofSeconds(5)),
         List.of(
             drain(Shape.SINGLE_ROW, "sluice", 200_000, 4.0),
             drain(Shape.SINGLE_ROW, "native", 200_000, 5.0),
