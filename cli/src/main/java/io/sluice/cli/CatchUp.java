@@ -73,9 +73,13 @@ final class CatchUp {
     return true;
   }
 
+  /**
+   * The insert position, not {@code pg_current_wal_lsn()}: the write position can trail commits
+   * already made with {@code synchronous_commit=off}, and caught up must include those.
+   */
   private static long currentWalLsn(Connection source) throws SQLException {
     try (Statement st = source.createStatement();
-        ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+        ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
       rs.next();
       return rs.getLong(1);
     }
