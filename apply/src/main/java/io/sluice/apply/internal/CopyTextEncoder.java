@@ -27,10 +27,7 @@ final class CopyTextEncoder {
   }
 
   void field(String value) {
-    if (!firstField) {
-      buf[len++] = '\t';
-    }
-    firstField = false;
+    separator();
     if (value == null) {
       ensure(2);
       buf[len++] = '\\';
@@ -53,26 +50,27 @@ final class CopyTextEncoder {
     }
   }
 
+  /** A number without going through a String; positions are never negative, other values may be. */
   void field(long value) {
-    if (!firstField) {
-      buf[len++] = '\t';
-    }
-    firstField = false;
-    ensure(20);
     if (value < 0) {
-      if (value == Long.MIN_VALUE) {
-        escaped(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
-        return;
-      }
-      buf[len++] = '-';
-      value = -value;
+      field(Long.toString(value));
+      return;
     }
+    separator();
+    ensure(19);
     int end = len + digits(value);
     for (int i = end - 1; i >= len; i--) {
       buf[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
     len = end;
+  }
+
+  private void separator() {
+    if (!firstField) {
+      buf[len++] = '\t';
+    }
+    firstField = false;
   }
 
   private static int digits(long v) {

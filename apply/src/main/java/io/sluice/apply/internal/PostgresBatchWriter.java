@@ -35,8 +35,7 @@ import org.postgresql.copy.CopyIn;
  * around a schema change. Thread-safe; cached table descriptions are dropped by {@link #forget}.
  */
 public final class PostgresBatchWriter {
-  private final Map<TableId, TableSchema> targets = new ConcurrentHashMap<>();
-  private final Map<TableId, Map<String, String>> stagingTypes = new ConcurrentHashMap<>();
+  private final Map<TableId, Target> targets = new ConcurrentHashMap<>();
   private final Map<Shape, TableStatements> statements = new ConcurrentHashMap<>();
 
   /** Staging tables outlive a writer in its sessions: each writer names its own. */
@@ -61,16 +60,16 @@ public final class PostgresBatchWriter {
   /** Drops what is cached about a table, after its target definition changed. */
   public void forget(TableId table) {
     targets.remove(table);
-    stagingTypes.remove(table);
     statements.keySet().removeIf(k -> k.table().equals(table));
   }
 
-  /** The target table as last read from the target catalog. */
-  public TableSchema target(Connection c, TableId table) throws SQLException {
-    TableSchema t = targets.get(table);
+  /** A target table as last read from the target catalog, and the types its staging uses. */
+  private record Target(TableSchema schema, Map<String, String> stagingTypes) {}
+
+  private Target target(Connection c, TableId table) throws SQLException {
+    Target t = targets.get(table);
     if (t == null) {
-      t = TargetTable.describe(c, table);
-      stagingTypes.put(table, TargetTable.stagingTypes(c, table));
+      t = new Target(TargetTable.describe(c, table), TargetTable.stagingTypes(c, table));
       targets.put(table, t);
     }
     return t;
@@ -79,15 +78,16 @@ public final class PostgresBatchWriter {
   private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
       throws SQLException {
     for (TableBatch b : batches) {
-      TableSchema target = target(c, b.table());
+      Target described = target(c, b.table());
+      TableSchema target = described.schema();
       try (Statement st = c.createStatement()) {
         if (b.truncateLsn() >= 0) {
-          for (String s : statements(target, target.columnNames()).truncate(b.truncateLsn())) {
+          for (String s : statements(described, target.columnNames()).truncate(b.truncateLsn())) {
             st.execute(s);
           }
         }
         for (Map.Entry<List<String>, List<ChangeEvent>> shape : byShape(target, b).entrySet()) {
-          TableStatements sql = statements(target, shape.getKey());
+          TableStatements sql = statements(described, shape.getKey());
           List<ChangeEvent> rows = shape.getValue();
           st.execute(sql.createStaging());
           if (clearStaging) {
@@ -224,7 +224,8 @@ public final class PostgresBatchWriter {
     return shape;
   }
 
-  private TableStatements statements(TableSchema target, List<String> shape) {
+  private TableStatements statements(Target described, List<String> shape) {
+    TableSchema target = described.schema();
     Shape cacheKey = new Shape(target.id(), shape);
     TableStatements s = statements.get(cacheKey);
     if (s == null) {
@@ -237,9 +238,7 @@ public final class PostgresBatchWriter {
                   target.keyColumns());
       s =
           new TableStatements(
-              projected,
-              writerId + "_" + ordinals.incrementAndGet(),
-              stagingTypes.getOrDefault(target.id(), Map.of()));
+              projected, writerId + "_" + ordinals.incrementAndGet(), described.stagingTypes());
       statements.put(cacheKey, s);
     }
     return s;

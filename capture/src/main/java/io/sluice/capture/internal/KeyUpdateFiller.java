@@ -62,12 +62,17 @@ public final class KeyUpdateFiller {
         if (!rs.next()) {
           return Optional.empty();
         }
+        Map<String, String> read = new LinkedHashMap<>();
+        for (int m = 0; m < missing.size(); m++) {
+          read.put(missing.get(m), rs.getString(m + 1));
+        }
+        // In the table's column order, as the change carried them.
         Map<String, String> after = new LinkedHashMap<>();
-        for (ColumnSchema c : schema.columns()) {
-          if (e.after().containsKey(c.name())) {
-            after.put(c.name(), e.after().get(c.name()));
-          } else if (missing.contains(c.name())) {
-            after.put(c.name(), rs.getString(missing.indexOf(c.name()) + 1));
+        for (String column : schema.columnNames()) {
+          if (e.after().containsKey(column)) {
+            after.put(column, e.after().get(column));
+          } else if (read.containsKey(column)) {
+            after.put(column, read.get(column));
           }
         }
         return Optional.of(
@@ -88,8 +93,7 @@ public final class KeyUpdateFiller {
     TableId id = schema.id();
     List<String> where = new ArrayList<>();
     for (String k : schema.keyColumns()) {
-      ColumnSchema c =
-          schema.columns().stream().filter(col -> col.name().equals(k)).findFirst().orElseThrow();
+      ColumnSchema c = schema.column(k);
       where.add(c.quotedName() + " = CAST(? AS " + c.type() + ")");
     }
     return "SELECT "

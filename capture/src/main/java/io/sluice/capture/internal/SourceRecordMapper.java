@@ -76,7 +76,7 @@ public final class SourceRecordMapper {
     TableSchema columns = schema.get();
     Map<String, String> key = new LinkedHashMap<>();
     for (String k : columns.keyColumns()) {
-      key.put(k, value(table, image, column(columns, k)));
+      key.put(k, value(table, image, columns.column(k)));
     }
     Map<String, String> values = null;
     Set<String> unchanged = new HashSet<>();
@@ -109,10 +109,6 @@ public final class SourceRecordMapper {
                 + " changed: restart capture");
       }
     }
-  }
-
-  private static ColumnSchema column(TableSchema schema, String name) {
-    return schema.columns().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static String value(TableId table, Struct row, ColumnSchema column) {

@@ -29,6 +29,18 @@ public record TableSchema(
     this(id, columns, keyColumns, List.of());
   }
 
+  /**
+   * The column of that name.
+   *
+   * @throws IllegalArgumentException if the table has none
+   */
+  public ColumnSchema column(String name) {
+    return columns.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("table " + id + " has no column " + name));
+  }
+
   public List<String> columnNames() {
     return columns.stream().map(ColumnSchema::name).toList();
   }
