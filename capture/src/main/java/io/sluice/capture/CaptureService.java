@@ -7,11 +7,11 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sluice.capture.internal.DebeziumProperties;
-import io.sluice.capture.internal.KeyUpdateFiller;
 import io.sluice.capture.internal.PublicationSetup;
 import io.sluice.capture.internal.SchemaTracker;
 import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SourceRecordMapper;
+import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
 import io.sluice.capture.internal.TopicSetup;
 import io.sluice.checkpoint.DynamoDbClients;
@@ -67,7 +67,7 @@ public final class CaptureService implements AutoCloseable {
   private final ChangeEventCodec codec = new ChangeEventCodec();
   private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
-  private final KeyUpdateFiller keyUpdates = new KeyUpdateFiller(this::catalogConnection);
+  private final SourceRowFiller rowFiller = new SourceRowFiller(this::catalogConnection);
   private Connection catalogConnection;
   private final CaptureStats stats = new CaptureStats();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -178,8 +178,8 @@ public final class CaptureService implements AutoCloseable {
         continue;
       }
       ChangeEvent e = event.get();
-      if (KeyUpdateFiller.needs(e)) {
-        Optional<ChangeEvent> filled = fillKeyUpdate(e);
+      if (SourceRowFiller.needs(e)) {
+        Optional<ChangeEvent> filled = fillFromSource(e);
         if (filled.isEmpty()) {
           continue;
         }
@@ -220,24 +220,35 @@ public final class CaptureService implements AutoCloseable {
     committer.markBatchFinished();
   }
 
-  private Optional<ChangeEvent> fillKeyUpdate(ChangeEvent e) {
+  private Optional<ChangeEvent> fillFromSource(ChangeEvent e) {
+    TableSchema schema = schemas.schemaOf(e.table()).orElseThrow();
     try {
-      Optional<ChangeEvent> filled = keyUpdates.fill(e, schemas.schemaOf(e.table()).orElseThrow());
+      Optional<ChangeEvent> filled;
+      try {
+        filled = rowFiller.fill(e, schema);
+      } catch (SQLException first) {
+        // once more on a new connection: the source may have closed the idle one
+        closeCatalogConnection();
+        filled = rowFiller.fill(e, schema);
+      }
       if (filled.isEmpty()) {
         log.info(
-            "a key update of {} at LSN {} moved a row that is gone from the source since; its"
-                + " removal follows in the stream, so the insert is not sent",
+            "a change ({}) of {} at LSN {} needs values from a source row that is gone since;"
+                + " its removal follows in the stream, so the change is not sent",
+            e.op(),
             e.table(),
             e.lsn());
       }
       return filled;
     } catch (SQLException ex) {
       throw new SluiceException(
-          "could not read the TOASTed values a key update of "
+          "could not read from the source row the values a change ("
+              + e.op()
+              + ") of "
               + e.table()
               + " at LSN "
               + e.lsn()
-              + " did not resend: "
+              + " did not carry exactly: "
               + ex.getMessage(),
           ex);
     }
@@ -274,9 +285,12 @@ public final class CaptureService implements AutoCloseable {
     return SourceCatalog.describe(catalogConnection(), table, tables.groupOf(table).orElseThrow());
   }
 
-  /** A source connection for catalog reads and key-update fills, in the snapshot's settings. */
+  /**
+   * A source connection for catalog reads and row fills, in the snapshot's settings; opened again
+   * after a failed read ({@link #fillFromSource}).
+   */
   private Connection catalogConnection() throws SQLException {
-    if (catalogConnection == null || !catalogConnection.isValid(5)) {
+    if (catalogConnection == null || catalogConnection.isClosed()) {
       Properties p = new Properties();
       p.setProperty("user", config.source().user());
       p.setProperty("password", config.source().password().value());

@@ -26,8 +26,8 @@ import org.postgresql.util.PGInterval;
  * writes floats so that they read back to the same bits.
  *
  * <p>A value of a kind it cannot write exactly is refused with an {@link IllegalArgumentException},
- * never guessed: {@code timetz} (Debezium normalises it to UTC and drops the offset) and anything
- * unexpected.
+ * never guessed: {@code timetz} (Debezium normalises it to UTC and drops the offset; {@link
+ * PostgresTextConverter} has capture read it from the source row instead) and anything unexpected.
  */
 public final class PostgresTextFormatter {
   private static final HexFormat HEX = HexFormat.of();

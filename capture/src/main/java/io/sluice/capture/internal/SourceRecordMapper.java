@@ -39,6 +39,15 @@ public final class SourceRecordMapper {
   public static final String UNCHANGED_PLACEHOLDER =
       "__sluice_unchanged_toast_" + UUID.randomUUID().toString().replace("-", "") + "__";
 
+  /**
+   * What {@link PostgresTextConverter} writes in place of a streamed value that reached it without
+   * its exact form (a {@code timetz}, a zero {@code interval}): the column is read from the source
+   * row by {@link SourceRowFiller} before the change is sent. Random per process, as {@link
+   * #UNCHANGED_PLACEHOLDER} is.
+   */
+  public static final String REREAD_PLACEHOLDER =
+      "__sluice_reread_" + UUID.randomUUID().toString().replace("-", "") + "__";
+
   private final Function<TableId, Optional<TableSchema>> schemas;
 
   public SourceRecordMapper(Function<TableId, Optional<TableSchema>> schemas) {
@@ -76,7 +85,20 @@ public final class SourceRecordMapper {
     TableSchema columns = schema.get();
     Map<String, String> key = new LinkedHashMap<>();
     for (String k : columns.keyColumns()) {
-      key.put(k, value(table, image, columns.column(k)));
+      String v = value(table, image, columns.column(k));
+      if (REREAD_PLACEHOLDER.equals(v)) {
+        throw new SluiceException(
+            "change to "
+                + table
+                + " at LSN "
+                + lsn
+                + ": key column "
+                + k
+                + " of type "
+                + columns.column(k).type()
+                + " arrived without its exact value, so the row cannot be identified");
+      }
+      key.put(k, v);
     }
     Map<String, String> values = null;
     Set<String> unchanged = new HashSet<>();

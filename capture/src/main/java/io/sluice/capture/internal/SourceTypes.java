@@ -19,19 +19,20 @@ import java.util.Set;
  *
  * <p>What is exact follows from how values travel (see {@link PostgresTextFormatter}): the snapshot
  * reads every value as the server's text; streamed values of most types are that text too, and the
- * others are parsed by Debezium into Java values that sluice writes back exactly, except for two:
+ * others are parsed by Debezium into Java values that sluice writes back exactly, except for two,
+ * which capture reads again from the source row by key ({@link SourceRowFiller}):
  *
  * <ul>
  *   <li>{@code timetz}: Debezium 3.6.3 normalises a streamed {@code timetz} to UTC, so its offset
  *       is lost;
- *   <li>{@code interval} on PostgreSQL 17 and later: pgjdbc's {@code PGInterval} reads a streamed
- *       {@code infinity} as zero. A column (or domain) that a {@code CHECK (isfinite(...))}
- *       constraint keeps finite is carried.
+ *   <li>{@code interval}, when zero: pgjdbc's {@code PGInterval} reads a streamed {@code infinity}
+ *       (PostgreSQL 17 and later) as zero.
  * </ul>
  *
- * <p>Arrays always stream as the server's text, so arrays of those two types are carried. Domains
- * are carried over any carried type, those that reject NULL included (apply stages rows in the
- * domain's base type).
+ * <p>Such a column cannot be part of the key, since the key is what finds the row. Arrays always
+ * stream as the server's text, so arrays of those two types are exact as they come. Domains are
+ * carried over any carried type, those that reject NULL included (apply stages rows in the domain's
+ * base type).
  */
 public final class SourceTypes {
   /** Built-in base types carried exactly, by {@code pg_type.typname}. */
@@ -52,6 +53,7 @@ public final class SourceTypes {
           "timestamp",
           "timestamptz",
           "interval",
+          "timetz",
           "uuid",
           "json",
           "jsonb",
@@ -76,8 +78,8 @@ public final class SourceTypes {
           "tsmultirange",
           "tstzmultirange");
 
-  /** Built-in types carried exactly inside arrays only. */
-  private static final Set<String> ARRAY_ONLY_TYPES = Set.of("timetz");
+  /** Built-in types whose streamed values capture reads again from the source row. */
+  private static final Set<String> REREAD_TYPES = Set.of("timetz", "interval");
 
   private static final String TYPE =
       "SELECT n.nspname, t.typname, t.typtype, CASE WHEN e.typarray = t.oid THEN t.typelem"
@@ -89,20 +91,13 @@ public final class SourceTypes {
       "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder";
   private static final String DOMAIN_CHECKS =
       "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = ? AND contype = 'c'";
-  private static final String FINITE_DOMAIN = "CHECK (isfinite(VALUE))";
   private static final String NOT_YET = "which sluice cannot carry exactly yet";
 
   private final Connection source;
-  private final boolean infiniteIntervals;
   private final Map<Long, PgType> types = new HashMap<>();
 
-  public SourceTypes(Connection source) throws SQLException {
+  public SourceTypes(Connection source) {
     this.source = source;
-    try (Statement st = source.createStatement();
-        ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
-      rs.next();
-      this.infiniteIntervals = rs.getInt(1) >= 170_000;
-    }
   }
 
   /**
@@ -130,54 +125,43 @@ public final class SourceTypes {
    *
    * @param formatType the column's type as {@code format_type} prints it, which the target column
    *     gets: the enums and domains are created under the same names, so it reads the same there
-   * @param finite whether a constraint on the column keeps an interval finite
    */
-  public ColumnType resolve(long typeOid, String formatType, boolean finite) throws SQLException {
-    Map<Long, UserType> needed = new LinkedHashMap<>();
-    String problem = problem(typeOid, finite, false, needed);
+  public ColumnType resolve(long typeOid, String formatType) throws SQLException {
+    Resolution r = new Resolution();
+    String problem = problem(typeOid, false, r);
     if (problem != null) {
       return ColumnType.refused(problem);
     }
-    return new ColumnType(formatType, List.copyOf(needed.values()), null);
+    return new ColumnType(formatType, List.copyOf(r.needed.values()), null, r.reread);
   }
 
   /**
    * Why a value of the type cannot be carried exactly, or null when it can; collects the enums and
-   * domains it needs, each after those it depends on.
+   * domains it needs, each after those it depends on, and whether streamed values are read again.
    */
-  private String problem(long oid, boolean finite, boolean inArray, Map<Long, UserType> needed)
-      throws SQLException {
+  private String problem(long oid, boolean inArray, Resolution r) throws SQLException {
     PgType t = type(oid);
     if (t.element != 0) {
-      return problem(t.element, finite, true, needed);
+      return problem(t.element, true, r);
     }
     if (t.typtype == 'e') {
-      need(needed, oid, t);
+      need(r.needed, oid, t);
       return null;
     }
     if (t.typtype == 'd') {
-      boolean finiteDomain = checks(oid).contains(FINITE_DOMAIN);
-      String base = problem(t.baseType, finite || finiteDomain, inArray, needed);
+      String base = problem(t.baseType, inArray, r);
       if (base != null) {
         return "a domain over " + t.baseFormatType + ", " + base;
       }
-      need(needed, oid, t);
+      need(r.needed, oid, t);
       return null;
     }
     boolean builtIn = t.typtype == 'b' || t.typtype == 'r' || t.typtype == 'm';
     if (!builtIn || !"pg_catalog".equals(t.schema)) {
       return NOT_YET;
     }
-    if (ARRAY_ONLY_TYPES.contains(t.name)) {
-      return inArray
-          ? null
-          : "whose offset Debezium 3.6.3 drops when it streams a change (arrays of it are"
-              + " carried)";
-    }
-    if ("interval".equals(t.name) && infiniteIntervals && !inArray && !finite) {
-      return "which may be infinite on PostgreSQL 17 and later, and a streamed infinite interval"
-          + " reaches sluice as 0 (pgjdbc's PGInterval): add CHECK (isfinite(column)) to the"
-          + " column or its domain to carry it";
+    if (REREAD_TYPES.contains(t.name) && !inArray) {
+      r.reread = true;
     }
     return SUPPORTED_TYPES.contains(t.name) ? null : NOT_YET;
   }
@@ -239,16 +223,23 @@ public final class SourceTypes {
 
   /**
    * A column type as sluice carries it: the type to create the target column with, the enums and
-   * domains it needs there (dependencies first), or why it cannot be carried.
+   * domains it needs there (dependencies first), or why it cannot be carried; and whether capture
+   * reads its streamed values again from the source row.
    */
-  public record ColumnType(String targetType, List<UserType> userTypes, String problem) {
+  public record ColumnType(
+      String targetType, List<UserType> userTypes, String problem, boolean reread) {
     static ColumnType refused(String problem) {
-      return new ColumnType(null, List.of(), problem);
+      return new ColumnType(null, List.of(), problem, false);
     }
 
     public boolean carried() {
       return problem == null;
     }
+  }
+
+  private static final class Resolution {
+    final Map<Long, UserType> needed = new LinkedHashMap<>();
+    boolean reread;
   }
 
   private record PgType(

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.junit.jupiter.api.Test;
+import org.postgresql.util.PGInterval;
 
 class PostgresTextConverterTest {
 
@@ -55,13 +56,26 @@ class PostgresTextConverterTest {
   }
 
   @Test
+  void valuesThatLostTheirExactFormBecomeTheRereadPlaceholder() throws Exception {
+    assertThat(PostgresTextConverter.convert(OffsetTime.parse("07:00Z")))
+        .isEqualTo(SourceRecordMapper.REREAD_PLACEHOLDER);
+    // pgjdbc reads infinity as zero, so every zero is read again
+    assertThat(PostgresTextConverter.convert(new PGInterval("infinity")))
+        .isEqualTo(SourceRecordMapper.REREAD_PLACEHOLDER);
+    assertThat(PostgresTextConverter.convert(new PGInterval("00:00:00")))
+        .isEqualTo(SourceRecordMapper.REREAD_PLACEHOLDER);
+    assertThat(PostgresTextConverter.convert(new PGInterval("0 mons 0 days 00:00:00.000001")))
+        .isEqualTo("0 mons 0 days 0:00:00.000001");
+  }
+
+  @Test
   void aRefusalKeepsItsReasonInTheCauseThatDebeziumReports() {
     // Debezium reports a failed conversion with table, column and type, and only the cause of
     // the converter's exception
-    assertThatThrownBy(() -> PostgresTextConverter.convert(OffsetTime.parse("07:00Z")))
+    assertThatThrownBy(() -> PostgresTextConverter.convert(new Object()))
         .isInstanceOf(IllegalArgumentException.class)
         .cause()
-        .hasMessageContaining("timetz");
+        .hasMessageContaining("java.lang.Object");
   }
 
   private static RelationalColumn column(String type) {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class KeyUpdateFillerTest {
+class SourceRowFillerTest {
   private static final TableSchema BOOKS =
       new TableSchema(
           new TableId("Odd \"Schema\"", "books"),
@@ -25,7 +25,7 @@ class KeyUpdateFillerTest {
 
   @Test
   void readsTheMissingColumnsAsTextByTheKeyInItsOwnTypes() {
-    assertThat(KeyUpdateFiller.query(BOOKS, List.of("note", "Doc")))
+    assertThat(SourceRowFiller.query(BOOKS, List.of("note", "Doc")))
         .isEqualTo(
             "SELECT \"note\"::text, \"Doc\"::text FROM \"Odd \"\"Schema\"\"\".\"books\""
                 + " WHERE \"desk\" = CAST(? AS character varying(8))"
@@ -33,14 +33,22 @@ class KeyUpdateFillerTest {
   }
 
   @Test
-  void onlyInsertsThatLackTheirToastedValuesNeedFilling() {
+  void insertsThatLackTheirToastedValuesAndChangesWithValuesToReadAgainNeedFilling() {
     Map<String, String> key = Map.of("desk", "a", "seq", "1");
     ChangeEvent moved = new ChangeEvent(BOOKS.id(), Op.INSERT, 9, 1, 1, key, key, Set.of("note"));
     ChangeEvent updated = new ChangeEvent(BOOKS.id(), Op.UPDATE, 9, 1, 1, key, key, Set.of("note"));
     ChangeEvent whole = new ChangeEvent(BOOKS.id(), Op.INSERT, 9, 1, 1, key, key, Set.of());
 
-    assertThat(KeyUpdateFiller.needs(moved)).isTrue();
-    assertThat(KeyUpdateFiller.needs(updated)).isFalse();
-    assertThat(KeyUpdateFiller.needs(whole)).isFalse();
+    assertThat(SourceRowFiller.needs(moved)).isTrue();
+    assertThat(SourceRowFiller.needs(updated)).isFalse();
+    assertThat(SourceRowFiller.needs(whole)).isFalse();
+
+    Map<String, String> lossy = new java.util.LinkedHashMap<>(key);
+    lossy.put("note", SourceRecordMapper.REREAD_PLACEHOLDER);
+    ChangeEvent updatedLossy =
+        new ChangeEvent(BOOKS.id(), Op.UPDATE, 9, 1, 1, key, lossy, Set.of("Doc"));
+    ChangeEvent deleted = new ChangeEvent(BOOKS.id(), Op.DELETE, 9, 1, 1, key, null, Set.of());
+    assertThat(SourceRowFiller.needs(updatedLossy)).isTrue();
+    assertThat(SourceRowFiller.needs(deleted)).isFalse();
   }
 }
