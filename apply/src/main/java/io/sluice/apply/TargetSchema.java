@@ -70,6 +70,11 @@ public final class TargetSchema {
               + SLUICE_SCHEMA
               + ".truncations (tbl text PRIMARY KEY,"
               + " lsn bigint NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + SLUICE_SCHEMA
+              + ".keyless_positions (tbl text PRIMARY KEY,"
+              + " commit_order bigint NOT NULL, lsn bigint NOT NULL)");
       ensureTypes(c, userTypes(tables));
       for (TableSchema t : tables) {
         Boolean hasPosition = hasPositionColumn(c, t.id());
@@ -227,11 +232,11 @@ public final class TargetSchema {
       }
       sql.append(", ");
     }
-    sql.append(POSITION_COLUMN)
-        .append(" bigint NOT NULL, PRIMARY KEY (")
-        .append(t.quotedKeyList())
-        .append("))");
-    return sql.toString();
+    sql.append(POSITION_COLUMN).append(" bigint NOT NULL");
+    if (!t.keyless()) {
+      sql.append(", PRIMARY KEY (").append(t.quotedKeyList()).append(')');
+    }
+    return sql.append(')').toString();
   }
 
   /** Whether the table has the position column, or null when the table does not exist. */

@@ -186,10 +186,9 @@ public final class CaptureService implements AutoCloseable {
         e = filled.get();
       }
       GroupConfig group = tables.groupOf(e.table()).orElseThrow();
-      sends.add(
-          producer.send(
-              new ProducerRecord<>(
-                  config.topicOf(group), codec.encodeKey(e.table(), e.key()), codec.encode(e))));
+      // A table without a key keeps all its changes in one partition, in stream order.
+      byte[] key = codec.encodeKey(e.table(), e.isKeyless() ? Map.of() : e.key());
+      sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), key, codec.encode(e))));
       sent.add(e);
       groups.add(group);
     }

@@ -238,19 +238,33 @@ public final class SourceCatalog {
                 + " REPLICA IDENTITY FULL");
       }
       key = configured;
-    } else if (key.isEmpty()) {
+    } else if (key.isEmpty() && t.replicaIdentity != 'f') {
       problems.add(
           "table "
               + t.id
-              + " has no primary key: list the columns that identify a row under key-columns"
-              + " of group '"
+              + " has no primary key: set ALTER TABLE "
+              + t.id.quoted()
+              + " REPLICA IDENTITY FULL (rows are then told apart by their values; identical rows"
+              + " may repeat), or list the columns that identify a row under key-columns of group '"
               + group.name()
               + "' ("
               + t.id
-              + ": col1,col2)"
-              + (t.replicaIdentity == 'f'
-                  ? ""
-                  : " and set ALTER TABLE " + t.id.quoted() + " REPLICA IDENTITY FULL"));
+              + ": col1,col2) and set REPLICA IDENTITY FULL");
+    } else if (key.isEmpty()) {
+      for (Map.Entry<String, String> lossy : reread.entrySet()) {
+        problems.add(
+            "table "
+                + t.id
+                + " has no key and column "
+                + lossy.getKey()
+                + " has type "
+                + lossy.getValue()
+                + ", whose streamed values sluice reads again from the source row by key (a"
+                + " timetz loses its offset in Debezium 3.6.3, an infinite interval arrives as 0):"
+                + " list key columns under key-columns of group '"
+                + group.name()
+                + "'");
+      }
     } else if (t.replicaIdentity == 'n') {
       problems.add(
           "table "

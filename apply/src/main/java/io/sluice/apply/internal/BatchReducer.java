@@ -17,11 +17,16 @@ import java.util.TreeMap;
  * only the newest change of a key matters. When the newest change of a key is an update that did
  * not resend an unchanged TOASTed column, the value from an older change in the same batch fills it
  * in; otherwise the column stays marked unchanged and the target keeps its value.
+ *
+ * <p>Changes of a table without a key are not reduced: identical rows may repeat, so each change
+ * counts. They stay in stream order, truncates among them.
  */
 public final class BatchReducer {
   private BatchReducer() {}
 
-  /** The reduced changes of one table. */
+  /**
+   * The reduced changes of one table, or every change in stream order for a table without a key.
+   */
   public record TableBatch(TableId table, List<ChangeEvent> rows, long truncateLsn) {}
 
   public static Map<TableId, TableBatch> reduce(List<KeyedChange> changes) {
@@ -29,8 +34,13 @@ public final class BatchReducer {
     // equal maps are equal keys, without building a key text per change.
     Map<TableId, Map<Map<String, String>, ChangeEvent>> byTable = new TreeMap<>();
     Map<TableId, Long> truncates = new HashMap<>();
+    Map<TableId, List<ChangeEvent>> keyless = new TreeMap<>();
     for (KeyedChange kc : changes) {
       ChangeEvent e = kc.event();
+      if (e.isKeyless()) {
+        keyless.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e);
+        continue;
+      }
       if (e.op() == Op.TRUNCATE) {
         truncates.merge(e.table(), e.lsn(), Math::max);
         byTable.computeIfAbsent(e.table(), t -> new LinkedHashMap<>());
@@ -46,6 +56,7 @@ public final class BatchReducer {
             out.put(
                 t,
                 new TableBatch(t, new ArrayList<>(rows.values()), truncates.getOrDefault(t, -1L))));
+    keyless.forEach((t, rows) -> out.put(t, new TableBatch(t, rows, -1)));
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.apply.internal;
 
+import io.sluice.apply.TargetSchema;
 import io.sluice.apply.internal.BatchReducer.TableBatch;
 import io.sluice.core.SluiceException;
 import io.sluice.core.event.ChangeEvent;
@@ -9,6 +10,8 @@ import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -80,6 +83,10 @@ public final class PostgresBatchWriter {
     for (TableBatch b : batches) {
       Target described = target(c, b.table());
       TableSchema target = described.schema();
+      if (keyless(target, b)) {
+        writeKeyless(c, described, b.rows());
+        continue;
+      }
       try (Statement st = c.createStatement()) {
         if (b.truncateLsn() >= 0) {
           for (String s : statements(described, target.columnNames()).truncate(b.truncateLsn())) {
@@ -115,6 +122,188 @@ public final class PostgresBatchWriter {
             st.executeUpdate(sql.tombstones());
           }
         }
+      }
+    }
+  }
+
+  /** Whether the batch is of a table without a key; refuses a batch the target cannot hold. */
+  private static boolean keyless(TableSchema target, TableBatch b) {
+    for (ChangeEvent e : b.rows()) {
+      if (e.isKeyless() != target.keyless()) {
+        throw new SluiceException(
+            "change to "
+                + b.table()
+                + " at LSN "
+                + e.lsn()
+                + (e.isKeyless()
+                    ? " is of a source table without a key, but the target table has primary key ("
+                        + String.join(", ", target.keyColumns())
+                        + ")"
+                    : " is keyed, but the target table has no primary key")
+                + "; source and target tables differ");
+      }
+    }
+    return target.keyless();
+  }
+
+  /**
+   * Writes the changes of a table without a key, in stream order, each exactly once: those at or
+   * before the table's stored position ({@code _sluice.keyless_positions}, updated in the same
+   * transaction) are replays and skipped. Inserts are copied straight into the table; a delete, and
+   * the old half of an update, removes one row identical to the old row, compared by each column's
+   * text in this session; finding none means the target no longer matches the source, which stops
+   * the group. A truncate empties the table.
+   */
+  private void writeKeyless(Connection c, Target described, List<ChangeEvent> rows)
+      throws SQLException {
+    TableSchema target = described.schema();
+    String table = target.id().toString();
+    long[] position = keylessPosition(c, table);
+    List<ChangeEvent> inserts = new ArrayList<>();
+    ChangeEvent last = null;
+    for (ChangeEvent e : rows) {
+      boolean replayed =
+          e.commitOrder() < position[0]
+              || (e.commitOrder() == position[0] && e.lsn() <= position[1]);
+      if (replayed) {
+        continue;
+      }
+      switch (e.op()) {
+        case INSERT, SNAPSHOT -> inserts.add(e);
+        case UPDATE, DELETE -> {
+          copyInserts(c, target, inserts);
+          deleteOne(c, described, e);
+          if (e.op() == Op.UPDATE) {
+            inserts.add(e);
+          }
+        }
+        case TRUNCATE -> {
+          inserts.clear();
+          try (Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM " + target.id().quoted());
+          }
+        }
+        default -> throw new SluiceException("unexpected " + e.op() + " change of " + table);
+      }
+      last = e;
+    }
+    copyInserts(c, target, inserts);
+    if (last != null) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + TargetSchema.SLUICE_SCHEMA
+                  + ".keyless_positions (tbl, commit_order, lsn) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (tbl) DO UPDATE SET commit_order = EXCLUDED.commit_order,"
+                  + " lsn = EXCLUDED.lsn")) {
+        ps.setString(1, table);
+        ps.setLong(2, last.commitOrder());
+        ps.setLong(3, last.lsn());
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** The stored position of a table without a key, locked for this transaction. */
+  private static long[] keylessPosition(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT commit_order, lsn FROM "
+                + TargetSchema.SLUICE_SCHEMA
+                + ".keyless_positions WHERE tbl = ? FOR UPDATE")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? new long[] {rs.getLong(1), rs.getLong(2)}
+            : new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
+      }
+    }
+  }
+
+  /**
+   * Copies the pending inserts into the table, each run of one shape in one COPY, and clears them.
+   */
+  private static void copyInserts(Connection c, TableSchema target, List<ChangeEvent> inserts)
+      throws SQLException {
+    int from = 0;
+    while (from < inserts.size()) {
+      List<String> shape = shapeOf(target, inserts.get(from));
+      int to = from + 1;
+      while (to < inserts.size() && carriesExactly(inserts.get(to), shape)) {
+        to++;
+      }
+      String columns =
+          shape.stream().map(TableId::quote).collect(java.util.stream.Collectors.joining(", "));
+      CopyIn in =
+          c.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyIn(
+                  "COPY "
+                      + target.id().quoted()
+                      + " ("
+                      + columns
+                      + ", "
+                      + TargetSchema.POSITION_COLUMN
+                      + ") FROM STDIN");
+      try {
+        CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
+        for (ChangeEvent e : inserts.subList(from, to)) {
+          for (String column : shape) {
+            enc.field(e.after().get(column));
+          }
+          enc.field(e.lsn());
+          enc.endRow();
+        }
+        enc.flush();
+        in.endCopy();
+      } finally {
+        cancelIfActive(in);
+      }
+      from = to;
+    }
+    inserts.clear();
+  }
+
+  /** Deletes one row identical to the change's old row, or stops: the target lost that row. */
+  private static void deleteOne(Connection c, Target described, ChangeEvent e) throws SQLException {
+    TableSchema target = described.schema();
+    List<String> compared = new ArrayList<>();
+    for (String column : target.columnNames()) {
+      if (e.key().containsKey(column)) {
+        compared.add(column);
+      }
+    }
+    StringBuilder where = new StringBuilder();
+    for (String column : compared) {
+      where
+          .append(where.length() == 0 ? "" : " AND ")
+          .append(TableId.quote(column))
+          .append("::text IS NOT DISTINCT FROM CAST(? AS ")
+          .append(described.stagingTypes().get(column))
+          .append(")::text");
+    }
+    String sql =
+        "DELETE FROM "
+            + target.id().quoted()
+            + " WHERE ctid = (SELECT ctid FROM "
+            + target.id().quoted()
+            + (compared.isEmpty() ? "" : " WHERE " + where)
+            + " LIMIT 1)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (String column : compared) {
+        ps.setString(i++, e.key().get(column));
+      }
+      if (ps.executeUpdate() == 0) {
+        throw new SluiceException(
+            "the "
+                + (e.op() == Op.UPDATE ? "update" : "delete")
+                + " of a row of "
+                + e.table()
+                + " (a table without a key) at LSN "
+                + e.lsn()
+                + " found no identical row on the target: the target no longer holds the rows the"
+                + " source had; compare them with sluice verify");
       }
     }
   }
@@ -269,12 +458,16 @@ public final class PostgresBatchWriter {
       enc.flush();
       in.endCopy();
     } finally {
-      if (in.isActive()) {
-        try {
-          in.cancelCopy();
-        } catch (SQLException cancelFailed) {
-          // the error that got us here is the one to report
-        }
+      cancelIfActive(in);
+    }
+  }
+
+  private static void cancelIfActive(CopyIn in) {
+    if (in.isActive()) {
+      try {
+        in.cancelCopy();
+      } catch (SQLException cancelFailed) {
+        // the error that got us here is the one to report
       }
     }
   }

@@ -56,7 +56,7 @@ public final class TargetTable {
     return out;
   }
 
-  /** The table's data columns (without the position column) and primary key. */
+  /** The table's data columns (without the position column) and primary key, if it has one. */
   public static TableSchema describe(Connection c, TableId id) throws SQLException {
     List<ColumnSchema> columns = new ArrayList<>();
     boolean hasPosition = false;
@@ -95,9 +95,7 @@ public final class TargetTable {
         }
       }
     }
-    if (key.isEmpty()) {
-      throw new SluiceException("target table " + id + " has no primary key");
-    }
+    // No primary key: the table holds the rows of a source table without one (a multiset).
     return new TableSchema(id, columns, key);
   }
 }

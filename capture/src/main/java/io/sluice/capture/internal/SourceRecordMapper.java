@@ -6,6 +6,7 @@ import io.sluice.core.event.Op;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +51,9 @@ public final class SourceRecordMapper {
 
   private final Function<TableId, Optional<TableSchema>> schemas;
 
+  /** Snapshot rows mapped so far per table without a key: their position in the snapshot. */
+  private final Map<TableId, Long> snapshotOrdinals = new HashMap<>();
+
   public SourceRecordMapper(Function<TableId, Optional<TableSchema>> schemas) {
     this.schemas = schemas;
   }
@@ -73,6 +77,10 @@ public final class SourceRecordMapper {
     long lsn = op == Op.SNAPSHOT || source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
     long txId = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
     long tsMicros = sourceMicros(source);
+    TableSchema columns = schema.get();
+    if (columns.keyless()) {
+      return Optional.of(keyless(envelope, source, columns, op, txId, tsMicros));
+    }
     if (op == Op.TRUNCATE) {
       return Optional.of(new ChangeEvent(table, op, lsn, txId, tsMicros, Map.of(), null, Set.of()));
     }
@@ -82,7 +90,6 @@ public final class SourceRecordMapper {
       throw new SluiceException(
           "change to " + table + " at LSN " + lsn + " (" + op + ") has no row image");
     }
-    TableSchema columns = schema.get();
     Map<String, String> key = new LinkedHashMap<>();
     for (String k : columns.keyColumns()) {
       String v = value(table, image, columns.column(k));
@@ -115,6 +122,87 @@ public final class SourceRecordMapper {
       }
     }
     return Optional.of(new ChangeEvent(table, op, lsn, txId, tsMicros, key, values, unchanged));
+  }
+
+  /**
+   * A change of a table without a key: an update or delete names its row by the whole old row
+   * (REPLICA IDENTITY FULL logs it, TOASTed values included), and an update's unchanged TOASTed
+   * values are taken from it. Positioned in stream order: streamed changes by the commit before
+   * their transaction and their own position, snapshot rows by their ordinal.
+   */
+  private ChangeEvent keyless(
+      Struct envelope, Struct source, TableSchema columns, Op op, long txId, long tsMicros) {
+    TableId table = columns.id();
+    long commitOrder;
+    long lsn;
+    if (op == Op.SNAPSHOT) {
+      commitOrder = -1;
+      lsn = snapshotOrdinals.merge(table, 1L, Long::sum);
+    } else {
+      commitOrder = Math.max(1, lastCommitLsn(source));
+      lsn = source.getInt64("lsn");
+    }
+    if (op == Op.TRUNCATE) {
+      return ChangeEvent.keyless(table, op, commitOrder, lsn, txId, tsMicros, Map.of(), null);
+    }
+    Map<String, String> oldRow = Map.of();
+    if (op == Op.UPDATE || op == Op.DELETE) {
+      Struct before = envelope.getStruct("before");
+      if (before == null) {
+        throw new SluiceException(
+            "change to "
+                + table
+                + " at LSN "
+                + lsn
+                + " ("
+                + op
+                + ") carries no old row; a table without a key needs REPLICA IDENTITY FULL");
+      }
+      oldRow = wholeRow(table, lsn, before, columns, null);
+    }
+    Map<String, String> after = null;
+    if (op != Op.DELETE) {
+      Struct row = envelope.getStruct("after");
+      checkNoExtraColumns(table, lsn, row, columns);
+      after = wholeRow(table, lsn, row, columns, oldRow);
+    }
+    return ChangeEvent.keyless(table, op, commitOrder, lsn, txId, tsMicros, oldRow, after);
+  }
+
+  private static Map<String, String> wholeRow(
+      TableId table, long lsn, Struct row, TableSchema columns, Map<String, String> oldRow) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (ColumnSchema column : columns.columns()) {
+      String v = value(table, row, column);
+      if (UNCHANGED_PLACEHOLDER.equals(v) && oldRow != null && oldRow.containsKey(column.name())) {
+        v = oldRow.get(column.name());
+      }
+      if (UNCHANGED_PLACEHOLDER.equals(v) || REREAD_PLACEHOLDER.equals(v)) {
+        throw new SluiceException(
+            "change to "
+                + table
+                + " at LSN "
+                + lsn
+                + " carries no exact value for column "
+                + column.name()
+                + ", and a table without a key has no key to read it by");
+      }
+      values.put(column.name(), v);
+    }
+    return values;
+  }
+
+  /**
+   * The commit before the change's transaction, from Debezium's {@code ["lastCommitLsn","lsn"]}.
+   */
+  static long lastCommitLsn(Struct source) {
+    Field f = source.schema().field("sequence");
+    String sequence = f == null ? null : source.getString("sequence");
+    if (sequence == null || !sequence.startsWith("[\"")) {
+      return 0;
+    }
+    int end = sequence.indexOf('"', 2);
+    return Long.parseLong(sequence.substring(2, end));
   }
 
   private static void checkNoExtraColumns(TableId table, long lsn, Struct row, TableSchema schema) {

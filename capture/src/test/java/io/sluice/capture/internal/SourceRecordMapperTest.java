@@ -119,6 +119,21 @@ class SourceRecordMapperTest {
   }
 
   @Test
+  void theCommitBeforeAChangesTransactionIsReadFromDebeziumsSequence() {
+    Schema withSequence =
+        SchemaBuilder.struct().field("sequence", Schema.OPTIONAL_STRING_SCHEMA).build();
+    assertThat(
+            SourceRecordMapper.lastCommitLsn(
+                new Struct(withSequence).put("sequence", "[\"123456789012\",\"456\"]")))
+        .isEqualTo(123_456_789_012L);
+    assertThat(
+            SourceRecordMapper.lastCommitLsn(
+                new Struct(withSequence).put("sequence", "[null,\"456\"]")))
+        .isZero();
+    assertThat(SourceRecordMapper.lastCommitLsn(new Struct(SOURCE))).isZero();
+  }
+
+  @Test
   void aSnapshotRowTakesPositionZeroWhateverLsnItCarries() {
     ChangeEvent e =
         map(envelope(ROW, "r", FILLS, 0x16B374D848L, null, row(1, "XLON", null, null, null)));

@@ -152,7 +152,8 @@ public final class ConfigKeys {
               null,
               "Key columns of tables without a primary key, as `schema.table: col1,col2`. The"
                   + " columns must identify a row; the source table needs REPLICA IDENTITY FULL"
-                  + " so deletes and updates carry them."));
+                  + " so deletes and updates carry them. A REPLICA IDENTITY FULL table left out"
+                  + " is carried without a key, as a multiset of rows."));
 
   private ConfigKeys() {}
 

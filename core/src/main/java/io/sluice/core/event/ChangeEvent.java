@@ -18,8 +18,17 @@ import java.util.Set;
  *
  * <p>A {@link Op#SCHEMA} event carries the table's new structure in {@code schema} and no row.
  *
+ * <p>A change of a table without a key ({@link TableSchema#keyless()}) names its row by value:
+ * {@code key} holds the whole old row of an update or delete and is empty for an insert. Such
+ * changes cannot be ordered by key, so they carry a position in stream order instead, {@code
+ * (commitOrder, lsn)}: see {@link #commitOrder()}.
+ *
  * @param sourceTsMicros commit time at the source, microseconds since the epoch
  * @param schema the table's structure, only on {@link Op#SCHEMA} events (null otherwise)
+ * @param commitOrder 0 for a change of a table with a key. For a table without one: for a streamed
+ *     change, the source position of the commit before its transaction's (at least 1), which with
+ *     {@code lsn} increases in the order the source committed; for a snapshot row -1, with its
+ *     ordinal in the table's snapshot as {@code lsn}
  */
 public record ChangeEvent(
     TableId table,
@@ -30,7 +39,8 @@ public record ChangeEvent(
     Map<String, String> key,
     Map<String, String> after,
     Set<String> unchanged,
-    TableSchema schema) {
+    TableSchema schema,
+    long commitOrder) {
 
   /** A row change or truncate. */
   public ChangeEvent(
@@ -42,13 +52,41 @@ public record ChangeEvent(
       Map<String, String> key,
       Map<String, String> after,
       Set<String> unchanged) {
-    this(table, op, lsn, txId, sourceTsMicros, key, after, unchanged, null);
+    this(table, op, lsn, txId, sourceTsMicros, key, after, unchanged, null, 0);
+  }
+
+  /** A change of a table without a key, at its position in stream order. */
+  public static ChangeEvent keyless(
+      TableId table,
+      Op op,
+      long commitOrder,
+      long lsn,
+      long txId,
+      long sourceTsMicros,
+      Map<String, String> oldRow,
+      Map<String, String> after) {
+    if (commitOrder == 0) {
+      throw new IllegalArgumentException("change of " + table + " without a key has no order");
+    }
+    return new ChangeEvent(
+        table, op, lsn, txId, sourceTsMicros, oldRow, after, Set.of(), null, commitOrder);
+  }
+
+  /** Whether the change is of a table without a key, ordered by {@link #commitOrder()}. */
+  public boolean isKeyless() {
+    return commitOrder != 0;
+  }
+
+  /** The same change with other values; keeps its position. */
+  public ChangeEvent withRow(Map<String, String> after, Set<String> unchanged) {
+    return new ChangeEvent(
+        table, op, lsn, txId, sourceTsMicros, key, after, unchanged, schema, commitOrder);
   }
 
   /** The structure of a table changed; {@code lsn} is that of the first change written under it. */
   public static ChangeEvent schemaChange(TableSchema schema, long lsn, long txId, long tsMicros) {
     return new ChangeEvent(
-        schema.id(), Op.SCHEMA, lsn, txId, tsMicros, Map.of(), null, Set.of(), schema);
+        schema.id(), Op.SCHEMA, lsn, txId, tsMicros, Map.of(), null, Set.of(), schema, 0);
   }
 
   public ChangeEvent {
@@ -64,7 +102,8 @@ public record ChangeEvent(
       throw new IllegalArgumentException(
           "event for " + table + ": a table schema goes with, and only with, a SCHEMA event");
     }
-    if (op != Op.TRUNCATE && op != Op.SCHEMA && key.isEmpty()) {
+    boolean insert = op == Op.INSERT || op == Op.SNAPSHOT;
+    if (op != Op.TRUNCATE && op != Op.SCHEMA && key.isEmpty() && !(insert && commitOrder != 0)) {
       throw new IllegalArgumentException(op + " event for " + table + " has no key");
     }
   }

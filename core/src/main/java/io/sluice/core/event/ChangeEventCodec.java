@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * Encodes change events as compact versioned JSON for Kafka values, and row keys for Kafka keys.
  *
  * <p>Value layout, version 1: {@code {"v":1,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
- * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}; a schema event (op {@code
+ * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}, and {@code "co":..} on a
+ * change of a table without a key ({@link ChangeEvent#commitOrder()}); a schema event (op {@code
  * s}) holds instead {@code
  * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql}],"keyColumns":[col]} and, when its
  * columns use enums or domains, {@code "types":[{"schema":..,"name":..,"kind":"enum"|"domain",
@@ -90,6 +91,9 @@ public final class ChangeEventCodec {
       g.writeNumberField("lsn", e.lsn());
       g.writeNumberField("tx", e.txId());
       g.writeNumberField("ts", e.sourceTsMicros());
+      if (e.commitOrder() != 0) {
+        g.writeNumberField("co", e.commitOrder());
+      }
       writeMap(g, "key", e.key());
       if (e.after() != null) {
         writeMap(g, "after", e.after());
@@ -136,6 +140,7 @@ public final class ChangeEventCodec {
       long lsn = 0;
       long tx = 0;
       long ts = 0;
+      long commitOrder = 0;
       Map<String, String> key = Map.of();
       Map<String, String> after = null;
       Set<String> unchanged = Set.of();
@@ -155,6 +160,7 @@ public final class ChangeEventCodec {
           case "lsn" -> lsn = p.getLongValue();
           case "tx" -> tx = p.getLongValue();
           case "ts" -> ts = p.getLongValue();
+          case "co" -> commitOrder = p.getLongValue();
           case "key" -> key = readMap(p, 4);
           case "after" -> after = readMap(p, 32);
           case "unchanged" -> unchanged = readSet(p);
@@ -181,7 +187,7 @@ public final class ChangeEventCodec {
         return ChangeEvent.schemaChange(
             new TableSchema(id, columns, keyColumns, types), lsn, tx, ts);
       }
-      return new ChangeEvent(id, op, lsn, tx, ts, key, after, unchanged);
+      return new ChangeEvent(id, op, lsn, tx, ts, key, after, unchanged, null, commitOrder);
     } catch (IOException ex) {
       throw new SluiceException("change event is not valid JSON: " + ex.getMessage(), ex);
     } catch (IllegalArgumentException ex) {

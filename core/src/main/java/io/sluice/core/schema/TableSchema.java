@@ -5,7 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * The structure of a captured table: ordered columns, the columns that identify a row (the primary
- * key, or a configured key for tables without one), and the user-defined types (enums, domains) its
+ * key, or a configured key for tables without one; none for a table without a key under REPLICA
+ * IDENTITY FULL, whose rows are a multiset), and the user-defined types (enums, domains) its
  * columns use, each listed after the types it depends on, so they can be created in this order.
  */
 public record TableSchema(
@@ -14,9 +15,6 @@ public record TableSchema(
     columns = List.copyOf(columns);
     keyColumns = List.copyOf(keyColumns);
     types = List.copyOf(types);
-    if (keyColumns.isEmpty()) {
-      throw new IllegalArgumentException("table " + id + " has no key columns");
-    }
     for (String k : keyColumns) {
       if (columns.stream().noneMatch(c -> c.name().equals(k))) {
         throw new IllegalArgumentException("key column " + k + " is not a column of " + id);
@@ -39,6 +37,11 @@ public record TableSchema(
         .filter(c -> c.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("table " + id + " has no column " + name));
+  }
+
+  /** Whether rows have no key: identical rows may repeat, and a change names its row by value. */
+  public boolean keyless() {
+    return keyColumns.isEmpty();
   }
 
   public List<String> columnNames() {

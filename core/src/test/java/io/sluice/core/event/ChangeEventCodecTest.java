@@ -95,17 +95,40 @@ class ChangeEventCodecTest {
   }
 
   @Test
+  void aChangeOfATableWithoutAKeyKeepsItsOldRowAndItsPositionInStreamOrder() {
+    ChangeEvent insert =
+        ChangeEvent.keyless(FILLS, Op.INSERT, 7, 100, 3, 5, Map.of(), row("id", "1"));
+    ChangeEvent update =
+        ChangeEvent.keyless(FILLS, Op.UPDATE, 7, 101, 3, 5, row("id", "1"), row("id", "2"));
+    ChangeEvent snapshot =
+        ChangeEvent.keyless(FILLS, Op.SNAPSHOT, -1, 1, 0, 0, Map.of(), row("id", "1"));
+
+    for (ChangeEvent e : List.of(insert, update, snapshot)) {
+      assertThat(codec.decode(codec.encode(e))).isEqualTo(e);
+    }
+    assertThat(codec.decode(codec.encode(update)).commitOrder()).isEqualTo(7);
+    assertThat(insert.isKeyless()).isTrue();
+    assertThatThrownBy(
+            () -> ChangeEvent.keyless(FILLS, Op.INSERT, 0, 1, 1, 1, Map.of(), row("id", "1")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new ChangeEvent(FILLS, Op.INSERT, 1, 1, 1, Map.of(), row("id", "1"), Set.of()))
+        .as("a change of a keyed table names its key")
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aSchemaEventCarriesItsSchemaAndOnlyItDoes() {
     TableSchema schema =
         new TableSchema(FILLS, List.of(new ColumnSchema("id", "bigint", false)), List.of("id"));
 
     assertThatThrownBy(
-            () -> new ChangeEvent(FILLS, Op.SCHEMA, 1, 1, 1, Map.of(), null, Set.of(), null))
+            () -> new ChangeEvent(FILLS, Op.SCHEMA, 1, 1, 1, Map.of(), null, Set.of(), null, 0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
                 new ChangeEvent(
-                    FILLS, Op.INSERT, 1, 1, 1, row("id", "1"), row("id", "1"), Set.of(), schema))
+                    FILLS, Op.INSERT, 1, 1, 1, row("id", "1"), row("id", "1"), Set.of(), schema, 0))
         .isInstanceOf(IllegalArgumentException.class);
     byte[] noColumns =
         "{\"v\":1,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"s\",\"lsn\":1}"
