@@ -2,27 +2,41 @@ package io.sluice.apply;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.sluice.apply.internal.DeadLetters;
 import io.sluice.apply.internal.PartitionApplier;
 import io.sluice.apply.internal.PostgresBatchWriter;
-import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.checkpoint.ControlPlane;
+import io.sluice.checkpoint.GroupControl;
+import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LeaseLostException;
+import io.sluice.checkpoint.WorkerStatus;
+import io.sluice.core.MetricNames;
 import io.sluice.core.config.BadDataPolicy;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
@@ -30,12 +44,21 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Applies one table group: every partition of the group's topic in parallel, each on its own thread
- * and consumer, from its checkpoint. A partition reduces each batch to the newest change per row,
- * writes it in one target transaction, and only then stores its checkpoint in DynamoDB (and commits
- * the Kafka offset, for lag tooling). Keys never span partitions, so per-key order holds.
+ * Applies one table group: every partition of the group's topic that this worker holds the lease
+ * of, each on its own thread and consumer, from its checkpoint. A partition reduces each batch to
+ * the newest change per row, writes it in one target transaction, and only then stores its
+ * checkpoint in DynamoDB, conditional on still holding the lease (and commits the Kafka offset, for
+ * lag tooling). Keys never span partitions, so per-key order holds.
  *
- * <p>When one partition stops on an error the whole group halts at batch boundaries and the error
+ * <p>Several workers may share a group: each partition is applied by the one worker holding its
+ * lease; the others stand by and take it over when the lease expires (a worker died or stalled). A
+ * worker whose checkpoint write is refused because it lost the lease stops touching that partition.
+ * The worker reads its group's desired state every {@code apply.control-poll}: while the group is
+ * paused its partitions stop at a batch boundary, checkpoints written, keep their leases, and
+ * continue from those checkpoints on resume. It reports its actual state for {@code sluice ctl
+ * status}.
+ *
+ * <p>When one partition stops on an error the whole worker halts at batch boundaries and the error
  * is reported through {@link #failure()}. A stopped worker never skips a batch.
  */
 public final class ApplyWorker implements AutoCloseable {
@@ -43,29 +66,33 @@ public final class ApplyWorker implements AutoCloseable {
 
   private final PipelineConfig config;
   private final GroupConfig group;
-  private final ApplyCheckpointStore checkpoints;
+  private final ControlPlane control;
   private final MeterRegistry meters;
   private final ApplyStats stats = new ApplyStats();
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final List<KafkaConsumer<ByteBuffer, ByteBuffer>> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final Map<Integer, WorkerStatus.ActualState> partitionStates = new ConcurrentHashMap<>();
+  private final AtomicLong leaseLosses = new AtomicLong();
+  private volatile GroupControl desired;
+  private volatile Instant pausedSince;
+  private volatile long backlog;
+  private KafkaConsumer<ByteBuffer, ByteBuffer> offsetReader;
   private CountDownLatch stopped;
   private HikariDataSource target;
   private DeadLetters deadLetters;
+  private ScheduledExecutorService controlReader;
 
-  public ApplyWorker(PipelineConfig config, GroupConfig group, ApplyCheckpointStore checkpoints) {
-    this(config, group, checkpoints, Metrics.globalRegistry);
+  public ApplyWorker(PipelineConfig config, GroupConfig group, ControlPlane control) {
+    this(config, group, control, Metrics.globalRegistry);
   }
 
   public ApplyWorker(
-      PipelineConfig config,
-      GroupConfig group,
-      ApplyCheckpointStore checkpoints,
-      MeterRegistry meters) {
+      PipelineConfig config, GroupConfig group, ControlPlane control, MeterRegistry meters) {
     this.config = config;
     this.group = group;
-    this.checkpoints = checkpoints;
+    this.control = control;
     this.meters = meters;
   }
 
@@ -79,6 +106,19 @@ public final class ApplyWorker implements AutoCloseable {
       deadLetters = new DeadLetters(GroupConfig.deadLetterTopic(topic), clientProperties());
       deadLetters.ensureTopic(config.kafka().replicationFactor());
     }
+    desired = control.control().get(group.name());
+    offsetReader = new KafkaConsumer<>(consumerProperties(-1));
+    pausedSince = desired.paused() ? control.clock().instant() : null;
+    registerMeters();
+    controlReader =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sluice-control-" + group.name());
+              t.setDaemon(true);
+              return t;
+            });
+    long poll = control.controlPoll().toMillis();
+    controlReader.scheduleWithFixedDelay(this::readControl, poll, poll, TimeUnit.MILLISECONDS);
     PostgresBatchWriter writer = new PostgresBatchWriter();
     stopped = new CountDownLatch(group.partitions());
     running.set(true);
@@ -93,13 +133,14 @@ public final class ApplyWorker implements AutoCloseable {
                   config.apply().batchLinger(),
                   target,
                   writer,
-                  checkpoints,
+                  control.checkpoints(),
                   config.truncatePolicy(group),
                   config.badDataPolicy(group),
                   Optional.ofNullable(deadLetters),
                   meters,
                   (partition, changes, newest) -> stats.applied(changes, newest)));
       int partition = p;
+      partitionStates.put(p, WorkerStatus.ActualState.STANDBY);
       Thread t =
           new Thread(
               () -> runPartition(applier, consumer, partition),
@@ -110,18 +151,65 @@ public final class ApplyWorker implements AutoCloseable {
     }
     threads.forEach(Thread::start);
     log.info(
-        "apply of group {} started on {} partitions of {}",
+        "apply worker {} of group {} started on {} ({} partitions{})",
+        control.workerId(),
         group.name(),
+        topic,
         group.partitions(),
-        topic);
+        desired.paused() ? ", group paused" : "");
   }
 
+  /**
+   * One partition: take its lease, apply it while the group runs, stop at a batch boundary while it
+   * is paused, and stop touching it once the lease is lost.
+   */
   private void runPartition(
       PartitionApplier applier, KafkaConsumer<ByteBuffer, ByteBuffer> consumer, int partition) {
     MDC.put("group", group.name());
     MDC.put("partition", Integer.toString(partition));
+    MDC.put("worker", control.workerId());
+    AtomicReference<Lease> lease = new AtomicReference<>();
     try {
-      applier.run(running::get, consumer);
+      while (running.get()) {
+        if (lease.get() == null) {
+          Optional<Lease> acquired =
+              control.leases().tryAcquire(group.name(), partition, control.workerId());
+          if (acquired.isEmpty()) {
+            partitionStates.put(partition, WorkerStatus.ActualState.STANDBY);
+            waitForNextTry();
+            continue;
+          }
+          lease.set(acquired.get());
+          MDC.put("lease_epoch", Long.toString(acquired.get().epoch()));
+          log.info(
+              "worker {} owns partition {} of group {} (lease epoch {})",
+              control.workerId(),
+              partition,
+              group.name(),
+              acquired.get().epoch());
+        }
+        try {
+          if (desired.paused()) {
+            partitionStates.put(partition, WorkerStatus.ActualState.PAUSED);
+            renewIfDue(lease);
+            waitForNextTry();
+            continue;
+          }
+          partitionStates.put(partition, WorkerStatus.ActualState.RUNNING);
+          applier.run(
+              () -> running.get() && !desired.paused() && renewIfDue(lease), consumer, lease::get);
+        } catch (LeaseLostException lost) {
+          leaseLosses.incrementAndGet();
+          log.warn(
+              "worker {} lost partition {} of group {}; it stops touching it: {}",
+              control.workerId(),
+              partition,
+              group.name(),
+              lost.getMessage());
+          lease.set(null);
+          MDC.remove("lease_epoch");
+        }
+      }
     } catch (WakeupException e) {
       if (running.get()) {
         fail(e);
@@ -130,10 +218,142 @@ public final class ApplyWorker implements AutoCloseable {
       fail(t);
       log.error("apply of group {} halted: {}", group.name(), t.getMessage());
     } finally {
+      partitionStates.put(
+          partition,
+          failure.get() != null
+              ? WorkerStatus.ActualState.HALTED
+              : WorkerStatus.ActualState.STOPPED);
+      if (lease.get() != null) {
+        try {
+          control.leases().release(lease.get());
+        } catch (RuntimeException e) {
+          log.warn("could not release the lease of partition {}: {}", partition, e.toString());
+        }
+      }
       consumer.close();
       stopped.countDown();
       MDC.clear();
     }
+  }
+
+  /** Renews the lease once a third of its time is gone; true, or throws when it is lost. */
+  private boolean renewIfDue(AtomicReference<Lease> lease) {
+    Lease held = lease.get();
+    Instant renewAt = held.expiresAt().minus(control.leaseTimeout().multipliedBy(2).dividedBy(3));
+    if (!control.clock().instant().isBefore(renewAt)) {
+      lease.set(control.leases().renew(held));
+    }
+    return true;
+  }
+
+  private void waitForNextTry() throws InterruptedException {
+    long millis = Math.max(10, control.controlPoll().toMillis());
+    synchronized (running) {
+      if (running.get()) {
+        running.wait(millis);
+      }
+    }
+  }
+
+  /** Reads the group's desired state and reports this worker's actual state. */
+  private void readControl() {
+    try {
+      GroupControl now = control.control().get(group.name());
+      if (now.paused() != desired.paused()) {
+        log.info(
+            "group {} {} by {}{}",
+            group.name(),
+            now.paused() ? "paused" : "resumed",
+            now.by(),
+            now.reason().isEmpty() ? "" : ": " + now.reason());
+        pausedSince = now.paused() ? control.clock().instant() : null;
+      }
+      desired = now;
+      WorkerStatus status = status();
+      control.control().report(status);
+      backlog = backlog(status.partitions());
+    } catch (RuntimeException e) {
+      // Keep the last known state: apply goes on or stays paused as it was, and tries again.
+      log.warn("could not read the control state of group {}: {}", group.name(), e.toString());
+    }
+  }
+
+  /** Changes in the owned partitions past their checkpoints. */
+  private long backlog(List<Integer> owned) {
+    if (owned.isEmpty()) {
+      return 0;
+    }
+    Map<Integer, ApplyCheckpoint> checkpoints = control.checkpoints().load(group.name());
+    List<TopicPartition> parts =
+        owned.stream().map(p -> new TopicPartition(config.topicOf(group), p)).toList();
+    long sum = 0;
+    for (Map.Entry<TopicPartition, Long> end : offsetReader.endOffsets(parts).entrySet()) {
+      ApplyCheckpoint cp = checkpoints.get(end.getKey().partition());
+      sum += Math.max(0, end.getValue() - (cp == null ? 0 : cp.nextOffset()));
+    }
+    return sum;
+  }
+
+  /** What this worker is doing now. */
+  public WorkerStatus status() {
+    List<Integer> owned =
+        partitionStates.entrySet().stream()
+            .filter(
+                e ->
+                    e.getValue() == WorkerStatus.ActualState.RUNNING
+                        || e.getValue() == WorkerStatus.ActualState.PAUSED)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    WorkerStatus.ActualState state;
+    Throwable t = failure.get();
+    if (t != null) {
+      state = WorkerStatus.ActualState.HALTED;
+    } else if (!running.get()) {
+      state = WorkerStatus.ActualState.STOPPED;
+    } else if (owned.isEmpty()) {
+      state = WorkerStatus.ActualState.STANDBY;
+    } else if (owned.stream()
+        .allMatch(p -> partitionStates.get(p) == WorkerStatus.ActualState.PAUSED)) {
+      state = WorkerStatus.ActualState.PAUSED;
+    } else {
+      state = WorkerStatus.ActualState.RUNNING;
+    }
+    return new WorkerStatus(
+        group.name(),
+        control.workerId(),
+        state,
+        owned,
+        t == null ? "" : t.getMessage(),
+        control.clock().instant());
+  }
+
+  private void registerMeters() {
+    Gauge.builder(MetricNames.APPLY_PAUSED, this, w -> w.desired.paused() ? 1 : 0)
+        .description("1 while the group is paused, else 0")
+        .tag("group", group.name())
+        .register(meters);
+    Gauge.builder(
+            MetricNames.APPLY_PAUSED_DURATION,
+            this,
+            w -> {
+              Instant since = w.pausedSince;
+              return since == null
+                  ? 0
+                  : Duration.between(since, w.control.clock().instant()).toMillis() / 1000.0;
+            })
+        .description("Seconds the group has been paused, 0 while it runs")
+        .baseUnit("seconds")
+        .tag("group", group.name())
+        .register(meters);
+    Gauge.builder(MetricNames.APPLY_BACKLOG, this, w -> w.backlog)
+        .description("Changes in the owned partitions of the group not yet applied")
+        .tag("group", group.name())
+        .register(meters);
+    Gauge.builder(MetricNames.APPLY_LEASES, this, w -> w.status().partitions().size())
+        .description("Partitions of the group whose lease this worker holds")
+        .tag("group", group.name())
+        .register(meters);
   }
 
   /** Records the first failure and stops the other partitions at their batch boundaries. */
@@ -156,6 +376,11 @@ public final class ApplyWorker implements AutoCloseable {
 
   public boolean isRunning() {
     return stopped != null && stopped.getCount() > 0;
+  }
+
+  /** Times this worker lost a partition's lease to another worker. */
+  public long leaseLosses() {
+    return leaseLosses.get();
   }
 
   private HikariConfig hikariConfig() {
@@ -183,7 +408,12 @@ public final class ApplyWorker implements AutoCloseable {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-apply-" + config.name() + "-" + group.name());
     p.put(
         ConsumerConfig.CLIENT_ID_CONFIG,
-        "sluice-apply-" + config.name() + "-" + group.name() + "-" + partition);
+        "sluice-apply-"
+            + config.name()
+            + "-"
+            + group.name()
+            + "-"
+            + (partition < 0 ? "offsets" : Integer.toString(partition)));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.apply().batchRows()));
@@ -211,6 +441,16 @@ public final class ApplyWorker implements AutoCloseable {
       }
       running.set(false);
     }
+    synchronized (running) {
+      running.notifyAll();
+    }
+    controlReader.shutdownNow();
+    try {
+      controlReader.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    offsetReader.close();
     try {
       if (!stopped.await(60, TimeUnit.SECONDS)) {
         consumers.forEach(KafkaConsumer::wakeup);
@@ -219,6 +459,11 @@ public final class ApplyWorker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      try {
+        control.control().report(status());
+      } catch (RuntimeException e) {
+        log.warn("could not report the stop of worker {}: {}", control.workerId(), e.toString());
+      }
       target.close();
       if (deadLetters != null) {
         deadLetters.close();

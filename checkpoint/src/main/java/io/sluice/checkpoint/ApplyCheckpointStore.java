@@ -11,8 +11,11 @@ public interface ApplyCheckpointStore {
   Map<Integer, ApplyCheckpoint> load(String group);
 
   /**
-   * Stores a checkpoint. A checkpoint never moves backwards: a save with a lower offset than the
-   * stored one is refused with {@link CheckpointConflictException}.
+   * Stores a checkpoint, only while the writer holds the partition's lease (invariant 6: fencing).
+   * A checkpoint never moves backwards: a save with a lower offset than the stored one is refused
+   * with {@link CheckpointConflictException}.
+   *
+   * @throws LeaseLostException when the lease expired or another worker took the partition over
    */
-  void save(ApplyCheckpoint checkpoint);
+  void save(ApplyCheckpoint checkpoint, Lease lease);
 }

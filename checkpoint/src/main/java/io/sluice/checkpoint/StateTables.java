@@ -36,6 +36,32 @@ public final class StateTables {
     return prefix + "apply-checkpoints";
   }
 
+  /** Leases: one item per group partition, naming its owner. */
+  public String leases() {
+    return prefix + "leases";
+  }
+
+  /** Desired state of each group: one item per group. */
+  public String groupControl() {
+    return prefix + "group-control";
+  }
+
+  /** Every change of a group's desired state: items by group, then time. */
+  public String audit() {
+    return prefix + "audit";
+  }
+
+  /** What each apply worker reports: items by group, then worker. */
+  public String workers() {
+    return prefix + "workers";
+  }
+
+  /** Every table of the environment. */
+  public List<String> all() {
+    return List.of(
+        sourceOffsets(), applyCheckpoints(), leases(), groupControl(), audit(), workers());
+  }
+
   /** Creates any missing table and waits until all are active. */
   public void ensureExist(DynamoDbClient client) {
     create(client, sourceOffsets(), List.of(key("pipeline", ScalarAttributeType.S, KeyType.HASH)));
@@ -45,6 +71,25 @@ public final class StateTables {
         List.of(
             key("group", ScalarAttributeType.S, KeyType.HASH),
             key("partition", ScalarAttributeType.N, KeyType.RANGE)));
+    create(
+        client,
+        leases(),
+        List.of(
+            key("group", ScalarAttributeType.S, KeyType.HASH),
+            key("partition", ScalarAttributeType.N, KeyType.RANGE)));
+    create(client, groupControl(), List.of(key("group", ScalarAttributeType.S, KeyType.HASH)));
+    create(
+        client,
+        audit(),
+        List.of(
+            key("group", ScalarAttributeType.S, KeyType.HASH),
+            key("at", ScalarAttributeType.S, KeyType.RANGE)));
+    create(
+        client,
+        workers(),
+        List.of(
+            key("group", ScalarAttributeType.S, KeyType.HASH),
+            key("worker", ScalarAttributeType.S, KeyType.RANGE)));
   }
 
   private static void create(DynamoDbClient client, String table, List<KeyAttr> keys) {

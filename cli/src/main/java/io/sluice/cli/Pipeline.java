@@ -5,7 +5,7 @@ import io.sluice.apply.TargetSchema;
 import io.sluice.capture.CaptureService;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
-import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.GroupConfig;
@@ -58,7 +58,12 @@ final class Pipeline implements AutoCloseable {
     try {
       p.capture.start();
       for (GroupConfig g : config.groups()) {
-        ApplyWorker w = new ApplyWorker(config, g, new DynamoDbApplyCheckpointStore(dynamo, state));
+        ApplyWorker w =
+            new ApplyWorker(
+                config,
+                g,
+                ControlPlane.dynamoDb(
+                    dynamo, state, config.apply(), ControlPlane.defaultWorkerId()));
         w.start();
         p.workers.add(w);
       }

@@ -26,5 +26,20 @@ public final class MetricNames {
   /** Source TRUNCATEs seen by apply, tagged {@code group}, {@code table}, {@code outcome}. */
   public static final String APPLY_TRUNCATES = "sluice.apply.truncates";
 
+  /** 1 while a group is paused, else 0; tagged {@code group}. */
+  public static final String APPLY_PAUSED = "sluice.apply.paused";
+
+  /** Seconds a group has been paused, 0 while it runs; tagged {@code group}. */
+  public static final String APPLY_PAUSED_DURATION = "sluice.apply.paused.duration";
+
+  /** Partitions of a group whose lease a worker holds; tagged {@code group}. */
+  public static final String APPLY_LEASES = "sluice.apply.leases";
+
+  /**
+   * Changes in a group's topic not yet applied by the partitions a worker owns; tagged {@code
+   * group}.
+   */
+  public static final String APPLY_BACKLOG = "sluice.apply.backlog";
+
   private MetricNames() {}
 }

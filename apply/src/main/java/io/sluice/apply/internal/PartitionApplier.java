@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.Lease;
 import io.sluice.core.MetricNames;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.BadDataPolicy;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -73,6 +75,7 @@ public final class PartitionApplier {
   private final BatchUnroller unroller;
   private final SchemaReconciler reconciler;
   private final TopicPartition tp;
+  private Supplier<Lease> lease;
 
   public PartitionApplier(Setup setup) {
     this.s = setup;
@@ -81,9 +84,21 @@ public final class PartitionApplier {
     this.tp = new TopicPartition(setup.topic(), setup.partition());
   }
 
-  /** Applies batches until {@code keepGoing} turns false; throws what stopped it otherwise. */
-  public void run(BooleanSupplier keepGoing, KafkaConsumer<ByteBuffer, ByteBuffer> consumer)
+  /**
+   * Applies batches from the stored checkpoint until {@code keepGoing} turns false, which it is
+   * asked before each poll, so a stop (or pause) comes at a batch boundary with the checkpoint
+   * written; throws what stopped it otherwise.
+   *
+   * @param lease the partition's lease as last renewed; every checkpoint is written under it
+   * @throws io.sluice.checkpoint.LeaseLostException when a checkpoint write is refused because the
+   *     lease expired or another worker took the partition over
+   */
+  public void run(
+      BooleanSupplier keepGoing,
+      KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
+      Supplier<Lease> lease)
       throws InterruptedException {
+    this.lease = lease;
     consumer.assign(List.of(tp));
     Map<Integer, ApplyCheckpoint> stored = s.checkpoints().load(s.group());
     ApplyCheckpoint cp = stored.get(s.partition());
@@ -125,7 +140,8 @@ public final class PartitionApplier {
       changes.add(new KeyedChange(e, r.partition(), r.offset()));
     }
     flush(changes);
-    s.checkpoints().save(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn));
+    s.checkpoints()
+        .save(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn), lease.get());
     // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
     consumer.commitAsync(
         Map.of(tp, new OffsetAndMetadata(nextOffset)),

@@ -7,6 +7,7 @@ import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
@@ -91,7 +92,11 @@ final class SluiceContender implements AutoCloseable {
     }
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
     for (GroupConfig g : config.groups()) {
-      ApplyWorker w = new ApplyWorker(config, g, new DynamoDbApplyCheckpointStore(dynamo, state));
+      ApplyWorker w =
+          new ApplyWorker(
+              config,
+              g,
+              ControlPlane.dynamoDb(dynamo, state, config.apply(), ControlPlane.defaultWorkerId()));
       workers.add(w);
       w.start();
     }

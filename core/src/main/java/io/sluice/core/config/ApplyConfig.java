@@ -10,18 +10,32 @@ import java.time.Duration;
  * @param batchLinger longest wait to fill a batch
  * @param truncate what a source TRUNCATE does, unless a group says otherwise
  * @param onBadData what a change the target refuses does, unless a group says otherwise
+ * @param leaseTimeout how long a worker owns a partition without renewing its lease
+ * @param controlPoll how often a worker reads its group's desired state (pause, resume)
  */
 public record ApplyConfig(
     int batchRows,
     int batchBytes,
     Duration batchLinger,
     TruncatePolicy truncate,
-    BadDataPolicy onBadData) {
+    BadDataPolicy onBadData,
+    Duration leaseTimeout,
+    Duration controlPoll) {
 
   /** Defaults for everything but the batch size and linger. */
   public ApplyConfig(int batchRows, Duration batchLinger) {
-    this(batchRows, DEFAULT_BATCH_BYTES, batchLinger, TruncatePolicy.APPLY, BadDataPolicy.HALT);
+    this(
+        batchRows,
+        DEFAULT_BATCH_BYTES,
+        batchLinger,
+        TruncatePolicy.APPLY,
+        BadDataPolicy.HALT,
+        DEFAULT_LEASE_TIMEOUT,
+        DEFAULT_CONTROL_POLL);
   }
+
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_CONTROL_POLL = Duration.ofSeconds(1);
 
   public static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 }

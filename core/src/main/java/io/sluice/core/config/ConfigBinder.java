@@ -72,7 +72,9 @@ final class ConfigBinder {
             v.integer("apply.batch.bytes", 64 * 1024, Integer.MAX_VALUE),
             v.duration("apply.batch.linger"),
             v.choice("apply.truncate", TruncatePolicy.class).orElse(TruncatePolicy.APPLY),
-            v.choice("apply.on-bad-data", BadDataPolicy.class).orElse(BadDataPolicy.HALT));
+            v.choice("apply.on-bad-data", BadDataPolicy.class).orElse(BadDataPolicy.HALT),
+            v.duration("apply.lease-timeout"),
+            v.duration("apply.control-poll"));
     return new PipelineConfig(name, source, target, kafka, dynamo, capture, apply, groups());
   }
 

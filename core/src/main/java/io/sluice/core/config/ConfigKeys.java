@@ -113,7 +113,20 @@ public final class ConfigKeys {
               "What a change the target refuses as bad data (SQLSTATE class 22 or 23) does:"
                   + " `halt` stops the group naming table, key and reason; `dead-letter` sends it"
                   + " to the topic `<group topic>.dead-letter` and applies the rest. A group may"
-                  + " override it."));
+                  + " override it."),
+          opt(
+              "apply.lease-timeout",
+              Type.DURATION,
+              "15s",
+              "How long an apply worker owns a partition without renewing its lease. A worker"
+                  + " that dies is replaced within this time; one that stalls longer loses the"
+                  + " partition and its checkpoint writes are refused."),
+          opt(
+              "apply.control-poll",
+              Type.DURATION,
+              "1s",
+              "How often an apply worker reads its group's desired state: a pause takes effect"
+                  + " within this time plus the batch in flight."));
 
   /** Keys of one entry of the {@code groups} list. */
   public static final List<ConfigKey> GROUP_KEYS =

@@ -160,7 +160,9 @@ class ConfigLoaderTest {
                 1_048_576,
                 Duration.ofSeconds(1),
                 TruncatePolicy.APPLY,
-                BadDataPolicy.DEAD_LETTER));
+                BadDataPolicy.DEAD_LETTER,
+                ApplyConfig.DEFAULT_LEASE_TIMEOUT,
+                ApplyConfig.DEFAULT_CONTROL_POLL));
     GroupConfig fills = c.group("fills");
     assertThat(c.truncatePolicy(fills)).isEqualTo(TruncatePolicy.HALT);
     assertThat(c.badDataPolicy(fills)).isEqualTo(BadDataPolicy.DEAD_LETTER);

@@ -17,12 +17,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Apply checkpoints in DynamoDB Local: round trip, never backwards, versioned. */
 class DynamoDbApplyCheckpointStoreIT {
   private final DynamoDbState state = new DynamoDbState();
+  private final TestClock clock = new TestClock();
   private final DynamoDbApplyCheckpointStore store =
-      new DynamoDbApplyCheckpointStore(state.client, state.tables);
+      new DynamoDbApplyCheckpointStore(state.client, state.tables, clock);
 
   @AfterEach
   void dropTables() {
     state.close();
+  }
+
+  /** Saves under a lease of the checkpoint's partition, taken (or kept) by one worker. */
+  private void save(ApplyCheckpoint c) {
+    store.save(c, state.lease(c.group(), c.partition(), "worker-1", clock));
   }
 
   @Test
@@ -30,10 +36,10 @@ class DynamoDbApplyCheckpointStoreIT {
     Map<Integer, ApplyCheckpoint> saved = new HashMap<>();
     for (int p = 0; p < 24; p++) {
       ApplyCheckpoint c = new ApplyCheckpoint("fills", p, 1_000L * p + 7, 0x16B374D848L + p);
-      store.save(c);
+      save(c);
       saved.put(p, c);
     }
-    store.save(new ApplyCheckpoint("reference", 0, 99, 5));
+    save(new ApplyCheckpoint("reference", 0, 99, 5));
 
     assertThat(store.load("fills")).isEqualTo(saved);
     assertThat(store.load("reference"))
@@ -43,17 +49,17 @@ class DynamoDbApplyCheckpointStoreIT {
 
   @Test
   void aLaterSaveMovesTheCheckpointForward() {
-    store.save(new ApplyCheckpoint("fills", 1, 100, 1_000));
-    store.save(new ApplyCheckpoint("fills", 1, 250, 2_000));
+    save(new ApplyCheckpoint("fills", 1, 100, 1_000));
+    save(new ApplyCheckpoint("fills", 1, 250, 2_000));
 
     assertThat(store.load("fills")).containsEntry(1, new ApplyCheckpoint("fills", 1, 250, 2_000));
   }
 
   @Test
   void aSaveWithALowerOffsetIsRefusedAndTheStoredCheckpointStays() {
-    store.save(new ApplyCheckpoint("fills", 2, 500, 9_000));
+    save(new ApplyCheckpoint("fills", 2, 500, 9_000));
 
-    assertThatThrownBy(() -> store.save(new ApplyCheckpoint("fills", 2, 499, 9_999)))
+    assertThatThrownBy(() -> save(new ApplyCheckpoint("fills", 2, 499, 9_999)))
         .isInstanceOf(CheckpointConflictException.class)
         .hasMessageContaining("group fills partition 2")
         .hasMessageContaining("offset 499");
@@ -62,9 +68,9 @@ class DynamoDbApplyCheckpointStoreIT {
 
   @Test
   void aSaveWithTheSameOffsetIsAllowedSoARetriedCheckpointWriteSucceeds() {
-    store.save(new ApplyCheckpoint("fills", 3, 500, 9_000));
+    save(new ApplyCheckpoint("fills", 3, 500, 9_000));
 
-    assertThatCode(() -> store.save(new ApplyCheckpoint("fills", 3, 500, 9_000)))
+    assertThatCode(() -> save(new ApplyCheckpoint("fills", 3, 500, 9_000)))
         .doesNotThrowAnyException();
     assertThat(store.load("fills")).containsEntry(3, new ApplyCheckpoint("fills", 3, 500, 9_000));
   }

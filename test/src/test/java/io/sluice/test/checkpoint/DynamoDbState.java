@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.DynamoDbConfig;
 import io.sluice.test.embedded.EmbeddedInfrastructure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -48,6 +52,13 @@ final class DynamoDbState implements AutoCloseable {
     this.tables = new StateTables(prefix);
     this.client = DynamoDbClients.create(config);
     tables.ensureExist(client);
+  }
+
+  /** A lease on the partition for {@code owner}, taken on {@code clock} with a 10 s timeout. */
+  Lease lease(String group, int partition, String owner, Clock clock) {
+    return new DynamoDbLeaseStore(client, tables, clock, Duration.ofSeconds(10))
+        .tryAcquire(group, partition, owner)
+        .orElseThrow();
   }
 
   /** An offset store configured the way the Debezium engine configures it, started. */
@@ -130,7 +141,7 @@ final class DynamoDbState implements AutoCloseable {
   @Override
   public void close() {
     try {
-      for (String t : new String[] {tables.sourceOffsets(), tables.applyCheckpoints()}) {
+      for (String t : tables.all()) {
         client.deleteTable(b -> b.tableName(t));
       }
     } finally {

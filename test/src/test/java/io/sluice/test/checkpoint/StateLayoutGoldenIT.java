@@ -9,10 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.checkpoint.DesiredState;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.WorkerStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +41,11 @@ class StateLayoutGoldenIT {
 
   @Test
   void applyCheckpointV1() {
-    new DynamoDbApplyCheckpointStore(state.client, state.tables)
-        .save(new ApplyCheckpoint("fills", 3, 1234, 0x16B374D848L));
+    TestClock clock = new TestClock();
+    new DynamoDbApplyCheckpointStore(state.client, state.tables, clock)
+        .save(
+            new ApplyCheckpoint("fills", 3, 1234, 0x16B374D848L),
+            state.lease("fills", 3, "worker-1", clock));
 
     Map<String, AttributeValue> item =
         state.item(
@@ -43,6 +53,71 @@ class StateLayoutGoldenIT {
             Map.of("group", AttributeValue.fromS("fills"), "partition", AttributeValue.fromN("3")));
 
     assertMatchesGolden(render(item, Set.of("updated_at")), "apply-checkpoint-v1.json");
+  }
+
+  @Test
+  void leaseV1() {
+    state.lease("fills", 3, "apply-7f9c-0", new TestClock());
+
+    Map<String, AttributeValue> item =
+        state.item(
+            state.tables.leases(),
+            Map.of("group", AttributeValue.fromS("fills"), "partition", AttributeValue.fromN("3")));
+
+    assertMatchesGolden(render(item, Set.of("updated_at")), "lease-v1.json");
+  }
+
+  @Test
+  void groupControlAndAuditV1() {
+    DynamoDbGroupControlStore store =
+        new DynamoDbGroupControlStore(state.client, state.tables, new TestClock());
+    store.set("fills", DesiredState.PAUSED, "index rebuild on the target", "alice");
+
+    Map<String, AttributeValue> control =
+        state.item(state.tables.groupControl(), Map.of("group", AttributeValue.fromS("fills")));
+    assertMatchesGolden(render(control, Set.of("changed_at")), "group-control-v1.json");
+
+    Map<String, AttributeValue> audit =
+        new HashMap<>(
+            state
+                .client
+                .query(
+                    b ->
+                        b.tableName(state.tables.audit())
+                            .keyConditionExpression("#g = :g")
+                            .expressionAttributeNames(Map.of("#g", "group"))
+                            .expressionAttributeValues(Map.of(":g", AttributeValue.fromS("fills"))))
+                .items()
+                .get(0));
+    String[] at = audit.get("at").s().split("#", 2);
+    Instant.parse(at[0]);
+    UUID.fromString(at[1]);
+    audit.put("at", AttributeValue.fromS("<ISO-8601 instant>#<uuid>"));
+    assertMatchesGolden(render(audit, Set.of()), "audit-v1.json");
+  }
+
+  @Test
+  void workerStatusV1() {
+    new DynamoDbGroupControlStore(state.client, state.tables, new TestClock())
+        .report(
+            new WorkerStatus(
+                "fills",
+                "apply-7f9c-0",
+                WorkerStatus.ActualState.PAUSED,
+                List.of(0, 2),
+                "",
+                Instant.parse("2026-01-01T00:00:00Z")));
+
+    Map<String, AttributeValue> item =
+        state.item(
+            state.tables.workers(),
+            Map.of(
+                "group",
+                AttributeValue.fromS("fills"),
+                "worker",
+                AttributeValue.fromS("apply-7f9c-0")));
+
+    assertMatchesGolden(render(item, Set.of("reported_at")), "worker-status-v1.json");
   }
 
   @Test
@@ -71,8 +146,7 @@ class StateLayoutGoldenIT {
   void stateTablesV1() {
     ObjectMapper json = new ObjectMapper();
     ObjectNode actual = json.createObjectNode();
-    for (String table :
-        new String[] {state.tables.sourceOffsets(), state.tables.applyCheckpoints()}) {
+    for (String table : state.tables.all()) {
       TableDescription d = state.client.describeTable(b -> b.tableName(table)).table();
       ObjectNode t = actual.putObject(table.substring(state.config.tablePrefix().length()));
       t.put("billing_mode", d.billingModeSummary().billingModeAsString());

@@ -9,7 +9,7 @@ import io.sluice.apply.TargetSchema;
 import io.sluice.capture.CaptureService;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
-import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
@@ -37,6 +37,7 @@ final class PipelineFixture implements AutoCloseable {
   private CapturedTables tables;
   private CaptureService capture;
   private final List<ApplyWorker> workers = new ArrayList<>();
+  private final String workerId = "test-worker-" + java.util.UUID.randomUUID();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   PipelineFixture(TestIsolation slice, String groupsYaml) {
@@ -95,17 +96,17 @@ final class PipelineFixture implements AutoCloseable {
   List<ApplyWorker> startApply() {
     workers.clear();
     for (GroupConfig g : config.groups()) {
-      ApplyWorker w =
-          new ApplyWorker(
-              config,
-              g,
-              new DynamoDbApplyCheckpointStore(
-                  dynamo, new StateTables(config.dynamoDb().tablePrefix())),
-              meters);
+      ApplyWorker w = new ApplyWorker(config, g, controlPlane(), meters);
       w.start();
       workers.add(w);
     }
     return List.copyOf(workers);
+  }
+
+  /** The control plane of this fixture's workers: one worker identity, the system clock. */
+  ControlPlane controlPlane() {
+    return ControlPlane.dynamoDb(
+        dynamo, new StateTables(config.dynamoDb().tablePrefix()), config.apply(), workerId);
   }
 
   void stopApply() {
