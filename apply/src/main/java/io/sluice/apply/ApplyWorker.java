@@ -3,6 +3,7 @@ package io.sluice.apply;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.sluice.apply.internal.DeadLetters;
@@ -83,6 +84,7 @@ public final class ApplyWorker implements AutoCloseable {
   private HikariDataSource target;
   private DeadLetters deadLetters;
   private ScheduledExecutorService controlReader;
+  private final List<Meter> gauges = new ArrayList<>();
 
   public ApplyWorker(PipelineConfig config, GroupConfig group, ControlPlane control) {
     this(config, group, control, Metrics.globalRegistry);
@@ -329,31 +331,35 @@ public final class ApplyWorker implements AutoCloseable {
   }
 
   private void registerMeters() {
-    Gauge.builder(MetricNames.APPLY_PAUSED, this, w -> w.desired.paused() ? 1 : 0)
-        .description("1 while the group is paused, else 0")
-        .tag("group", group.name())
-        .register(meters);
-    Gauge.builder(
-            MetricNames.APPLY_PAUSED_DURATION,
-            this,
-            w -> {
-              Instant since = w.pausedSince;
-              return since == null
-                  ? 0
-                  : Duration.between(since, w.control.clock().instant()).toMillis() / 1000.0;
-            })
-        .description("Seconds the group has been paused, 0 while it runs")
-        .baseUnit("seconds")
-        .tag("group", group.name())
-        .register(meters);
-    Gauge.builder(MetricNames.APPLY_BACKLOG, this, w -> w.backlog)
-        .description("Changes in the owned partitions of the group not yet applied")
-        .tag("group", group.name())
-        .register(meters);
-    Gauge.builder(MetricNames.APPLY_LEASES, this, w -> w.status().partitions().size())
-        .description("Partitions of the group whose lease this worker holds")
-        .tag("group", group.name())
-        .register(meters);
+    gauges.add(
+        Gauge.builder(MetricNames.APPLY_PAUSED, this, w -> w.desired.paused() ? 1 : 0)
+            .description("1 while the group is paused, else 0")
+            .tag("group", group.name())
+            .register(meters));
+    gauges.add(
+        Gauge.builder(
+                MetricNames.APPLY_PAUSED_DURATION,
+                this,
+                w -> {
+                  Instant since = w.pausedSince;
+                  return since == null
+                      ? 0
+                      : Duration.between(since, w.control.clock().instant()).toMillis() / 1000.0;
+                })
+            .description("Seconds the group has been paused, 0 while it runs")
+            .baseUnit("seconds")
+            .tag("group", group.name())
+            .register(meters));
+    gauges.add(
+        Gauge.builder(MetricNames.APPLY_BACKLOG, this, w -> w.backlog)
+            .description("Changes in the owned partitions of the group not yet applied")
+            .tag("group", group.name())
+            .register(meters));
+    gauges.add(
+        Gauge.builder(MetricNames.APPLY_LEASES, this, w -> w.status().partitions().size())
+            .description("Partitions of the group whose lease this worker holds")
+            .tag("group", group.name())
+            .register(meters));
   }
 
   /** Records the first failure and stops the other partitions at their batch boundaries. */
@@ -451,6 +457,8 @@ public final class ApplyWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     offsetReader.close();
+    // A worker started later in this process registers its own.
+    gauges.forEach(meters::remove);
     try {
       if (!stopped.await(60, TimeUnit.SECONDS)) {
         consumers.forEach(KafkaConsumer::wakeup);

@@ -103,6 +103,37 @@ final class PipelineFixture implements AutoCloseable {
     return List.copyOf(workers);
   }
 
+  /**
+   * Starts one more apply worker of a group under its own identity and clock (leases expire on it);
+   * closed with the fixture.
+   */
+  ApplyWorker startWorker(String group, String id, java.time.Clock clock) {
+    ApplyWorker w =
+        new ApplyWorker(
+            config,
+            config.group(group),
+            ControlPlane.dynamoDb(
+                dynamo,
+                new StateTables(config.dynamoDb().tablePrefix()),
+                config.apply(),
+                id,
+                clock),
+            meters);
+    w.start();
+    workers.add(w);
+    return w;
+  }
+
+  /** The group control state, as `sluice ctl` reads and changes it. */
+  io.sluice.checkpoint.GroupControlStore groupControl() {
+    return controlPlane().control();
+  }
+
+  /** The leases of the pipeline's partitions. */
+  io.sluice.checkpoint.LeaseStore leases() {
+    return controlPlane().leases();
+  }
+
   /** The control plane of this fixture's workers: one worker identity, the system clock. */
   ControlPlane controlPlane() {
     return ControlPlane.dynamoDb(
