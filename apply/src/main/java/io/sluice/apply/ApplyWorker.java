@@ -76,6 +76,7 @@ public final class ApplyWorker implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final Map<Integer, WorkerStatus.ActualState> partitionStates = new ConcurrentHashMap<>();
   private final AtomicLong leaseLosses = new AtomicLong();
+  private final Map<Integer, Long> appliedSourceMicros = new ConcurrentHashMap<>();
   private volatile GroupControl desired;
   private volatile Instant pausedSince;
   private volatile long backlog;
@@ -140,7 +141,10 @@ public final class ApplyWorker implements AutoCloseable {
                   config.badDataPolicy(group),
                   Optional.ofNullable(deadLetters),
                   meters,
-                  (partition, changes, newest) -> stats.applied(changes, newest)));
+                  (partition, changes, newest) -> {
+                    stats.applied(changes, newest);
+                    appliedSourceMicros.merge(partition, newest, Math::max);
+                  }));
       int partition = p;
       partitionStates.put(p, WorkerStatus.ActualState.STANDBY);
       Thread t =
@@ -326,6 +330,7 @@ public final class ApplyWorker implements AutoCloseable {
         control.workerId(),
         state,
         owned,
+        appliedSourceMicros,
         t == null ? "" : t.getMessage(),
         control.clock().instant());
   }

@@ -147,6 +147,9 @@ public final class DynamoDbGroupControlStore implements GroupControlStore {
     item.put("state", AttributeValue.fromS(s.state().name()));
     item.put(
         "partitions", AttributeValue.fromL(s.partitions().stream().map(p -> number(p)).toList()));
+    Map<String, AttributeValue> applied = new HashMap<>();
+    s.appliedSourceMicros().forEach((p, us) -> applied.put(Integer.toString(p), number(us)));
+    item.put("applied_source_us", AttributeValue.fromM(applied));
     item.put("last_error", AttributeValue.fromS(s.lastError()));
     item.put("reported_at", AttributeValue.fromS(s.reportedAt().toString()));
     item.put("format_version", number(FORMAT_VERSION));
@@ -176,9 +179,16 @@ public final class DynamoDbGroupControlStore implements GroupControlStore {
               worker,
               WorkerStatus.ActualState.valueOf(item.get("state").s()),
               item.get("partitions").l().stream().map(v -> Integer.parseInt(v.n())).toList(),
+              appliedSource(item.get("applied_source_us").m()),
               item.get("last_error").s(),
               Instant.parse(item.get("reported_at").s())));
     }
+    return out;
+  }
+
+  private static Map<Integer, Long> appliedSource(Map<String, AttributeValue> m) {
+    Map<Integer, Long> out = new HashMap<>();
+    m.forEach((p, us) -> out.put(Integer.parseInt(p), Long.parseLong(us.n())));
     return out;
   }
 

@@ -2,20 +2,24 @@ package io.sluice.checkpoint;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one apply worker reports about the group it applies: its actual state, the partitions it
- * owns, its last error and when it last reported.
+ * owns, the source commit time of the newest change it applied per partition (for lag in seconds),
+ * its last error and when it last reported.
  */
 public record WorkerStatus(
     String group,
     String worker,
     ActualState state,
     List<Integer> partitions,
+    Map<Integer, Long> appliedSourceMicros,
     String lastError,
     Instant reportedAt) {
   public WorkerStatus {
     partitions = List.copyOf(partitions);
+    appliedSourceMicros = Map.copyOf(appliedSourceMicros);
     lastError = lastError == null ? "" : lastError;
   }
 

@@ -113,6 +113,12 @@ final class DemoCommand implements Callable<Integer> {
     long generated;
     try (Pipeline pipeline = Pipeline.start(config);
         DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
+      Path token = workDir.resolve("admin-token");
+      Files.writeString(token, config.admin().operateToken().value());
+      out.printf(
+          "admin API on http://localhost:%d; try: ./sluice ctl --api http://localhost:%d"
+              + " --token \"$(cat %s)\" status%n",
+          pipeline.adminPort(), pipeline.adminPort(), token);
       StatusPrinter status = new StatusPrinter(out, pipeline);
       while (!pipeline.capture().stats().streaming() && pipeline.failure().isEmpty()) {
         if (stop.await(1, TimeUnit.SECONDS)) {
@@ -222,7 +228,9 @@ final class DemoCommand implements Callable<Integer> {
             .formatted(infra.connectionYaml("trading", "trading", null, null));
     Path file = workDir.resolve("pipeline.yaml");
     Files.writeString(file, yaml);
-    return new ConfigLoader(Map.of()).load(file);
+    // An operate token for this run only, so `sluice ctl --api` can be tried against the demo.
+    String token = java.util.UUID.randomUUID().toString();
+    return new ConfigLoader(Map.of("SLUICE_ADMIN_OPERATE_TOKEN", token)).load(file);
   }
 
   /** Prints one status line per group, redrawn in place on a terminal. */

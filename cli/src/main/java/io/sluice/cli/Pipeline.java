@@ -6,15 +6,24 @@ import io.sluice.capture.CaptureService;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
+import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbGroupControlStore;
+import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.StateTables;
+import io.sluice.cli.control.AdminServer;
+import io.sluice.cli.control.ControlView;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -27,6 +36,8 @@ final class Pipeline implements AutoCloseable {
   private final DynamoDbClient dynamo;
   private final CaptureService capture;
   private final List<ApplyWorker> workers = new ArrayList<>();
+  private ControlView control;
+  private AdminServer admin;
 
   private Pipeline(PipelineConfig config, CapturedTables tables, DynamoDbClient dynamo) {
     this.config = config;
@@ -67,11 +78,33 @@ final class Pipeline implements AutoCloseable {
         w.start();
         p.workers.add(w);
       }
+      p.control = controlView(config, dynamo, state);
+      p.admin = new AdminServer(p.control, config.admin());
     } catch (Exception | Error e) {
       p.close();
       throw e;
     }
     return p;
+  }
+
+  private static ControlView controlView(
+      PipelineConfig config, DynamoDbClient dynamo, StateTables state) {
+    Properties p = new Properties();
+    p.putAll(config.kafka().properties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    Clock clock = Clock.systemUTC();
+    return new ControlView(
+        config,
+        new DynamoDbGroupControlStore(dynamo, state, clock),
+        new DynamoDbLeaseStore(dynamo, state, clock, config.apply().leaseTimeout()),
+        new DynamoDbApplyCheckpointStore(dynamo, state, clock),
+        Admin.create(p),
+        clock);
+  }
+
+  /** The port of this process's admin API. */
+  int adminPort() {
+    return admin.port();
   }
 
   PipelineConfig config() {
@@ -104,6 +137,10 @@ final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    if (admin != null) {
+      admin.close();
+      control.close();
+    }
     capture.close();
     for (ApplyWorker w : workers) {
       w.close();

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Keeps PostgreSQL tables in step with a PostgreSQL source, through Kafka.",
-    subcommands = {DemoCommand.class, RunCommand.class, io.sluice.cli.bench.BenchCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      io.sluice.cli.control.CtlCommand.class,
+      io.sluice.cli.bench.BenchCommand.class
+    })
 public final class SluiceCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -75,7 +75,13 @@ final class ConfigBinder {
             v.choice("apply.on-bad-data", BadDataPolicy.class).orElse(BadDataPolicy.HALT),
             v.duration("apply.lease-timeout"),
             v.duration("apply.control-poll"));
-    return new PipelineConfig(name, source, target, kafka, dynamo, capture, apply, groups());
+    AdminConfig admin =
+        new AdminConfig(
+            v.integer("admin.port", 0, 65_535),
+            v.string("admin.bind"),
+            v.secret("admin.read-token"),
+            v.secret("admin.operate-token"));
+    return new PipelineConfig(name, source, target, kafka, dynamo, capture, apply, admin, groups());
   }
 
   private List<GroupConfig> groups() {

@@ -126,7 +126,26 @@ public final class ConfigKeys {
               Type.DURATION,
               "1s",
               "How often an apply worker reads its group's desired state: a pause takes effect"
-                  + " within this time plus the batch in flight."));
+                  + " within this time plus the batch in flight."),
+          opt(
+              "admin.port",
+              Type.INT,
+              "8081",
+              "Port of the admin HTTP API (`GET /groups`, pause and resume); 0 picks a free"
+                  + " port."),
+          opt("admin.bind", Type.STRING, "0.0.0.0", "Address the admin HTTP API listens on."),
+          opt(
+              "admin.read-token",
+              Type.SECRET,
+              "",
+              "Bearer token that may read group state on the admin API. Without any token the"
+                  + " API answers 401 to everything."),
+          opt(
+              "admin.operate-token",
+              Type.SECRET,
+              "",
+              "Bearer token that may read group state and pause or resume groups on the admin"
+                  + " API."));
 
   /** Keys of one entry of the {@code groups} list. */
   public static final List<ConfigKey> GROUP_KEYS =

@@ -29,7 +29,12 @@ import java.util.Set;
 public final class ConfigLoader {
   /** Environment variables with the {@code SLUICE_} prefix that are not configuration keys. */
   private static final Set<String> NON_CONFIG_ENV =
-      Set.of("SLUICE_JAVA_OPTS", "SLUICE_HOME", "SLUICE_REBUILD");
+      Set.of(
+          "SLUICE_JAVA_OPTS",
+          "SLUICE_HOME",
+          "SLUICE_REBUILD",
+          "SLUICE_WORKER_ID",
+          "SLUICE_CTL_TOKEN");
 
   /** Rejects a key written twice in one mapping instead of silently keeping the last value. */
   private static final ObjectMapper YAML =

@@ -11,6 +11,7 @@ public record PipelineConfig(
     DynamoDbConfig dynamoDb,
     CaptureConfig capture,
     ApplyConfig apply,
+    AdminConfig admin,
     List<GroupConfig> groups) {
   public PipelineConfig {
     groups = List.copyOf(groups);

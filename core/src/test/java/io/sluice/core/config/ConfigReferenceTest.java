@@ -68,7 +68,7 @@ class ConfigReferenceTest {
   void hasOneTablePerSectionInDocumentationOrder() {
     String md = ConfigReference.markdown();
     String[] sections = {
-      "pipeline", "source", "target", "kafka", "dynamodb", "capture", "apply", "groups"
+      "pipeline", "source", "target", "kafka", "dynamodb", "capture", "apply", "admin", "groups"
     };
     int previous = -1;
     for (String s : sections) {

@@ -211,7 +211,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         %sdynamodb:
           endpoint: %s
           local-credentials: true
-        %s"""
+        %sadmin:
+          port: 0
+        """
         .formatted(
             source().host(),
             source().port(),

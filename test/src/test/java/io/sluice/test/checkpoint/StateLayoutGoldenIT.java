@@ -105,6 +105,7 @@ class StateLayoutGoldenIT {
                 "apply-7f9c-0",
                 WorkerStatus.ActualState.PAUSED,
                 List.of(0, 2),
+                Map.of(0, 1_767_225_600_123_456L),
                 "",
                 Instant.parse("2026-01-01T00:00:00Z")));
 

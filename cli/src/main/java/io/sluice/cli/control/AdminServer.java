@@ -1,0 +1,215 @@
+package io.sluice.cli.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sluice.core.config.AdminConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP API every sluice process serves, JSON in and out:
+ *
+ * <ul>
+ *   <li>{@code GET /groups}, {@code GET /groups/{group}}: desired and actual state, partitions;
+ *   <li>{@code POST /groups/{group}/pause} with {@code {"reason": "...", "by": "..."}} and {@code
+ *       POST /groups/{group}/resume} (optional {@code {"by": "..."}}): 202, and a no-op when the
+ *       group is already in that state ({@code "changed": false}).
+ * </ul>
+ *
+ * <p>Every request needs {@code Authorization: Bearer <token>}: the read token may read, the
+ * operate token may read and operate. Answers 401 without a known token (always, when no token is
+ * configured), 403 for a read token on an operation, 404 for an unknown group or path, 400 for a
+ * bad body, 405 for another method.
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY = 64 * 1024;
+
+  private final ControlView view;
+  private final AdminConfig config;
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private enum Role {
+    READ,
+    OPERATE
+  }
+
+  public AdminServer(ControlView view, AdminConfig config) throws IOException {
+    this.view = view;
+    this.config = config;
+    this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 0);
+    this.executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "sluice-admin");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/groups", this::handle);
+    server.start();
+    log.info("admin API on http://{}:{}/groups", config.bind(), port());
+  }
+
+  /** The port the API listens on (the chosen one when configured as 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+      if (role.isEmpty()) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
+        send(ex, 401, error("a valid bearer token is required"));
+        return;
+      }
+      String[] path = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+      // "", "groups"[, group[, action]]
+      String method = ex.getRequestMethod();
+      if (path.length == 2) {
+        if (!method.equals("GET")) {
+          send(ex, 405, error("only GET on /groups"));
+          return;
+        }
+        send(ex, 200, JSON.valueToTree(view.groups()));
+        return;
+      }
+      String group = path[2];
+      if (view.group(group).isEmpty() && path.length <= 4) {
+        send(ex, 404, error("no group '" + group + "' in pipeline " + view.config().name()));
+        return;
+      }
+      if (path.length == 3) {
+        if (!method.equals("GET")) {
+          send(ex, 405, error("only GET on /groups/" + group));
+          return;
+        }
+        send(ex, 200, JSON.valueToTree(view.group(group).orElseThrow()));
+        return;
+      }
+      if (path.length == 4 && (path[3].equals("pause") || path[3].equals("resume"))) {
+        if (!method.equals("POST")) {
+          send(ex, 405, error("only POST on /groups/" + group + "/" + path[3]));
+          return;
+        }
+        if (role.get() != Role.OPERATE) {
+          send(ex, 403, error("the read token may not pause or resume groups"));
+          return;
+        }
+        operate(ex, group, path[3].equals("pause"));
+        return;
+      }
+      send(ex, 404, error("no such resource: " + ex.getRequestURI().getPath()));
+    } catch (RuntimeException e) {
+      log.warn("admin API request {} failed: {}", ex.getRequestURI(), e.toString());
+      try {
+        send(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+      } catch (IOException | RuntimeException alreadySent) {
+        // the response had begun; the client sees a broken reply
+      }
+    }
+  }
+
+  private void operate(HttpExchange ex, String group, boolean pause) throws IOException {
+    JsonNode body;
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        send(ex, 400, error("body larger than " + MAX_BODY + " bytes"));
+        return;
+      }
+      body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      send(ex, 400, error("body is not JSON: " + e.getOriginalMessage()));
+      return;
+    }
+    if (body == null || !body.isObject()) {
+      send(ex, 400, error("body must be a JSON object"));
+      return;
+    }
+    String by = text(body, "by").orElse("admin-api");
+    boolean changed;
+    if (pause) {
+      Optional<String> reason = text(body, "reason").filter(r -> !r.isBlank());
+      if (reason.isEmpty()) {
+        send(ex, 400, error("pausing needs a \"reason\" (a non-empty string)"));
+        return;
+      }
+      changed = view.pause(group, reason.get(), by);
+    } else {
+      changed = view.resume(group, by);
+    }
+    log.info(
+        "admin API: group {} {} by {}{}",
+        group,
+        pause ? "pause" : "resume",
+        by,
+        changed ? "" : " (already so)");
+    send(
+        ex,
+        202,
+        JSON.valueToTree(
+            Map.of("group", group, "desired", pause ? "PAUSED" : "RUNNING", "changed", changed)));
+  }
+
+  private static Optional<String> text(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    return v != null && v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+  }
+
+  private Optional<Role> role(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return Optional.empty();
+    }
+    String token = authorization.substring("Bearer ".length()).trim();
+    if (matches(token, config.operateToken().value())) {
+      return Optional.of(Role.OPERATE);
+    }
+    if (matches(token, config.readToken().value())) {
+      return Optional.of(Role.READ);
+    }
+    return Optional.empty();
+  }
+
+  /** Constant-time comparison; an unset token matches nothing. */
+  private static boolean matches(String given, String configured) {
+    return !configured.isEmpty()
+        && MessageDigest.isEqual(
+            given.getBytes(StandardCharsets.UTF_8), configured.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode error(String message) {
+    return JSON.createObjectNode().put("error", message);
+  }
+
+  private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

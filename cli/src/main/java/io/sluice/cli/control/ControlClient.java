@@ -1,0 +1,20 @@
+package io.sluice.cli.control;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What `sluice ctl` asks of a pipeline, straight from DynamoDB or through an admin API. */
+public interface ControlClient extends AutoCloseable {
+  List<GroupView> groups();
+
+  Optional<GroupView> group(String name);
+
+  /** Pauses the group; false when it was paused already. */
+  boolean pause(String group, String reason, String by);
+
+  /** Resumes the group; false when it was running already. */
+  boolean resume(String group, String by);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,222 @@
+package io.sluice.cli.control;
+
+import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.DesiredState;
+import io.sluice.checkpoint.GroupControl;
+import io.sluice.checkpoint.GroupControlStore;
+import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LeaseStore;
+import io.sluice.checkpoint.WorkerStatus;
+import io.sluice.core.Lsn;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads and changes the control state of a pipeline's groups straight from DynamoDB and Kafka: what
+ * `sluice ctl` does without an admin API, and what the admin API serves.
+ */
+public final class ControlView implements ControlClient {
+  private final PipelineConfig config;
+  private final GroupControlStore control;
+  private final LeaseStore leases;
+  private final ApplyCheckpointStore checkpoints;
+  private final Admin kafka;
+  private final Clock clock;
+
+  public ControlView(
+      PipelineConfig config,
+      GroupControlStore control,
+      LeaseStore leases,
+      ApplyCheckpointStore checkpoints,
+      Admin kafka,
+      Clock clock) {
+    this.config = config;
+    this.control = control;
+    this.leases = leases;
+    this.checkpoints = checkpoints;
+    this.kafka = kafka;
+    this.clock = clock;
+  }
+
+  public PipelineConfig config() {
+    return config;
+  }
+
+  /** Every group of the pipeline, in configuration order. */
+  @Override
+  public List<GroupView> groups() {
+    return config.groups().stream().map(g -> view(g)).toList();
+  }
+
+  /** One group, or empty when the pipeline has no such group. */
+  @Override
+  public Optional<GroupView> group(String name) {
+    return config.groups().stream().filter(g -> g.name().equals(name)).findFirst().map(this::view);
+  }
+
+  /**
+   * Pauses a group; false when it was already paused (nothing changes, nothing is audited).
+   *
+   * @throws IllegalArgumentException for a group the pipeline does not have
+   */
+  @Override
+  public boolean pause(String group, String reason, String by) {
+    return control.set(known(group), DesiredState.PAUSED, reason, by);
+  }
+
+  /** Resumes a group; false when it was running already. */
+  @Override
+  public boolean resume(String group, String by) {
+    return control.set(known(group), DesiredState.RUNNING, "", by);
+  }
+
+  /** Closes the Kafka admin client; the DynamoDB client belongs to the caller. */
+  @Override
+  public void close() {
+    kafka.close();
+  }
+
+  private String known(String group) {
+    if (config.groups().stream().noneMatch(g -> g.name().equals(group))) {
+      throw new IllegalArgumentException(
+          "pipeline "
+              + config.name()
+              + " has no group '"
+              + group
+              + "'; its groups: "
+              + String.join(", ", config.groups().stream().map(GroupConfig::name).toList()));
+    }
+    return group;
+  }
+
+  private GroupView view(GroupConfig g) {
+    Instant now = clock.instant();
+    GroupControl desired = control.get(g.name());
+    List<WorkerStatus> workers = control.workers(g.name());
+    Map<Integer, Lease> leaseOf = new HashMap<>();
+    leases.list(g.name()).forEach(l -> leaseOf.put(l.partition(), l));
+    Map<Integer, ApplyCheckpoint> cps = checkpoints.load(g.name());
+    Map<Integer, Long> ends = endOffsets(g);
+    Map<Integer, Long> appliedMicros = new HashMap<>();
+    workers.forEach(
+        w -> w.appliedSourceMicros().forEach((p, us) -> appliedMicros.merge(p, us, Math::max)));
+    List<GroupView.Partition> partitions = new ArrayList<>();
+    for (int p = 0; p < g.partitions(); p++) {
+      Lease lease = leaseOf.get(p);
+      boolean held = lease != null && lease.heldAt(now);
+      ApplyCheckpoint cp = cps.get(p);
+      long checkpoint = cp == null ? 0 : cp.nextOffset();
+      long end = ends.getOrDefault(p, -1L);
+      long lagEvents = end < 0 ? -1 : Math.max(0, end - checkpoint);
+      double lagSeconds;
+      if (lagEvents == 0) {
+        lagSeconds = 0;
+      } else if (appliedMicros.containsKey(p)) {
+        lagSeconds = Math.max(0, now.toEpochMilli() * 1_000 - appliedMicros.get(p)) / 1e6;
+      } else {
+        lagSeconds = -1;
+      }
+      partitions.add(
+          new GroupView.Partition(
+              p,
+              held ? lease.owner() : "",
+              lease == null ? 0 : lease.epoch(),
+              held ? lease.expiresAt().toString() : "",
+              checkpoint,
+              cp == null ? "" : new Lsn(cp.lsn()).toString(),
+              end,
+              lagEvents,
+              lagSeconds));
+    }
+    List<GroupView.Worker> workerViews =
+        workers.stream()
+            .filter(w -> w.state() != WorkerStatus.ActualState.STOPPED)
+            .map(
+                w ->
+                    new GroupView.Worker(
+                        w.worker(),
+                        stale(w, now) ? "UNREACHABLE" : w.state().name(),
+                        w.partitions(),
+                        w.lastError(),
+                        w.reportedAt().toString()))
+            .toList();
+    String lastError =
+        workers.stream()
+            .map(WorkerStatus::lastError)
+            .filter(e -> !e.isEmpty())
+            .findFirst()
+            .orElse("");
+    return new GroupView(
+        g.name(),
+        desired.desired().name(),
+        desired.reason(),
+        desired.by(),
+        desired.at() == null ? "" : desired.at().toString(),
+        actual(desired, workerViews),
+        workerViews,
+        partitions,
+        lastError);
+  }
+
+  /** A worker that has not reported for three lease timeouts is presumed gone. */
+  private boolean stale(WorkerStatus w, Instant now) {
+    Duration silence = Duration.between(w.reportedAt(), now);
+    return silence.compareTo(config.apply().leaseTimeout().multipliedBy(3)) > 0;
+  }
+
+  private static String actual(GroupControl desired, List<GroupView.Worker> workers) {
+    List<String> states =
+        workers.stream()
+            .map(GroupView.Worker::state)
+            .filter(s -> !s.equals("UNREACHABLE"))
+            .toList();
+    if (states.isEmpty()) {
+      return "UNKNOWN";
+    }
+    if (states.contains("HALTED")) {
+      return "HALTED";
+    }
+    if (states.contains("RUNNING")) {
+      return desired.paused() ? "PAUSING" : "RUNNING";
+    }
+    if (states.contains("PAUSED")) {
+      return "PAUSED";
+    }
+    return "STANDBY";
+  }
+
+  private Map<Integer, Long> endOffsets(GroupConfig g) {
+    String topic = config.topicOf(g);
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (int p = 0; p < g.partitions(); p++) {
+      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<Integer, Long> out = new HashMap<>();
+    try {
+      Map<TopicPartition, ListOffsetsResultInfo> r =
+          kafka.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+      r.forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+    } catch (ExecutionException | TimeoutException e) {
+      // the topic may not exist yet (capture never ran): lag unknown
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+}
