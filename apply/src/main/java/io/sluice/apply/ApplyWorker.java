@@ -23,18 +23,24 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +49,7 @@ import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Applies one table group: every partition of the group's topic that this worker holds the lease
@@ -80,7 +87,7 @@ public final class ApplyWorker implements AutoCloseable {
   private volatile GroupControl desired;
   private volatile Instant pausedSince;
   private volatile long backlog;
-  private KafkaConsumer<ByteBuffer, ByteBuffer> offsetReader;
+  private Admin offsetReader;
   private CountDownLatch stopped;
   private HikariDataSource target;
   private DeadLetters deadLetters;
@@ -110,7 +117,7 @@ public final class ApplyWorker implements AutoCloseable {
       deadLetters.ensureTopic(config.kafka().replicationFactor());
     }
     desired = control.control().get(group.name());
-    offsetReader = new KafkaConsumer<>(consumerProperties(-1));
+    offsetReader = Admin.create(clientProperties());
     pausedSince = desired.paused() ? control.clock().instant() : null;
     registerMeters();
     controlReader =
@@ -137,6 +144,7 @@ public final class ApplyWorker implements AutoCloseable {
                   target,
                   writer,
                   control.checkpoints(),
+                  control.clock(),
                   config.truncatePolicy(group),
                   config.badDataPolicy(group),
                   Optional.ofNullable(deadLetters),
@@ -178,8 +186,13 @@ public final class ApplyWorker implements AutoCloseable {
     try {
       while (running.get()) {
         if (lease.get() == null) {
-          Optional<Lease> acquired =
-              control.leases().tryAcquire(group.name(), partition, control.workerId());
+          Optional<Lease> acquired;
+          try {
+            acquired = control.leases().tryAcquire(group.name(), partition, control.workerId());
+          } catch (SdkException e) {
+            log.warn("could not take the lease of partition {}: {}", partition, e.getMessage());
+            acquired = Optional.empty();
+          }
           if (acquired.isEmpty()) {
             partitionStates.put(partition, WorkerStatus.ActualState.STANDBY);
             waitForNextTry();
@@ -233,6 +246,7 @@ public final class ApplyWorker implements AutoCloseable {
         try {
           control.leases().release(lease.get());
         } catch (RuntimeException e) {
+          // it expires on its own
           log.warn("could not release the lease of partition {}: {}", partition, e.toString());
         }
       }
@@ -242,12 +256,28 @@ public final class ApplyWorker implements AutoCloseable {
     }
   }
 
-  /** Renews the lease once a third of its time is gone; true, or throws when it is lost. */
+  /**
+   * Renews the lease once a third of its time is gone; true, or throws when it is lost. While
+   * DynamoDB cannot be reached the partition goes on until the lease runs out on the clock (its
+   * checkpoint writes wait for DynamoDB meanwhile).
+   */
   private boolean renewIfDue(AtomicReference<Lease> lease) {
     Lease held = lease.get();
+    Instant now = control.clock().instant();
     Instant renewAt = held.expiresAt().minus(control.leaseTimeout().multipliedBy(2).dividedBy(3));
-    if (!control.clock().instant().isBefore(renewAt)) {
-      lease.set(control.leases().renew(held));
+    if (!now.isBefore(renewAt)) {
+      try {
+        lease.set(control.leases().renew(held));
+      } catch (SdkException e) {
+        if (!held.heldAt(now)) {
+          throw new LeaseLostException(
+              "the lease of partition "
+                  + held.partition()
+                  + " ran out while DynamoDB could not be reached: "
+                  + e.getMessage());
+        }
+        log.warn("could not renew the lease of partition {}: {}", held.partition(), e.getMessage());
+      }
     }
     return true;
   }
@@ -290,12 +320,23 @@ public final class ApplyWorker implements AutoCloseable {
       return 0;
     }
     Map<Integer, ApplyCheckpoint> checkpoints = control.checkpoints().load(group.name());
-    List<TopicPartition> parts =
-        owned.stream().map(p -> new TopicPartition(config.topicOf(group), p)).toList();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    owned.forEach(
+        p -> latest.put(new TopicPartition(config.topicOf(group), p), OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> ends;
+    try {
+      ends = offsetReader.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("could not read the end offsets of group {}: {}", group.name(), e.toString());
+      return backlog;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return backlog;
+    }
     long sum = 0;
-    for (Map.Entry<TopicPartition, Long> end : offsetReader.endOffsets(parts).entrySet()) {
+    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
       ApplyCheckpoint cp = checkpoints.get(end.getKey().partition());
-      sum += Math.max(0, end.getValue() - (cp == null ? 0 : cp.nextOffset()));
+      sum += Math.max(0, end.getValue().offset() - (cp == null ? 0 : cp.nextOffset()));
     }
     return sum;
   }
@@ -419,12 +460,7 @@ public final class ApplyWorker implements AutoCloseable {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-apply-" + config.name() + "-" + group.name());
     p.put(
         ConsumerConfig.CLIENT_ID_CONFIG,
-        "sluice-apply-"
-            + config.name()
-            + "-"
-            + group.name()
-            + "-"
-            + (partition < 0 ? "offsets" : Integer.toString(partition)));
+        "sluice-apply-" + config.name() + "-" + group.name() + "-" + partition);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.apply().batchRows()));

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.core.MetricNames;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.BadDataPolicy;
@@ -16,6 +17,7 @@ import io.sluice.core.schema.TableId;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +37,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Applies one partition of a group's topic: polls a batch, reduces it to the newest change per row,
@@ -59,6 +62,7 @@ public final class PartitionApplier {
       DataSource target,
       PostgresBatchWriter writer,
       ApplyCheckpointStore checkpoints,
+      Clock clock,
       TruncatePolicy truncatePolicy,
       BadDataPolicy badDataPolicy,
       Optional<DeadLetters> deadLetters,
@@ -140,8 +144,7 @@ public final class PartitionApplier {
       changes.add(new KeyedChange(e, r.partition(), r.offset()));
     }
     flush(changes);
-    s.checkpoints()
-        .save(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn), lease.get());
+    saveCheckpoint(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn));
     // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
     consumer.commitAsync(
         Map.of(tp, new OffsetAndMetadata(nextOffset)),
@@ -151,6 +154,41 @@ public final class PartitionApplier {
           }
         });
     s.listener().applied(s.partition(), records.count(), newestSource);
+  }
+
+  /**
+   * Writes the checkpoint under the partition's lease, retrying with backoff while DynamoDB is
+   * throttling or unreachable; apply does not go on meanwhile, so no checkpoint is skipped and none
+   * leads the target. Once the lease has run out on the clock it gives up: the lease is lost.
+   */
+  private void saveCheckpoint(ApplyCheckpoint cp) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s.checkpoints().save(cp, lease.get());
+        if (attempt > 1) {
+          log.info(
+              "checkpoint of partition {} written again after {} attempts", s.partition(), attempt);
+        }
+        return;
+      } catch (SdkException e) {
+        if (!lease.get().heldAt(s.clock().instant())) {
+          throw new LeaseLostException(
+              "the checkpoint of partition "
+                  + s.partition()
+                  + " could not be written before its lease ran out: "
+                  + e.getMessage());
+        }
+        if (attempt == 1) {
+          log.warn(
+              "checkpoint of partition {} not written, retrying while the lease lasts: {}",
+              s.partition(),
+              e.getMessage());
+        }
+        long backoff = Math.min(5_000, 100L << Math.min(attempt, 6));
+        TimeUnit.MILLISECONDS.sleep(
+            backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+      }
+    }
   }
 
   /** Reads the value where the consumer left it, without copying it out first. */

@@ -27,11 +27,14 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final Server server;
+  private final ServerConnector connector;
   private final LocalDynamoDBServerHandler handler;
   private final int port;
 
-  private EmbeddedDynamoDb(Server server, LocalDynamoDBServerHandler handler, int port) {
+  private EmbeddedDynamoDb(
+      Server server, ServerConnector connector, LocalDynamoDBServerHandler handler, int port) {
     this.server = server;
+    this.connector = connector;
     this.handler = handler;
     this.port = port;
   }
@@ -66,7 +69,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
       stopQuietly(server, handler);
       throw new IllegalStateException("Could not start DynamoDB Local on " + HOST, e);
     }
-    EmbeddedDynamoDb dynamoDb = new EmbeddedDynamoDb(server, handler, connector.getLocalPort());
+    EmbeddedDynamoDb dynamoDb =
+        new EmbeddedDynamoDb(server, connector, handler, connector.getLocalPort());
     LOG.info("DynamoDB Local listening on {}", dynamoDb.endpoint());
     return dynamoDb;
   }
@@ -78,6 +82,29 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * An outage: stops accepting connections (clients see connection refused), keeping the tables.
+   */
+  public void interrupt() {
+    try {
+      connector.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not stop the connector of " + this, e);
+    }
+    LOG.info("DynamoDB Local at {} stopped accepting connections", endpoint());
+  }
+
+  /** Ends an {@link #interrupt}: accepts connections again on the same port. */
+  public void restore() {
+    connector.setPort(port);
+    try {
+      connector.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not restart the connector of " + this, e);
+    }
+    LOG.info("DynamoDB Local at {} accepts connections again", endpoint());
   }
 
   /** Stops the server; its in-memory tables are gone. */

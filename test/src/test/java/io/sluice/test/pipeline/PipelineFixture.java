@@ -41,6 +41,11 @@ final class PipelineFixture implements AutoCloseable {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   PipelineFixture(TestIsolation slice, String groupsYaml) {
+    this(slice, groupsYaml, Map.of());
+  }
+
+  /** With settings overridden as by {@code SLUICE_*} environment variables. */
+  PipelineFixture(TestIsolation slice, String groupsYaml, Map<String, String> env) {
     this.slice = slice;
     var infra = slice.infrastructure();
     String yaml =
@@ -65,7 +70,7 @@ final class PipelineFixture implements AutoCloseable {
                     slice.topicPrefix(),
                     slice.dynamoDbTablePrefix()),
                 groupsYaml.indent(2).stripTrailing());
-    this.config = new ConfigLoader(Map.of()).parse(yaml, "test config");
+    this.config = new ConfigLoader(env).parse(yaml, "test config");
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
   }
 
