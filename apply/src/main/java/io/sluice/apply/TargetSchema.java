@@ -59,6 +59,9 @@ public final class TargetSchema {
 
   private static void create(Connection c, List<TableSchema> tables) throws SQLException {
     try (Statement st = c.createStatement()) {
+      // Processes of one pipeline starting together take turns, so none trips over a table
+      // another is creating.
+      st.execute("SELECT pg_advisory_xact_lock(hashtext('sluice target schema'))");
       st.execute("CREATE SCHEMA IF NOT EXISTS " + SLUICE_SCHEMA);
       st.execute(
           "CREATE TABLE IF NOT EXISTS "

@@ -120,7 +120,8 @@ final class DemoCommand implements Callable<Integer> {
               + " --token \"$(cat %s)\" status%n",
           pipeline.adminPort(), pipeline.adminPort(), token);
       StatusPrinter status = new StatusPrinter(out, pipeline);
-      while (!pipeline.capture().stats().streaming() && pipeline.failure().isEmpty()) {
+      while (!pipeline.capture().orElseThrow().stats().streaming()
+          && pipeline.failure().isEmpty()) {
         if (stop.await(1, TimeUnit.SECONDS)) {
           break;
         }
@@ -252,7 +253,8 @@ final class DemoCommand implements Callable<Integer> {
       Instant now = Instant.now();
       for (ApplyWorker w : pipeline.workers()) {
         out.println(
-            (terminal ? "\033[2K" : "") + GroupStatus.of(pipeline.capture(), w, now).line());
+            (terminal ? "\033[2K" : "")
+                + GroupStatus.of(pipeline.capture().orElseThrow().stats(), w, now).line());
       }
       linesDrawn = terminal ? pipeline.workers().size() : 0;
       out.flush();

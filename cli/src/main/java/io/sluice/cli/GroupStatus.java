@@ -1,7 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.apply.ApplyWorker;
-import io.sluice.capture.CaptureService;
+import io.sluice.capture.CaptureStats;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -11,11 +11,11 @@ import java.time.Instant;
  * up).
  */
 record GroupStatus(String group, long captured, long applied, Duration lag, String state) {
-  static GroupStatus of(CaptureService capture, ApplyWorker worker, Instant now) {
+  static GroupStatus of(CaptureStats capture, ApplyWorker worker, Instant now) {
     String group = worker.group().name();
-    long captured = capture.stats().events(group);
+    long captured = capture.events(group);
     long applied = worker.stats().events();
-    long capturedMicros = capture.stats().lastSourceMicros(group);
+    long capturedMicros = capture.lastSourceMicros(group);
     long appliedMicros = worker.stats().lastSourceMicros();
     Duration lag = Duration.ZERO;
     if (applied < captured && capturedMicros > 0) {
@@ -25,9 +25,7 @@ record GroupStatus(String group, long captured, long applied, Duration lag, Stri
     String state =
         worker.failure().isPresent()
             ? "FAILED"
-            : !capture.stats().streaming()
-                ? "snapshot"
-                : applied < captured ? "catching up" : "in step";
+            : !capture.streaming() ? "snapshot" : applied < captured ? "catching up" : "in step";
     return new GroupStatus(group, captured, applied, lag, state);
   }
 

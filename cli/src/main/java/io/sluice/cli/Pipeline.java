@@ -2,7 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
-import io.sluice.capture.CaptureService;
+import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
@@ -34,19 +34,58 @@ final class Pipeline implements AutoCloseable {
   private final PipelineConfig config;
   private final CapturedTables tables;
   private final DynamoDbClient dynamo;
-  private final CaptureService capture;
+  private final CaptureSingleton capture;
   private final List<ApplyWorker> workers = new ArrayList<>();
   private ControlView control;
   private AdminServer admin;
 
-  private Pipeline(PipelineConfig config, CapturedTables tables, DynamoDbClient dynamo) {
+  /** What a process of a pipeline runs. */
+  enum Role {
+    /** capture and every group's apply: one process for the whole pipeline */
+    ALL,
+    /** capture only (one leads, others stand by) */
+    CAPTURE,
+    /** apply of the chosen groups only */
+    APPLY
+  }
+
+  private Pipeline(
+      PipelineConfig config,
+      CapturedTables tables,
+      DynamoDbClient dynamo,
+      boolean capture,
+      String workerId) {
     this.config = config;
     this.tables = tables;
     this.dynamo = dynamo;
-    this.capture = new CaptureService(config, tables);
+    this.capture =
+        capture
+            ? new CaptureSingleton(
+                config,
+                tables,
+                new DynamoDbLeaseStore(
+                    dynamo,
+                    new StateTables(config.dynamoDb().tablePrefix()),
+                    Clock.systemUTC(),
+                    config.capture().leaseTimeout()),
+                workerId,
+                Clock.systemUTC(),
+                config.capture().leaseTimeout())
+            : null;
   }
 
   static Pipeline start(PipelineConfig config) throws Exception {
+    return start(config, Role.ALL, List.of());
+  }
+
+  /**
+   * @param groups the groups to apply (role ALL or APPLY); empty for every group
+   */
+  static Pipeline start(PipelineConfig config, Role role, List<String> groups) throws Exception {
+    for (String g : groups) {
+      config.group(g);
+    }
+
     CapturedTables tables;
     try (Connection source =
         DriverManager.getConnection(
@@ -63,20 +102,25 @@ final class Pipeline implements AutoCloseable {
       TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
     }
     DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
-    // Capture creates the state tables before the workers below read their checkpoints.
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
-    Pipeline p = new Pipeline(config, tables, dynamo);
+    state.ensureExist(dynamo);
+    String workerId = ControlPlane.defaultWorkerId();
+    Pipeline p = new Pipeline(config, tables, dynamo, role != Role.APPLY, workerId);
     try {
-      p.capture.start();
-      for (GroupConfig g : config.groups()) {
-        ApplyWorker w =
-            new ApplyWorker(
-                config,
-                g,
-                ControlPlane.dynamoDb(
-                    dynamo, state, config.apply(), ControlPlane.defaultWorkerId()));
-        w.start();
-        p.workers.add(w);
+      if (p.capture != null) {
+        p.capture.start();
+      }
+      if (role != Role.CAPTURE) {
+        for (GroupConfig g : config.groups()) {
+          if (!groups.isEmpty() && !groups.contains(g.name())) {
+            continue;
+          }
+          ApplyWorker w =
+              new ApplyWorker(
+                  config, g, ControlPlane.dynamoDb(dynamo, state, config.apply(), workerId));
+          w.start();
+          p.workers.add(w);
+        }
       }
       p.control = controlView(config, dynamo, state);
       p.admin = new AdminServer(p.control, config.admin());
@@ -115,8 +159,9 @@ final class Pipeline implements AutoCloseable {
     return tables;
   }
 
-  CaptureService capture() {
-    return capture;
+  /** Capture in this process; empty for an apply-only process. */
+  Optional<CaptureSingleton> capture() {
+    return Optional.ofNullable(capture);
   }
 
   List<ApplyWorker> workers() {
@@ -125,7 +170,7 @@ final class Pipeline implements AutoCloseable {
 
   /** The first failure of capture or any worker, if one stopped on its own. */
   Optional<Throwable> failure() {
-    Optional<Throwable> f = capture.failure();
+    Optional<Throwable> f = capture == null ? Optional.empty() : capture.failure();
     for (ApplyWorker w : workers) {
       if (f.isPresent()) {
         break;
@@ -141,7 +186,9 @@ final class Pipeline implements AutoCloseable {
       admin.close();
       control.close();
     }
-    capture.close();
+    if (capture != null) {
+      capture.close();
+    }
     for (ApplyWorker w : workers) {
       w.close();
     }

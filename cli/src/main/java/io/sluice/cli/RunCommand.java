@@ -3,6 +3,8 @@ package io.sluice.cli;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = {"-c", "--config"},
       required = true,
@@ -26,12 +30,38 @@ final class RunCommand implements Callable<Integer> {
       description = "Pipeline configuration (YAML); SLUICE_* variables override its keys.")
   Path config;
 
+  @Option(
+      names = "--role",
+      defaultValue = "all",
+      paramLabel = "ROLE",
+      description =
+          "What this process runs: all (capture and apply), capture (one process of a pipeline"
+              + " captures, others stand by), apply. Default: ${DEFAULT-VALUE}.")
+  String role;
+
+  @Option(
+      names = "--group",
+      paramLabel = "GROUP",
+      description = "Apply only this group (repeatable; default: every group).")
+  List<String> groups = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PipelineConfig cfg = new ConfigLoader(System.getenv()).load(config);
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onInterrupt(stop::countDown);
-    try (Pipeline pipeline = Pipeline.start(cfg)) {
+    Pipeline.Role r;
+    try {
+      r = Pipeline.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--role must be all, capture or apply, not '" + role + "'");
+    }
+    if (r == Pipeline.Role.CAPTURE && !groups.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--group applies to apply; --role capture captures every group");
+    }
+    try (Pipeline pipeline = Pipeline.start(cfg, r, groups)) {
       log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
       while (!stop.await(1, TimeUnit.SECONDS)) {
         if (pipeline.failure().isPresent()) {

@@ -65,7 +65,9 @@ final class ConfigBinder {
             v.uri("dynamodb.endpoint"),
             v.optString("dynamodb.table-prefix").orElse("sluice-" + name + "-"),
             v.bool("dynamodb.local-credentials"));
-    CaptureConfig capture = new CaptureConfig(v.duration("capture.heartbeat-interval"));
+    CaptureConfig capture =
+        new CaptureConfig(
+            v.duration("capture.heartbeat-interval"), v.duration("capture.lease-timeout"));
     ApplyConfig apply =
         new ApplyConfig(
             v.integer("apply.batch.rows", 1, 1_000_000),

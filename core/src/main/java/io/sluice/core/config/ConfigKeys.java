@@ -82,6 +82,13 @@ public final class ConfigKeys {
               "10s",
               "How often capture writes a heartbeat so an idle source's slot still advances."),
           opt(
+              "capture.lease-timeout",
+              Type.DURATION,
+              "15s",
+              "How long the capturing process holds the pipeline's capture lease without"
+                  + " renewing it. Other `sluice run` processes of the pipeline stand by and take"
+                  + " over capture this long after the leader died."),
+          opt(
               "apply.batch.rows",
               Type.INT,
               "5000",

@@ -1,0 +1,254 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.core.config.ConfigLoader;
+import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.Op;
+import io.sluice.test.embedded.EmbeddedInfrastructure;
+import io.sluice.test.embedded.TestIsolation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * sluice processes killed with SIGKILL in the middle of a busy stream: the capture leader (a
+ * standby process takes over from the stored source offset, without a new snapshot) and an apply
+ * process (a new one takes its partitions over once their leases expire). Afterwards the target
+ * equals the source and no row ever moved to an older source position.
+ */
+class ProcessKillFaultIT {
+  private static final int ROWS = 200;
+
+  @Test
+  void killedCaptureAndApplyProcessesAreReplacedAndNothingIsLostOrReordered() throws Exception {
+    EmbeddedInfrastructure infra = EmbeddedInfrastructure.shared();
+    try (TestIsolation slice = TestIsolation.create("process kill");
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      try (Statement st = source.createStatement()) {
+        st.execute("CREATE TABLE quotes (id int PRIMARY KEY, bid numeric, n int NOT NULL)");
+        st.execute(
+            "INSERT INTO quotes SELECT g, g / 7.0, 0 FROM generate_series(1, " + ROWS + ") g");
+      }
+      Path dir = Files.createDirectories(Path.of("target", "process-kill"));
+      Path config = dir.resolve("pipeline.yaml");
+      Files.writeString(
+          config,
+          """
+          pipeline: {name: %s}
+          %sgroups:
+            - {name: quotes, tables: [quotes], partitions: 2}
+          """
+              .formatted(
+                  slice.id(),
+                  infra.connectionYaml(
+                      slice.sourceDatabase(),
+                      slice.targetDatabase(),
+                      slice.topicPrefix(),
+                      slice.dynamoDbTablePrefix())));
+      List<Sluice> all = new ArrayList<>();
+      try {
+        Sluice capture1 = start(all, dir, config, "capture-1", "--role", "capture");
+        capture1.await("capture-1 leads capture");
+        Sluice capture2 = start(all, dir, config, "capture-2", "--role", "capture");
+        capture2.await("capture-2 stands by");
+        Sluice apply1 = start(all, dir, config, "apply-1", "--role", "apply");
+        await().atMost(Duration.ofSeconds(90)).until(() -> count(target) == ROWS);
+        watchPositions(target);
+
+        Writer writer = new Writer(slice);
+        writer.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.done() >= 300);
+        capture1.kill();
+        capture2.await("capture-2 leads capture");
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.done() >= 900);
+        apply1.kill();
+        Sluice apply2 = start(all, dir, config, "apply-2", "--role", "apply");
+        writer.join();
+        assertThat(writer.failure.get()).isNull();
+
+        List<String> expected = rows(source);
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(() -> rows(target).equals(expected) || !apply2.alive() || !capture2.alive());
+        assertThat(rows(target)).isEqualTo(expected);
+        assertThat(regressions(target)).as("rows moved to an older source position").isZero();
+        PipelineConfig cfg = new ConfigLoader(Map.of()).load(config);
+        assertThat(snapshotRows(cfg))
+            .as("the standby resumed from the stored offset instead of taking a new snapshot")
+            .isEqualTo(ROWS);
+      } finally {
+        all.forEach(Sluice::kill);
+      }
+    }
+  }
+
+  /** A sluice process with its own worker identity, its output in a file. */
+  private record Sluice(Process process, Path log) {
+    void await(String line) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.exists(log) && Files.readString(log).contains(line));
+    }
+
+    boolean alive() {
+      return process.isAlive();
+    }
+
+    void kill() {
+      process.destroyForcibly(); // SIGKILL
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Sluice start(List<Sluice> all, Path dir, Path config, String id, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(SluiceCommand.class.getName());
+    cmd.add("run");
+    cmd.add("--config");
+    cmd.add(config.toString());
+    cmd.addAll(List.of(args));
+    Path log = dir.resolve(id + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SLUICE_WORKER_ID", id);
+    pb.environment().put("SLUICE_CAPTURE_LEASE_TIMEOUT", "3s");
+    pb.environment().put("SLUICE_APPLY_LEASE_TIMEOUT", "3s");
+    Sluice s = new Sluice(pb.start(), log);
+    all.add(s);
+    return s;
+  }
+
+  /** Single-row transactions: updates of existing rows and inserts of new ones. */
+  private static final class Writer extends Thread {
+    private final TestIsolation slice;
+    private volatile int done;
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Writer(TestIsolation slice) {
+      this.slice = slice;
+      setDaemon(true);
+    }
+
+    int done() {
+      return done;
+    }
+
+    @Override
+    public void run() {
+      try (Connection c = slice.connectSource();
+          PreparedStatement update =
+              c.prepareStatement("UPDATE quotes SET n = n + 1, bid = bid + 1 WHERE id = ?");
+          PreparedStatement insert = c.prepareStatement("INSERT INTO quotes VALUES (?, ?, 0)")) {
+        for (int i = 0; i < 1_500; i++) {
+          if (i % 3 == 0) {
+            insert.setInt(1, 10_000 + i);
+            insert.setBigDecimal(2, new java.math.BigDecimal(i).movePointLeft(2));
+            insert.executeUpdate();
+          } else {
+            update.setInt(1, 1 + i % 20);
+            update.executeUpdate();
+          }
+          done = i + 1;
+        }
+      } catch (SQLException | RuntimeException e) {
+        failure.set(e);
+      }
+    }
+  }
+
+  private static void watchPositions(Connection target) throws SQLException {
+    try (Statement st = target.createStatement()) {
+      st.execute("CREATE TABLE position_regressions (id int, old_lsn bigint, new_lsn bigint)");
+      st.execute(
+          "CREATE FUNCTION check_position() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              + " IF NEW._sluice_lsn < OLD._sluice_lsn THEN INSERT INTO position_regressions"
+              + " VALUES (OLD.id, OLD._sluice_lsn, NEW._sluice_lsn); END IF; RETURN NEW; END $$");
+      st.execute(
+          "CREATE TRIGGER check_position BEFORE UPDATE ON quotes FOR EACH ROW"
+              + " EXECUTE FUNCTION check_position()");
+    }
+  }
+
+  private static long regressions(Connection target) throws SQLException {
+    try (Statement st = target.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM position_regressions")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long count(Connection c) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM quotes")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      return -1; // not created yet
+    }
+  }
+
+  private static List<String> rows(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT ROW(id, bid, n)::text FROM quotes ORDER BY id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /** Snapshot rows in the group's topic: the initial snapshot's and any later one's. */
+  private static long snapshotRows(PipelineConfig cfg) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", cfg.kafka().bootstrapServers());
+    ChangeEventCodec codec = new ChangeEventCodec();
+    String topic = cfg.topicOf(cfg.group("quotes"));
+    long snapshot = 0;
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          ChangeEvent e = codec.decode(r.value());
+          if (e.op() == Op.SNAPSHOT) {
+            snapshot++;
+          }
+        }
+      }
+    }
+    return snapshot;
+  }
+}
