@@ -1,6 +1,7 @@
 package io.sluice.checkpoint;
 
 import io.sluice.checkpoint.internal.FormatVersion;
+import io.sluice.checkpoint.internal.GroupItems;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -43,35 +43,20 @@ public final class DynamoDbApplyCheckpointStore implements ApplyCheckpointStore 
   @Override
   public Map<Integer, ApplyCheckpoint> load(String group) {
     Map<Integer, ApplyCheckpoint> out = new HashMap<>();
-    Map<String, AttributeValue> startKey = null;
-    do {
-      Map<String, AttributeValue> exclusiveStart = startKey;
-      QueryResponse r =
-          client.query(
-              b ->
-                  b.tableName(table)
-                      .consistentRead(true)
-                      .keyConditionExpression("#g = :g")
-                      .expressionAttributeNames(Map.of("#g", "group"))
-                      .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)))
-                      .exclusiveStartKey(exclusiveStart));
-      for (Map<String, AttributeValue> item : r.items()) {
-        int partition = Integer.parseInt(item.get("partition").n());
-        FormatVersion.require(
-            item,
-            FORMAT_VERSION,
-            "apply checkpoint of group " + group + " partition " + partition + " in " + table);
-        out.put(
-            partition,
-            new ApplyCheckpoint(
-                group,
-                partition,
-                Long.parseLong(item.get("next_offset").n()),
-                Long.parseLong(item.get("lsn").n())));
-      }
-      startKey =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (startKey != null);
+    for (Map<String, AttributeValue> item : GroupItems.of(client, table, group)) {
+      int partition = Integer.parseInt(item.get("partition").n());
+      FormatVersion.require(
+          item,
+          FORMAT_VERSION,
+          "apply checkpoint of group " + group + " partition " + partition + " in " + table);
+      out.put(
+          partition,
+          new ApplyCheckpoint(
+              group,
+              partition,
+              Long.parseLong(item.get("next_offset").n()),
+              Long.parseLong(item.get("lsn").n())));
+    }
     return out;
   }
 

@@ -1,6 +1,7 @@
 package io.sluice.checkpoint;
 
 import io.sluice.checkpoint.internal.FormatVersion;
+import io.sluice.checkpoint.internal.GroupItems;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -158,16 +159,8 @@ public final class DynamoDbGroupControlStore implements GroupControlStore {
 
   @Override
   public List<WorkerStatus> workers(String group) {
-    QueryResponse r =
-        client.query(
-            b ->
-                b.tableName(tables.workers())
-                    .consistentRead(true)
-                    .keyConditionExpression("#g = :g")
-                    .expressionAttributeNames(Map.of("#g", "group"))
-                    .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group))));
     List<WorkerStatus> out = new ArrayList<>();
-    for (Map<String, AttributeValue> item : r.items()) {
+    for (Map<String, AttributeValue> item : GroupItems.of(client, tables.workers(), group)) {
       String worker = item.get("worker").s();
       FormatVersion.require(
           item,

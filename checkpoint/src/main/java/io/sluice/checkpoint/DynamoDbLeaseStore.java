@@ -1,6 +1,7 @@
 package io.sluice.checkpoint;
 
 import io.sluice.checkpoint.internal.FormatVersion;
+import io.sluice.checkpoint.internal.GroupItems;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Leases in DynamoDB: one item per (group, partition) holding owner, epoch and expiry (epoch
@@ -119,22 +119,7 @@ public final class DynamoDbLeaseStore implements LeaseStore {
   @Override
   public List<Lease> list(String group) {
     List<Lease> out = new ArrayList<>();
-    Map<String, AttributeValue> startKey = null;
-    do {
-      Map<String, AttributeValue> exclusiveStart = startKey;
-      QueryResponse r =
-          client.query(
-              b ->
-                  b.tableName(table)
-                      .consistentRead(true)
-                      .keyConditionExpression("#g = :g")
-                      .expressionAttributeNames(Map.of("#g", "group"))
-                      .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)))
-                      .exclusiveStartKey(exclusiveStart));
-      r.items().forEach(item -> out.add(lease(item)));
-      startKey =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (startKey != null);
+    GroupItems.of(client, table, group).forEach(item -> out.add(lease(item)));
     return out;
   }
 

@@ -6,9 +6,7 @@ import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
-import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
-import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.control.AdminServer;
@@ -21,9 +19,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -122,28 +117,13 @@ final class Pipeline implements AutoCloseable {
           p.workers.add(w);
         }
       }
-      p.control = controlView(config, dynamo, state);
+      p.control = ControlView.of(config, dynamo, Clock.systemUTC());
       p.admin = new AdminServer(p.control, config.admin());
     } catch (Exception | Error e) {
       p.close();
       throw e;
     }
     return p;
-  }
-
-  private static ControlView controlView(
-      PipelineConfig config, DynamoDbClient dynamo, StateTables state) {
-    Properties p = new Properties();
-    p.putAll(config.kafka().properties());
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-    Clock clock = Clock.systemUTC();
-    return new ControlView(
-        config,
-        new DynamoDbGroupControlStore(dynamo, state, clock),
-        new DynamoDbLeaseStore(dynamo, state, clock, config.apply().leaseTimeout()),
-        new DynamoDbApplyCheckpointStore(dynamo, state, clock),
-        Admin.create(p),
-        clock);
   }
 
   /** The port of this process's admin API. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
 import io.sluice.test.embedded.TestIsolation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -37,28 +35,17 @@ class CtlCommandIT {
 
   @Test
   void theAdminApiAndCtlShowPauseAndResumeGroups() throws Exception {
-    EmbeddedInfrastructure infra = EmbeddedInfrastructure.shared();
     try (TestIsolation slice = TestIsolation.create("ctl");
         Connection source = slice.connectSource()) {
       try (Statement st = source.createStatement()) {
         st.execute("CREATE TABLE quotes (id int PRIMARY KEY, bid numeric)");
         st.execute("INSERT INTO quotes SELECT g, g FROM generate_series(1, 20) g");
       }
-      Path file = Path.of("target", "ctl-it.yaml");
-      Files.writeString(
-          file,
-          """
-          pipeline: {name: %s}
-          %sgroups:
-            - {name: quotes, tables: [quotes], partitions: 2}
-          """
-              .formatted(
-                  slice.id(),
-                  infra.connectionYaml(
-                      slice.sourceDatabase(),
-                      slice.targetDatabase(),
-                      slice.topicPrefix(),
-                      slice.dynamoDbTablePrefix())));
+      Path file =
+          TestPipelines.write(
+              Path.of("target", "ctl-it.yaml"),
+              slice,
+              "- {name: quotes, tables: [quotes], partitions: 2}");
       PipelineConfig config =
           new ConfigLoader(
                   Map.of("SLUICE_ADMIN_READ_TOKEN", READ, "SLUICE_ADMIN_OPERATE_TOKEN", OPERATE))

@@ -8,8 +8,8 @@ import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
 import io.sluice.test.embedded.TestIsolation;
+import io.sluice.test.workload.PositionWatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +40,6 @@ class ProcessKillFaultIT {
 
   @Test
   void killedCaptureAndApplyProcessesAreReplacedAndNothingIsLostOrReordered() throws Exception {
-    EmbeddedInfrastructure infra = EmbeddedInfrastructure.shared();
     try (TestIsolation slice = TestIsolation.create("process kill");
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
@@ -50,21 +49,11 @@ class ProcessKillFaultIT {
             "INSERT INTO quotes SELECT g, g / 7.0, 0 FROM generate_series(1, " + ROWS + ") g");
       }
       Path dir = Files.createDirectories(Path.of("target", "process-kill"));
-      Path config = dir.resolve("pipeline.yaml");
-      Files.writeString(
-          config,
-          """
-          pipeline: {name: %s}
-          %sgroups:
-            - {name: quotes, tables: [quotes], partitions: 2}
-          """
-              .formatted(
-                  slice.id(),
-                  infra.connectionYaml(
-                      slice.sourceDatabase(),
-                      slice.targetDatabase(),
-                      slice.topicPrefix(),
-                      slice.dynamoDbTablePrefix())));
+      Path config =
+          TestPipelines.write(
+              dir.resolve("pipeline.yaml"),
+              slice,
+              "- {name: quotes, tables: [quotes], partitions: 2}");
       List<Sluice> all = new ArrayList<>();
       try {
         Sluice capture1 = start(all, dir, config, "capture-1", "--role", "capture");
@@ -73,7 +62,7 @@ class ProcessKillFaultIT {
         capture2.await("capture-2 stands by");
         Sluice apply1 = start(all, dir, config, "apply-1", "--role", "apply");
         await().atMost(Duration.ofSeconds(90)).until(() -> count(target) == ROWS);
-        watchPositions(target);
+        PositionWatch.install(target, "quotes");
 
         Writer writer = new Writer(slice);
         writer.start();
@@ -91,7 +80,9 @@ class ProcessKillFaultIT {
             .atMost(Duration.ofSeconds(120))
             .until(() -> rows(target).equals(expected) || !apply2.alive() || !capture2.alive());
         assertThat(rows(target)).isEqualTo(expected);
-        assertThat(regressions(target)).as("rows moved to an older source position").isZero();
+        assertThat(PositionWatch.regressions(target))
+            .as("rows moved to an older source position")
+            .isZero();
         PipelineConfig cfg = new ConfigLoader(Map.of()).load(config);
         assertThat(snapshotRows(cfg))
             .as("the standby resumed from the stored offset instead of taking a new snapshot")
@@ -181,27 +172,6 @@ class ProcessKillFaultIT {
       } catch (SQLException | RuntimeException e) {
         failure.set(e);
       }
-    }
-  }
-
-  private static void watchPositions(Connection target) throws SQLException {
-    try (Statement st = target.createStatement()) {
-      st.execute("CREATE TABLE position_regressions (id int, old_lsn bigint, new_lsn bigint)");
-      st.execute(
-          "CREATE FUNCTION check_position() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-              + " IF NEW._sluice_lsn < OLD._sluice_lsn THEN INSERT INTO position_regressions"
-              + " VALUES (OLD.id, OLD._sluice_lsn, NEW._sluice_lsn); END IF; RETURN NEW; END $$");
-      st.execute(
-          "CREATE TRIGGER check_position BEFORE UPDATE ON quotes FOR EACH ROW"
-              + " EXECUTE FUNCTION check_position()");
-    }
-  }
-
-  private static long regressions(Connection target) throws SQLException {
-    try (Statement st = target.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM position_regressions")) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 

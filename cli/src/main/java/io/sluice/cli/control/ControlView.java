@@ -3,10 +3,14 @@ package io.sluice.cli.control;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.DesiredState;
+import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbGroupControlStore;
+import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.GroupControl;
 import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseStore;
+import io.sluice.checkpoint.StateTables;
 import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.core.Lsn;
 import io.sluice.core.config.GroupConfig;
@@ -19,13 +23,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Reads and changes the control state of a pipeline's groups straight from DynamoDB and Kafka: what
@@ -52,6 +59,22 @@ public final class ControlView implements ControlClient {
     this.checkpoints = checkpoints;
     this.kafka = kafka;
     this.clock = clock;
+  }
+
+  /** The view of a pipeline's state in DynamoDB (tables created when missing) and Kafka. */
+  public static ControlView of(PipelineConfig config, DynamoDbClient dynamo, Clock clock) {
+    StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
+    tables.ensureExist(dynamo);
+    Properties p = new Properties();
+    p.putAll(config.kafka().properties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    return new ControlView(
+        config,
+        new DynamoDbGroupControlStore(dynamo, tables, clock),
+        new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout()),
+        new DynamoDbApplyCheckpointStore(dynamo, tables, clock),
+        Admin.create(p),
+        clock);
   }
 
   public PipelineConfig config() {

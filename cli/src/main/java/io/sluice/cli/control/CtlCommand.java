@@ -2,11 +2,7 @@ package io.sluice.cli.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
-import io.sluice.checkpoint.DynamoDbGroupControlStore;
-import io.sluice.checkpoint.DynamoDbLeaseStore;
-import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
 import java.io.PrintWriter;
@@ -15,10 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,20 +77,7 @@ public final class CtlCommand implements Runnable {
       }
       PipelineConfig config = new ConfigLoader(System.getenv()).load(where.config);
       DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
-      StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
-      tables.ensureExist(dynamo);
-      Properties p = new Properties();
-      p.putAll(config.kafka().properties());
-      p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-      Clock clock = Clock.systemUTC();
-      ControlView view =
-          new ControlView(
-              config,
-              new DynamoDbGroupControlStore(dynamo, tables, clock),
-              new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout()),
-              new DynamoDbApplyCheckpointStore(dynamo, tables, clock),
-              Admin.create(p),
-              clock);
+      ControlView view = ControlView.of(config, dynamo, Clock.systemUTC());
       return new ControlClient() {
         @Override
         public List<GroupView> groups() {
@@ -126,6 +106,11 @@ public final class CtlCommand implements Runnable {
         }
       };
     }
+  }
+
+  private static void report(
+      CommandSpec spec, String group, boolean changed, String done, String already) {
+    spec.commandLine().getOut().println("group " + group + " " + (changed ? done : already));
   }
 
   private static String operator(String by) {
@@ -289,13 +274,7 @@ public final class CtlCommand implements Runnable {
     @Override
     public Integer call() {
       try (ControlClient c = target.open()) {
-        boolean changed = c.resume(group, operator(by));
-        spec.commandLine()
-            .getOut()
-            .println(
-                changed
-                    ? "group " + group + " resumed"
-                    : "group " + group + " was running already");
+        report(spec, group, c.resume(group, operator(by)), "resumed", "was running already");
       }
       return 0;
     }

@@ -1,13 +1,12 @@
 package io.sluice.test.pipeline;
 
-import static io.sluice.test.pipeline.PipelineFixture.exec;
-import static io.sluice.test.pipeline.PipelineFixture.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
 import io.sluice.test.embedded.EmbeddedDynamoDb;
 import io.sluice.test.embedded.TestIsolation;
+import io.sluice.test.workload.PositionWatch;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -39,14 +38,7 @@ class DynamoDbOutageFaultIT {
         SourceWriter writer = new SourceWriter()) {
       EndToEndIT.createSchema(source);
       pipeline.prepare();
-      exec(
-          target,
-          "CREATE TABLE position_regressions (id bigint, old_lsn bigint, new_lsn bigint)",
-          "CREATE FUNCTION check_position() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-              + " IF NEW._sluice_lsn < OLD._sluice_lsn THEN INSERT INTO position_regressions"
-              + " VALUES (OLD.id, OLD._sluice_lsn, NEW._sluice_lsn); END IF; RETURN NEW; END $$",
-          "CREATE TRIGGER check_position BEFORE UPDATE ON orders FOR EACH ROW"
-              + " EXECUTE FUNCTION check_position()");
+      PositionWatch.install(target, "orders");
       pipeline.startCapture();
       ApplyWorker worker = pipeline.startApply().get(0);
       writer.start(() -> connect(slice), 1_500, 100_000, 10);
@@ -71,7 +63,7 @@ class DynamoDbOutageFaultIT {
       writer.awaitDone();
       EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
       assertThat(worker.stats().events()).isGreaterThan(stalledAt);
-      assertThat(rows(target, "position_regressions", "id, old_lsn, new_lsn", "id")).isEmpty();
+      assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
     }
   }

@@ -1,7 +1,5 @@
 package io.sluice.test.pipeline;
 
-import static io.sluice.test.pipeline.PipelineFixture.exec;
-import static io.sluice.test.pipeline.PipelineFixture.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +9,7 @@ import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.test.embedded.TestIsolation;
+import io.sluice.test.workload.PositionWatch;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -83,14 +82,7 @@ class RestartIT {
       EndToEndIT.createSchema(source);
       pipeline.prepare();
       // Records any write that would move a row to an older source position.
-      exec(
-          target,
-          "CREATE TABLE position_regressions (id bigint, old_lsn bigint, new_lsn bigint)",
-          "CREATE FUNCTION check_position() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-              + " IF NEW._sluice_lsn < OLD._sluice_lsn THEN INSERT INTO position_regressions"
-              + " VALUES (OLD.id, OLD._sluice_lsn, NEW._sluice_lsn); END IF; RETURN NEW; END $$",
-          "CREATE TRIGGER check_position BEFORE UPDATE ON orders FOR EACH ROW"
-              + " EXECUTE FUNCTION check_position()");
+      PositionWatch.install(target, "orders");
       pipeline.startCapture();
       List<ApplyWorker> first = pipeline.startApply();
       writer.start(() -> connect(slice), 400, 100_000, 10);
@@ -108,7 +100,7 @@ class RestartIT {
           .as("the restarted worker resumed from its checkpoint instead of the beginning")
           .isLessThanOrEqualTo(topicRecords - appliedBeforeRestart)
           .isPositive();
-      assertThat(rows(target, "position_regressions", "id, old_lsn, new_lsn", "id")).isEmpty();
+      assertThat(PositionWatch.regressions(target)).isZero();
     }
   }
 
