@@ -68,6 +68,51 @@ class DynamoDbOutageFaultIT {
     }
   }
 
+  @Test
+  void throttlingAndServerErrorsAreRiddenOutWithBackoffAndNothingIsLost() throws Exception {
+    try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start();
+        FaultyDynamoDbProxy proxy = new FaultyDynamoDbProxy(dynamo.endpoint());
+        TestIsolation slice = TestIsolation.create("dynamodb throttling");
+        PipelineFixture pipeline =
+            new PipelineFixture(
+                slice,
+                "- name: orders\n  tables: [orders]\n  partitions: 2\n",
+                Map.of("SLUICE_DYNAMODB_ENDPOINT", proxy.endpoint().toString()));
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget();
+        SourceWriter writer = new SourceWriter()) {
+      EndToEndIT.createSchema(source);
+      pipeline.prepare();
+      PositionWatch.install(target, "orders");
+      pipeline.startCapture();
+      ApplyWorker worker = pipeline.startApply().get(0);
+      writer.start(() -> connect(slice), 1_500, 100_000, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
+
+      for (FaultyDynamoDbProxy.Mode fault :
+          new FaultyDynamoDbProxy.Mode[] {
+            FaultyDynamoDbProxy.Mode.THROTTLE, FaultyDynamoDbProxy.Mode.FAIL
+          }) {
+        proxy.mode(fault);
+        AtomicLong last = new AtomicLong(-1);
+        await()
+            .pollInterval(Duration.ofSeconds(1))
+            .atMost(Duration.ofSeconds(20))
+            .alias("apply stops advancing while DynamoDB answers " + fault)
+            .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
+        pipeline.assertHealthy();
+        long stalledAt = worker.stats().events();
+        proxy.mode(FaultyDynamoDbProxy.Mode.PASS);
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() > stalledAt);
+      }
+
+      writer.awaitDone();
+      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      assertThat(PositionWatch.regressions(target)).isZero();
+      pipeline.assertHealthy();
+    }
+  }
+
   private static Connection connect(TestIsolation slice) {
     try {
       return slice.connectSource();
