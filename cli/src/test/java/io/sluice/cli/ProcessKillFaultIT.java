@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * sluice processes killed with SIGKILL in the middle of a busy stream: the capture leader (a
  * standby process takes over from the stored source offset, without a new snapshot) and an apply
- * process (a new one takes its partitions over once their leases expire). Afterwards the target
- * equals the source and no row ever moved to an older source position.
+ * process inside a batch (a standby apply process takes its partitions over once their leases
+ * expire). Afterwards the target equals the source and no row ever moved to an older source
+ * position.
  */
 class ProcessKillFaultIT {
   private static final int ROWS = 200;
@@ -69,9 +70,25 @@ class ProcessKillFaultIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> writer.done() >= 300);
         capture1.kill();
         capture2.await("capture-2 leads capture");
-        await().atMost(Duration.ofSeconds(60)).until(() -> writer.done() >= 900);
-        apply1.kill();
         Sluice apply2 = start(all, dir, config, "apply-2", "--role", "apply");
+        apply2.await("worker apply-2 of group quotes started");
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.done() >= 900);
+        // apply-1 dies inside a batch: the target table is locked under its open transaction
+        try (Connection freezer = slice.connectTarget()) {
+          freezer.setAutoCommit(false);
+          try (Statement st = freezer.createStatement()) {
+            st.execute("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE");
+          }
+          try (Statement st = source.createStatement()) {
+            st.execute("UPDATE quotes SET n = n + 100 WHERE id <= 50");
+          }
+          await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnQuotes(target) >= 1);
+          apply1.kill();
+          freezer.commit();
+        }
+        // the standby takes the partitions over once apply-1's leases expire (3 s)
+        apply2.await("worker apply-2 owns partition 0");
+        apply2.await("worker apply-2 owns partition 1");
         writer.join();
         assertThat(writer.failure.get()).isNull();
 
@@ -172,6 +189,17 @@ class ProcessKillFaultIT {
       } catch (SQLException | RuntimeException e) {
         failure.set(e);
       }
+    }
+  }
+
+  private static int waitingOnQuotes(Connection target) throws SQLException {
+    try (Statement st = target.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                    + " WHERE c.relname = 'quotes' AND NOT l.granted")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 
