@@ -16,6 +16,7 @@ import io.sluice.capture.internal.StartCheck;
 import io.sluice.capture.internal.TopicSetup;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.GroupConfig;
@@ -64,6 +65,7 @@ public final class CaptureService implements AutoCloseable {
 
   private final PipelineConfig config;
   private final CapturedTables tables;
+  private final Optional<Lease> lease;
   private final ChangeEventCodec codec = new ChangeEventCodec();
   private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
@@ -78,8 +80,17 @@ public final class CaptureService implements AutoCloseable {
   private ExecutorService executor;
 
   public CaptureService(PipelineConfig config, CapturedTables tables) {
+    this(config, tables, Optional.empty());
+  }
+
+  /**
+   * @param lease the capture lease this process holds ({@link CaptureSingleton}); every offset
+   *     write is conditional on it
+   */
+  public CaptureService(PipelineConfig config, CapturedTables tables, Optional<Lease> lease) {
     this.config = config;
     this.tables = tables;
+    this.lease = lease;
     this.schemas = new SchemaTracker(tables.schemas(), this::describe);
     this.mapper = new SourceRecordMapper(schemas::schemaOf);
   }
@@ -114,7 +125,7 @@ public final class CaptureService implements AutoCloseable {
     producer = new KafkaProducer<>(producerProperties());
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-            .using(DebeziumProperties.of(config, tables.ids()))
+            .using(DebeziumProperties.of(config, tables.ids(), lease))
             .notifying(this::handleBatch)
             .using(this::completed)
             .using(

@@ -164,7 +164,7 @@ public final class CaptureSingleton implements AutoCloseable {
 
   /** Starts capture for one term of leadership, unless the term ended meanwhile. */
   private void startCapture(Lease term) {
-    CaptureService c = new CaptureService(config, tables);
+    CaptureService c = new CaptureService(config, tables, Optional.of(term));
     try {
       c.start();
     } catch (Exception | Error e) {

@@ -23,6 +23,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Debezium's source offsets, kept in DynamoDB instead of a local file so a capture restarted on any
@@ -31,6 +33,10 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * <p>One item per pipeline holds the whole offset map (a PostgreSQL connector has a single source
  * partition). {@link #set} persists to DynamoDB <em>before</em> it updates memory and completes, so
  * Debezium confirms an LSN to the source slot only once the offset is durable.
+ *
+ * <p>Under a capture lease ({@link #fencedBy}) every write is one DynamoDB transaction with a check
+ * that the lease is still held with the same owner and epoch, so a capture process that lost its
+ * lease cannot move the stored offset.
  *
  * <p>Debezium instantiates this class by name; it reads its settings from the engine properties
  * produced by {@link #engineProperties}.
@@ -42,12 +48,18 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
   static final String REGION = PREFIX + "region";
   static final String ENDPOINT = PREFIX + "endpoint";
   static final String LOCAL_CREDENTIALS = PREFIX + "local-credentials";
+  static final String LEASES = PREFIX + "leases";
+  static final String LEASE_GROUP = PREFIX + "lease.group";
+  static final String LEASE_OWNER = PREFIX + "lease.owner";
+  static final String LEASE_EPOCH = PREFIX + "lease.epoch";
   private static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private DynamoDbClient client;
   private String table;
   private String pipeline;
+  private String leases;
+  private Lease fence;
 
   /** Public no-argument constructor, required by the Debezium engine. */
   public DynamoDbOffsetBackingStore() {}
@@ -63,6 +75,15 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     dynamo.endpoint().ifPresent(e -> p.put(ENDPOINT, e.toString()));
     p.put(LOCAL_CREDENTIALS, Boolean.toString(dynamo.localCredentials()));
     return p;
+  }
+
+  /** The engine properties that make every offset write conditional on the capture lease. */
+  public static Map<String, String> fencedBy(StateTables tables, Lease lease) {
+    return Map.of(
+        LEASES, tables.leases(),
+        LEASE_GROUP, lease.group(),
+        LEASE_OWNER, lease.owner(),
+        LEASE_EPOCH, Long.toString(lease.epoch()));
   }
 
   /**
@@ -89,6 +110,17 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     Map<String, Object> o = config.originals();
     table = required(o, TABLE);
     pipeline = required(o, PIPELINE);
+    if (o.get(LEASE_OWNER) != null) {
+      leases = required(o, LEASES);
+      // only owner and epoch are checked against the item; its expiry is the item's own
+      fence =
+          new Lease(
+              required(o, LEASE_GROUP),
+              0,
+              required(o, LEASE_OWNER),
+              Long.parseLong(required(o, LEASE_EPOCH)),
+              Instant.MAX);
+    }
     Optional<URI> endpoint = Optional.ofNullable((String) o.get(ENDPOINT)).map(URI::create);
     client =
         DynamoDbClients.create(
@@ -193,8 +225,37 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     Map<String, AttributeValue> item = new HashMap<>(key(pipeline));
     item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
     item.put("offsets", AttributeValue.fromM(m));
-    item.put("updated_at", AttributeValue.fromS(Instant.now().toString()));
-    client.putItem(b -> b.tableName(table).item(item));
+    Instant now = Instant.now();
+    item.put("updated_at", AttributeValue.fromS(now.toString()));
+    if (fence == null) {
+      client.putItem(b -> b.tableName(table).item(item));
+      return;
+    }
+    try {
+      client.transactWriteItems(
+          b ->
+              b.transactItems(
+                  TransactWriteItem.builder()
+                      .conditionCheck(
+                          c ->
+                              c.tableName(leases)
+                                  .key(DynamoDbLeaseStore.key(fence.group(), fence.partition()))
+                                  .conditionExpression(DynamoDbLeaseStore.fenceCondition())
+                                  .expressionAttributeNames(Map.of("#o", "owner"))
+                                  .expressionAttributeValues(
+                                      DynamoDbLeaseStore.fenceValues(fence, now)))
+                      .build(),
+                  TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build()));
+    } catch (TransactionCanceledException e) {
+      throw new LeaseLostException(
+          "source offsets of pipeline "
+              + pipeline
+              + " not stored: the capture lease of epoch "
+              + fence.epoch()
+              + " held by "
+              + fence.owner()
+              + " expired or passed to another process");
+    }
   }
 
   private static String describe(String table, String pipeline) {

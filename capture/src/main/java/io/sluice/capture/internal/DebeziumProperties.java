@@ -1,10 +1,12 @@
 package io.sluice.capture.internal;
 
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -18,6 +20,15 @@ public final class DebeziumProperties {
   private DebeziumProperties() {}
 
   public static Properties of(PipelineConfig config, Collection<TableId> tables) {
+    return of(config, tables, Optional.empty());
+  }
+
+  /**
+   * @param lease the capture lease this process holds, when capture runs under one: offset writes
+   *     are then conditional on it
+   */
+  public static Properties of(
+      PipelineConfig config, Collection<TableId> tables, Optional<Lease> lease) {
     Properties p = new Properties();
     p.setProperty("name", "sluice-" + config.name());
     p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -69,6 +80,7 @@ public final class DebeziumProperties {
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
     DynamoDbOffsetBackingStore.engineProperties(config.dynamoDb(), state, config.name())
         .forEach(p::setProperty);
+    lease.ifPresent(l -> DynamoDbOffsetBackingStore.fencedBy(state, l).forEach(p::setProperty));
     return p;
   }
 

@@ -3,10 +3,15 @@ package io.sluice.test.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.core.SluiceException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +71,33 @@ class DynamoDbOffsetBackingStoreIT {
         .containsEntry("lsn", 97_500_059_720L)
         .containsEntry("txId", 555)
         .containsEntry("ts_usec", 1_700_000_000_000_000L);
+  }
+
+  @Test
+  void underACaptureLeaseOffsetsAreStoredOnlyWhileItIsHeld() throws Exception {
+    Clock clock = Clock.systemUTC();
+    Lease leader = state.lease(":capture", 0, "capture-a", clock);
+    DynamoDbOffsetBackingStore store =
+        state.startOffsetStore(PIPELINE, DynamoDbOffsetBackingStore.fencedBy(state.tables, leader));
+    started.add(store);
+    store.set(Map.of(bytes(PARTITION_KEY), bytes(OFFSET)), null).get(10, TimeUnit.SECONDS);
+
+    // another process takes capture over: the former leader's writes are refused
+    new DynamoDbLeaseStore(state.client, state.tables, clock, Duration.ofSeconds(10))
+        .release(leader);
+    state.lease(":capture", 0, "capture-b", clock);
+    String later = OFFSET.replace("97500059720", "97500099999");
+    assertThatThrownBy(
+            () ->
+                store
+                    .set(Map.of(bytes(PARTITION_KEY), bytes(later)), null)
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("capture lease of epoch 1");
+    assertThat(
+            DynamoDbOffsetBackingStore.storedOffset(state.client, state.tables, PIPELINE)
+                .orElseThrow())
+        .containsEntry("lsn", 97_500_059_720L);
   }
 
   @Test

@@ -63,8 +63,14 @@ final class DynamoDbState implements AutoCloseable {
 
   /** An offset store configured the way the Debezium engine configures it, started. */
   DynamoDbOffsetBackingStore startOffsetStore(String pipeline) {
+    return startOffsetStore(pipeline, Map.of());
+  }
+
+  /** The same, with more engine properties (a capture lease to fence writes with). */
+  DynamoDbOffsetBackingStore startOffsetStore(String pipeline, Map<String, String> more) {
     Map<String, String> props =
         new HashMap<>(DynamoDbOffsetBackingStore.engineProperties(config, tables, pipeline));
+    props.putAll(more);
     props.put("bootstrap.servers", "127.0.0.1:9");
     props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
     props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
