@@ -38,6 +38,7 @@ final class PipelineFixture implements AutoCloseable {
   private CaptureService capture;
   private final List<ApplyWorker> workers = new ArrayList<>();
   private final String workerId = "test-worker-" + java.util.UUID.randomUUID();
+  private ControlPlane controlPlane;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   PipelineFixture(TestIsolation slice, String groupsYaml) {
@@ -140,23 +141,32 @@ final class PipelineFixture implements AutoCloseable {
   }
 
   /** The control plane of this fixture's workers: one worker identity, the system clock. */
-  ControlPlane controlPlane() {
-    return ControlPlane.dynamoDb(
-        dynamo, new StateTables(config.dynamoDb().tablePrefix()), config.apply(), workerId);
+  synchronized ControlPlane controlPlane() {
+    if (controlPlane == null) {
+      controlPlane =
+          ControlPlane.dynamoDb(
+              dynamo, new StateTables(config.dynamoDb().tablePrefix()), config.apply(), workerId);
+    }
+    return controlPlane;
   }
 
   void stopApply() {
     workers.forEach(ApplyWorker::close);
   }
 
-  /** Fails fast if capture or a worker stopped on an error, with that error. */
+  /**
+   * Fails fast if capture or a worker stopped on an error, with that error. Not an {@link
+   * AssertionError}, so that a wait asserting in a loop ({@code untilAsserted}) stops at once
+   * instead of retrying until its deadline.
+   */
   void assertHealthy() {
     if (capture != null && capture.failure().isPresent()) {
-      throw new AssertionError("capture failed", capture.failure().get());
+      throw new IllegalStateException("capture failed", capture.failure().get());
     }
     for (ApplyWorker w : workers) {
       if (w.failure().isPresent()) {
-        throw new AssertionError("apply of " + w.group().name() + " failed", w.failure().get());
+        throw new IllegalStateException(
+            "apply of " + w.group().name() + " failed", w.failure().get());
       }
     }
   }
