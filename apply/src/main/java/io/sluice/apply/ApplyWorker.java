@@ -256,29 +256,9 @@ public final class ApplyWorker implements AutoCloseable {
     }
   }
 
-  /**
-   * Renews the lease once a third of its time is gone; true, or throws when it is lost. While
-   * DynamoDB cannot be reached the partition goes on until the lease runs out on the clock (its
-   * checkpoint writes wait for DynamoDB meanwhile).
-   */
+  /** Renews the lease when due ({@link io.sluice.checkpoint.LeaseStore#renewIfDue}); true. */
   private boolean renewIfDue(AtomicReference<Lease> lease) {
-    Lease held = lease.get();
-    Instant now = control.clock().instant();
-    Instant renewAt = held.expiresAt().minus(control.leaseTimeout().multipliedBy(2).dividedBy(3));
-    if (!now.isBefore(renewAt)) {
-      try {
-        lease.set(control.leases().renew(held));
-      } catch (SdkException e) {
-        if (!held.heldAt(now)) {
-          throw new LeaseLostException(
-              "the lease of partition "
-                  + held.partition()
-                  + " ran out while DynamoDB could not be reached: "
-                  + e.getMessage());
-        }
-        log.warn("could not renew the lease of partition {}: {}", held.partition(), e.getMessage());
-      }
-    }
+    lease.set(control.leases().renewIfDue(lease.get()));
     return true;
   }
 

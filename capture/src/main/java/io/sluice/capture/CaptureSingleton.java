@@ -4,7 +4,6 @@ import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.LeaseStore;
 import io.sluice.core.config.PipelineConfig;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +33,6 @@ public final class CaptureSingleton implements AutoCloseable {
   private final CapturedTables tables;
   private final LeaseStore leases;
   private final String workerId;
-  private final Clock clock;
   private final Duration timeout;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Object wake = new Object();
@@ -42,7 +40,7 @@ public final class CaptureSingleton implements AutoCloseable {
   private volatile CaptureService current;
   private volatile boolean running;
   private Lease lease;
-  private String lastOwnerSeen = "";
+  private boolean standingBy;
   private Thread thread;
   private final ExecutorService starter =
       Executors.newSingleThreadExecutor(
@@ -54,6 +52,7 @@ public final class CaptureSingleton implements AutoCloseable {
   private Future<?> starting;
 
   /**
+   * @param leases the store of the capture lease, which renews it on its clock
    * @param timeout how long the leader holds the lease without renewing it
    */
   public CaptureSingleton(
@@ -61,13 +60,11 @@ public final class CaptureSingleton implements AutoCloseable {
       CapturedTables tables,
       LeaseStore leases,
       String workerId,
-      Clock clock,
       Duration timeout) {
     this.config = config;
     this.tables = tables;
     this.leases = leases;
     this.workerId = workerId;
-    this.clock = clock;
     this.timeout = timeout;
   }
 
@@ -126,10 +123,16 @@ public final class CaptureSingleton implements AutoCloseable {
         failure.compareAndSet(null, c.failure().get());
         return;
       }
-      if (!clock
-          .instant()
-          .isBefore(lease.expiresAt().minus(timeout.multipliedBy(2).dividedBy(3)))) {
-        renew();
+      try {
+        lease = leases.renewIfDue(lease);
+      } catch (LeaseLostException lost) {
+        log.error(
+            "{} lost the capture lease of pipeline {}; capture stops here: {}",
+            workerId,
+            config.name(),
+            lost.getMessage());
+        stopCapture();
+        lease = null;
       }
     } catch (RuntimeException | Error e) {
       failure.compareAndSet(null, e);
@@ -147,14 +150,18 @@ public final class CaptureSingleton implements AutoCloseable {
       return;
     }
     if (taken.isEmpty()) {
-      String owner =
-          leases.list(LEASE_GROUP).stream().map(Lease::owner).findFirst().orElse("another process");
-      if (!owner.equals(lastOwnerSeen)) {
+      if (!standingBy) {
+        String owner =
+            leases.list(LEASE_GROUP).stream()
+                .map(Lease::owner)
+                .findFirst()
+                .orElse("another process");
         log.info("capture of pipeline {} runs in {}; {} stands by", config.name(), owner, workerId);
-        lastOwnerSeen = owner;
+        standingBy = true;
       }
       return;
     }
+    standingBy = false;
     lease = taken.get();
     Lease term = lease;
     log.info(
@@ -187,37 +194,8 @@ public final class CaptureSingleton implements AutoCloseable {
     c.close();
   }
 
-  private void renew() {
-    try {
-      lease = leases.renew(lease);
-    } catch (LeaseLostException lost) {
-      log.error(
-          "{} lost the capture lease of pipeline {}; capture stops here: {}",
-          workerId,
-          config.name(),
-          lost.getMessage());
-      stopCapture();
-      lease = null;
-    } catch (SdkException e) {
-      if (!lease.heldAt(clock.instant())) {
-        log.error(
-            "the capture lease of pipeline {} ran out while DynamoDB could not be reached;"
-                + " capture stops here",
-            config.name());
-        stopCapture();
-        lease = null;
-      } else {
-        log.warn("could not renew the capture lease: {}", e.getMessage());
-      }
-    }
-  }
-
+  /** Stops the capture of this term; one still starting sees the term is over and stops itself. */
   private void stopCapture() {
-    Future<?> pending = starting;
-    if (pending != null && !pending.isDone()) {
-      // startCapture sees the lost term and closes what it started
-      starting = null;
-    }
     CaptureService c = current;
     current = null;
     if (c != null) {

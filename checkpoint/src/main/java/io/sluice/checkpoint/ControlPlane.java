@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * group's control state, one worker identity, and the clock leases expire on.
  *
  * @param workerId unique among the live workers of a pipeline; a restarted worker may reuse it
- * @param leaseTimeout how long a lease lasts without renewal
  * @param controlPoll how often the worker reads its group's desired state
  */
 public record ControlPlane(
@@ -23,7 +22,6 @@ public record ControlPlane(
     GroupControlStore control,
     String workerId,
     Clock clock,
-    Duration leaseTimeout,
     Duration controlPoll) {
 
   /** The DynamoDB-backed control plane, on the system clock. */
@@ -33,19 +31,17 @@ public record ControlPlane(
   }
 
   /**
-   * The DynamoDB-backed control plane on the given clock (tests move it); creates the state tables
-   * that are missing.
+   * The DynamoDB-backed control plane on the given clock (tests move it), over state tables that
+   * exist ({@link StateTables#ensureExist}).
    */
   public static ControlPlane dynamoDb(
       DynamoDbClient client, StateTables tables, ApplyConfig apply, String workerId, Clock clock) {
-    tables.ensureExist(client);
     return new ControlPlane(
         new DynamoDbApplyCheckpointStore(client, tables, clock),
         new DynamoDbLeaseStore(client, tables, clock, apply.leaseTimeout()),
         new DynamoDbGroupControlStore(client, tables, clock),
         workerId,
         clock,
-        apply.leaseTimeout(),
         apply.controlPoll());
   }
 

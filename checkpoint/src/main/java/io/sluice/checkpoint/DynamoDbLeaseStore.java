@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -21,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoDbLeaseStore implements LeaseStore {
   static final int FORMAT_VERSION = 1;
+  private static final Logger log = LoggerFactory.getLogger(DynamoDbLeaseStore.class);
 
   private final DynamoDbClient client;
   private final String table;
@@ -51,13 +55,12 @@ public final class DynamoDbLeaseStore implements LeaseStore {
             .getItem(b -> b.tableName(table).key(key(group, partition)).consistentRead(true))
             .item();
     Lease held = current == null || current.isEmpty() ? null : lease(current);
-    if (held != null && held.heldAt(now) && !held.owner().equals(owner)) {
+    boolean inForce = held != null && held.heldAt(now);
+    if (inForce && !held.owner().equals(owner)) {
       return Optional.empty();
     }
-    long epoch =
-        held == null
-            ? 1
-            : held.owner().equals(owner) && held.heldAt(now) ? held.epoch() : held.epoch() + 1;
+    // The epoch stays only when the owner takes back a lease still in force: it changes hands.
+    long epoch = held == null ? 1 : inForce ? held.epoch() : held.epoch() + 1;
     Lease next = new Lease(group, partition, owner, epoch, now.plus(timeout));
     try {
       put(next, held == null ? null : held.epoch());
@@ -93,6 +96,27 @@ public final class DynamoDbLeaseStore implements LeaseStore {
       return next;
     } catch (ConditionalCheckFailedException e) {
       throw lost(lease, "another worker took it over");
+    }
+  }
+
+  @Override
+  public Lease renewIfDue(Lease lease) {
+    Instant now = clock.instant();
+    if (now.isBefore(lease.expiresAt().minus(timeout.multipliedBy(2).dividedBy(3)))) {
+      return lease;
+    }
+    try {
+      return renew(lease);
+    } catch (SdkException e) {
+      if (!lease.heldAt(now)) {
+        throw lost(lease, "it ran out while DynamoDB could not be reached: " + e.getMessage());
+      }
+      log.warn(
+          "could not renew the lease of {} partition {}: {}",
+          lease.group(),
+          lease.partition(),
+          e.getMessage());
+      return lease;
     }
   }
 

@@ -22,6 +22,16 @@ public interface LeaseStore {
   Lease renew(Lease lease);
 
   /**
+   * Renews the lease once a third of the lease timeout has passed since it was last renewed, else
+   * returns it as it is. While DynamoDB cannot be reached it returns the lease unrenewed, until the
+   * lease runs out on the clock: the holder goes on meanwhile, its fenced writes waiting for
+   * DynamoDB.
+   *
+   * @throws LeaseLostException when it expired or changed hands
+   */
+  Lease renewIfDue(Lease lease);
+
+  /**
    * Gives the lease up at once, if still held, so another worker need not wait for it to expire.
    */
   void release(Lease lease);

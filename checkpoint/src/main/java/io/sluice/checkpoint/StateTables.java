@@ -65,31 +65,17 @@ public final class StateTables {
   /** Creates any missing table and waits until all are active. */
   public void ensureExist(DynamoDbClient client) {
     create(client, sourceOffsets(), List.of(key("pipeline", ScalarAttributeType.S, KeyType.HASH)));
-    create(
-        client,
-        applyCheckpoints(),
-        List.of(
-            key("group", ScalarAttributeType.S, KeyType.HASH),
-            key("partition", ScalarAttributeType.N, KeyType.RANGE)));
-    create(
-        client,
-        leases(),
-        List.of(
-            key("group", ScalarAttributeType.S, KeyType.HASH),
-            key("partition", ScalarAttributeType.N, KeyType.RANGE)));
+    create(client, applyCheckpoints(), byGroupAnd("partition", ScalarAttributeType.N));
+    create(client, leases(), byGroupAnd("partition", ScalarAttributeType.N));
     create(client, groupControl(), List.of(key("group", ScalarAttributeType.S, KeyType.HASH)));
-    create(
-        client,
-        audit(),
-        List.of(
-            key("group", ScalarAttributeType.S, KeyType.HASH),
-            key("at", ScalarAttributeType.S, KeyType.RANGE)));
-    create(
-        client,
-        workers(),
-        List.of(
-            key("group", ScalarAttributeType.S, KeyType.HASH),
-            key("worker", ScalarAttributeType.S, KeyType.RANGE)));
+    create(client, audit(), byGroupAnd("at", ScalarAttributeType.S));
+    create(client, workers(), byGroupAnd("worker", ScalarAttributeType.S));
+  }
+
+  /** Keyed by group, then by {@code sortKey}. */
+  private static List<KeyAttr> byGroupAnd(String sortKey, ScalarAttributeType type) {
+    return List.of(
+        key("group", ScalarAttributeType.S, KeyType.HASH), key(sortKey, type, KeyType.RANGE));
   }
 
   private static void create(DynamoDbClient client, String table, List<KeyAttr> keys) {

@@ -64,7 +64,6 @@ final class Pipeline implements AutoCloseable {
                     Clock.systemUTC(),
                     config.capture().leaseTimeout()),
                 workerId,
-                Clock.systemUTC(),
                 config.capture().leaseTimeout())
             : null;
   }

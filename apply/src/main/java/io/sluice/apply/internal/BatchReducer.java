@@ -77,14 +77,6 @@ public final class BatchReducer {
         stillUnchanged.add(column);
       }
     }
-    return new ChangeEvent(
-        candidate.table(),
-        candidate.op(),
-        candidate.lsn(),
-        candidate.txId(),
-        candidate.sourceTsMicros(),
-        candidate.key(),
-        filled,
-        stillUnchanged);
+    return candidate.withRow(filled, stillUnchanged);
   }
 }

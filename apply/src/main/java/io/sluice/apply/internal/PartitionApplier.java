@@ -184,9 +184,7 @@ public final class PartitionApplier {
               s.partition(),
               e.getMessage());
         }
-        long backoff = Math.min(5_000, 100L << Math.min(attempt, 6));
-        TimeUnit.MILLISECONDS.sleep(
-            backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        pause(attempt, 5_000);
       }
     }
   }
@@ -286,14 +284,19 @@ public final class PartitionApplier {
   }
 
   private static void backoff(int attempt, SQLException e) throws InterruptedException {
-    long backoff = Math.min(10_000, 100L << attempt);
-    long jitter = ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
     log.warn(
         "retriable target error {}, attempt {} of {}",
         TargetErrors.describe(e),
         attempt,
         MAX_ATTEMPTS);
-    TimeUnit.MILLISECONDS.sleep(backoff / 2 + jitter);
+    pause(attempt, 10_000);
+  }
+
+  /** Exponential backoff from 200 ms up to {@code capMillis}, with jitter over its upper half. */
+  private static void pause(int attempt, long capMillis) throws InterruptedException {
+    long backoff = Math.min(capMillis, 100L << Math.min(attempt, 20));
+    TimeUnit.MILLISECONDS.sleep(
+        backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
   }
 
   /** Writes the batch; on bad data, finds the refused changes and applies the group's policy. */

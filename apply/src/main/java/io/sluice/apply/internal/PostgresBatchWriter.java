@@ -126,22 +126,24 @@ public final class PostgresBatchWriter {
     }
   }
 
-  /** Whether the batch is of a table without a key; refuses a batch the target cannot hold. */
+  /**
+   * Whether the batch is of a table without a key; refuses a batch the target cannot hold. A
+   * table's changes are all of one kind, so its first one tells.
+   */
   private static boolean keyless(TableSchema target, TableBatch b) {
-    for (ChangeEvent e : b.rows()) {
-      if (e.isKeyless() != target.keyless()) {
-        throw new SluiceException(
-            "change to "
-                + b.table()
-                + " at LSN "
-                + e.lsn()
-                + (e.isKeyless()
-                    ? " is of a source table without a key, but the target table has primary key ("
-                        + String.join(", ", target.keyColumns())
-                        + ")"
-                    : " is keyed, but the target table has no primary key")
-                + "; source and target tables differ");
-      }
+    if (!b.rows().isEmpty() && b.rows().get(0).isKeyless() != target.keyless()) {
+      ChangeEvent e = b.rows().get(0);
+      throw new SluiceException(
+          "change to "
+              + b.table()
+              + " at LSN "
+              + e.lsn()
+              + (e.isKeyless()
+                  ? " is of a source table without a key, but the target table has primary key ("
+                      + String.join(", ", target.keyColumns())
+                      + ")"
+                  : " is keyed, but the target table has no primary key")
+              + "; source and target tables differ");
     }
     return target.keyless();
   }

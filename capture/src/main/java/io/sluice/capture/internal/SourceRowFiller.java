@@ -92,16 +92,7 @@ public final class SourceRowFiller {
             after.put(column, e.after().get(column));
           }
         }
-        return Optional.of(
-            new ChangeEvent(
-                e.table(),
-                e.op(),
-                e.lsn(),
-                e.txId(),
-                e.sourceTsMicros(),
-                e.key(),
-                after,
-                insert ? Set.of() : e.unchanged()));
+        return Optional.of(e.withRow(after, insert ? Set.of() : e.unchanged()));
       }
     }
   }

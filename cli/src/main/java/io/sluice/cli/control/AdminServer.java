@@ -91,7 +91,7 @@ public final class AdminServer implements AutoCloseable {
         return;
       }
       String group = path[2];
-      if (view.group(group).isEmpty() && path.length <= 4) {
+      if (!view.hasGroup(group) && path.length <= 4) {
         send(ex, 404, error("no group '" + group + "' in pipeline " + view.config().name()));
         return;
       }

@@ -4,6 +4,7 @@ import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.DesiredState;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.GroupControl;
@@ -45,36 +46,36 @@ public final class ControlView implements ControlClient {
   private final ApplyCheckpointStore checkpoints;
   private final Admin kafka;
   private final Clock clock;
+  private final Optional<DynamoDbClient> owned;
 
-  public ControlView(
-      PipelineConfig config,
-      GroupControlStore control,
-      LeaseStore leases,
-      ApplyCheckpointStore checkpoints,
-      Admin kafka,
-      Clock clock) {
-    this.config = config;
-    this.control = control;
-    this.leases = leases;
-    this.checkpoints = checkpoints;
-    this.kafka = kafka;
-    this.clock = clock;
-  }
-
-  /** The view of a pipeline's state in DynamoDB (tables created when missing) and Kafka. */
-  public static ControlView of(PipelineConfig config, DynamoDbClient dynamo, Clock clock) {
+  private ControlView(
+      PipelineConfig config, DynamoDbClient dynamo, Clock clock, boolean ownsDynamo) {
     StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
-    tables.ensureExist(dynamo);
     Properties p = new Properties();
     p.putAll(config.kafka().properties());
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-    return new ControlView(
-        config,
-        new DynamoDbGroupControlStore(dynamo, tables, clock),
-        new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout()),
-        new DynamoDbApplyCheckpointStore(dynamo, tables, clock),
-        Admin.create(p),
-        clock);
+    this.config = config;
+    this.control = new DynamoDbGroupControlStore(dynamo, tables, clock);
+    this.leases = new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout());
+    this.checkpoints = new DynamoDbApplyCheckpointStore(dynamo, tables, clock);
+    this.kafka = Admin.create(p);
+    this.clock = clock;
+    this.owned = ownsDynamo ? Optional.of(dynamo) : Optional.empty();
+  }
+
+  /**
+   * The view of a pipeline's state in DynamoDB, whose tables exist, through a client the caller
+   * keeps and closes.
+   */
+  public static ControlView of(PipelineConfig config, DynamoDbClient dynamo, Clock clock) {
+    return new ControlView(config, dynamo, clock, false);
+  }
+
+  /** The view through a DynamoDB client of its own, creating missing state tables. */
+  public static ControlView open(PipelineConfig config, Clock clock) {
+    DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
+    new StateTables(config.dynamoDb().tablePrefix()).ensureExist(dynamo);
+    return new ControlView(config, dynamo, clock, true);
   }
 
   public PipelineConfig config() {
@@ -109,14 +110,20 @@ public final class ControlView implements ControlClient {
     return control.set(known(group), DesiredState.RUNNING, "", by);
   }
 
-  /** Closes the Kafka admin client; the DynamoDB client belongs to the caller. */
+  /** Closes the Kafka admin client, and the DynamoDB client when it is this view's own. */
   @Override
   public void close() {
     kafka.close();
+    owned.ifPresent(DynamoDbClient::close);
+  }
+
+  /** Whether the pipeline has a group of that name; reads nothing. */
+  public boolean hasGroup(String group) {
+    return config.groups().stream().anyMatch(g -> g.name().equals(group));
   }
 
   private String known(String group) {
-    if (config.groups().stream().noneMatch(g -> g.name().equals(group))) {
+    if (!hasGroup(group)) {
       throw new IllegalArgumentException(
           "pipeline "
               + config.name()

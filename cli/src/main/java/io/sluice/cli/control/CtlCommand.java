@@ -2,9 +2,7 @@ package io.sluice.cli.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.core.config.ConfigLoader;
-import io.sluice.core.config.PipelineConfig;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code sluice ctl}: the operator's view of a pipeline's groups, and pause and resume. */
 @Command(
@@ -75,36 +72,8 @@ public final class CtlCommand implements Runnable {
         }
         return new ApiClient(where.api, token);
       }
-      PipelineConfig config = new ConfigLoader(System.getenv()).load(where.config);
-      DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
-      ControlView view = ControlView.of(config, dynamo, Clock.systemUTC());
-      return new ControlClient() {
-        @Override
-        public List<GroupView> groups() {
-          return view.groups();
-        }
-
-        @Override
-        public Optional<GroupView> group(String name) {
-          return view.group(name);
-        }
-
-        @Override
-        public boolean pause(String group, String reason, String by) {
-          return view.pause(group, reason, by);
-        }
-
-        @Override
-        public boolean resume(String group, String by) {
-          return view.resume(group, by);
-        }
-
-        @Override
-        public void close() {
-          view.close();
-          dynamo.close();
-        }
-      };
+      return ControlView.open(
+          new ConfigLoader(System.getenv()).load(where.config), Clock.systemUTC());
     }
   }
 

@@ -39,6 +39,11 @@ final class FrozenRow extends AbstractMap<String, String> {
   }
 
   @Override
+  public boolean containsValue(Object value) {
+    return values.containsValue(value);
+  }
+
+  @Override
   public int size() {
     return values.size();
   }

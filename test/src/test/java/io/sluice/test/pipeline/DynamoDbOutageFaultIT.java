@@ -7,9 +7,11 @@ import io.sluice.apply.ApplyWorker;
 import io.sluice.test.embedded.EmbeddedDynamoDb;
 import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.workload.PositionWatch;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -22,62 +24,70 @@ import org.junit.jupiter.api.Test;
 class DynamoDbOutageFaultIT {
   @Test
   void applyWaitsOutADynamoDbOutageLongerThanItsLeaseAndNothingIsLost() throws Exception {
-    try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start();
-        TestIsolation slice = TestIsolation.create("dynamodb outage");
-        PipelineFixture pipeline =
-            new PipelineFixture(
-                slice,
-                "- name: orders\n  tables: [orders]\n  partitions: 2\n",
-                Map.of(
-                    "SLUICE_DYNAMODB_ENDPOINT",
-                    dynamo.endpoint().toString(),
-                    "SLUICE_APPLY_LEASE_TIMEOUT",
-                    "3s"));
-        Connection source = slice.connectSource();
-        Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
-      pipeline.prepare();
-      PositionWatch.install(target, "orders");
-      pipeline.startCapture();
-      ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> connect(slice), 1_500, 100_000, 10);
-      await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
-
-      dynamo.interrupt();
-      // apply stops advancing: a batch waits for its checkpoint
-      AtomicLong last = new AtomicLong(-1);
-      await()
-          .pollInterval(Duration.ofSeconds(1))
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
-      long stalledAt = worker.stats().events();
-      // outlast the lease: the lease runs out on the worker's clock while DynamoDB is away
-      await()
-          .pollDelay(Duration.ofSeconds(4))
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> worker.stats().events() == stalledAt);
-      pipeline.assertHealthy();
-
-      dynamo.restore();
-      writer.awaitDone();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
-      assertThat(worker.stats().events()).isGreaterThan(stalledAt);
-      assertThat(PositionWatch.regressions(target)).isZero();
-      pipeline.assertHealthy();
+    try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start()) {
+      underLoad(
+          "dynamodb outage",
+          dynamo.endpoint(),
+          Map.of("SLUICE_APPLY_LEASE_TIMEOUT", "3s"),
+          (pipeline, worker) -> {
+            dynamo.interrupt();
+            // apply stops advancing: a batch waits for its checkpoint
+            long stalledAt = awaitStalled(worker);
+            // outlast the lease: the lease runs out on the worker's clock while DynamoDB is away
+            await()
+                .pollDelay(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> worker.stats().events() == stalledAt);
+            pipeline.assertHealthy();
+            dynamo.restore();
+            await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() > stalledAt);
+          });
     }
   }
 
   @Test
   void throttlingAndServerErrorsAreRiddenOutWithBackoffAndNothingIsLost() throws Exception {
     try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start();
-        FaultyDynamoDbProxy proxy = new FaultyDynamoDbProxy(dynamo.endpoint());
-        TestIsolation slice = TestIsolation.create("dynamodb throttling");
+        FaultyDynamoDbProxy proxy = new FaultyDynamoDbProxy(dynamo.endpoint())) {
+      underLoad(
+          "dynamodb throttling",
+          proxy.endpoint(),
+          Map.of(),
+          (pipeline, worker) -> {
+            for (FaultyDynamoDbProxy.Mode fault :
+                new FaultyDynamoDbProxy.Mode[] {
+                  FaultyDynamoDbProxy.Mode.THROTTLE, FaultyDynamoDbProxy.Mode.FAIL
+                }) {
+              proxy.mode(fault);
+              long stalledAt = awaitStalled(worker);
+              pipeline.assertHealthy();
+              proxy.mode(FaultyDynamoDbProxy.Mode.PASS);
+              await()
+                  .atMost(Duration.ofSeconds(60))
+                  .until(() -> worker.stats().events() > stalledAt);
+            }
+          });
+    }
+  }
+
+  /** What a test does to DynamoDB while the source is busy and the pipeline applies. */
+  private interface Fault {
+    void inject(PipelineFixture pipeline, ApplyWorker worker) throws Exception;
+  }
+
+  /**
+   * Runs a pipeline on the given DynamoDB endpoint under a busy source, injects the fault once
+   * apply is under way, and checks the end: target equal to source, no row moved backwards, nothing
+   * failed.
+   */
+  private static void underLoad(
+      String name, URI dynamoDb, Map<String, String> settings, Fault fault) throws Exception {
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("SLUICE_DYNAMODB_ENDPOINT", dynamoDb.toString());
+    try (TestIsolation slice = TestIsolation.create(name);
         PipelineFixture pipeline =
             new PipelineFixture(
-                slice,
-                "- name: orders\n  tables: [orders]\n  partitions: 2\n",
-                Map.of("SLUICE_DYNAMODB_ENDPOINT", proxy.endpoint().toString()));
+                slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n", env);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
         SourceWriter writer = new SourceWriter()) {
@@ -89,28 +99,24 @@ class DynamoDbOutageFaultIT {
       writer.start(() -> connect(slice), 1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
-      for (FaultyDynamoDbProxy.Mode fault :
-          new FaultyDynamoDbProxy.Mode[] {
-            FaultyDynamoDbProxy.Mode.THROTTLE, FaultyDynamoDbProxy.Mode.FAIL
-          }) {
-        proxy.mode(fault);
-        AtomicLong last = new AtomicLong(-1);
-        await()
-            .pollInterval(Duration.ofSeconds(1))
-            .atMost(Duration.ofSeconds(20))
-            .alias("apply stops advancing while DynamoDB answers " + fault)
-            .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
-        pipeline.assertHealthy();
-        long stalledAt = worker.stats().events();
-        proxy.mode(FaultyDynamoDbProxy.Mode.PASS);
-        await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() > stalledAt);
-      }
+      fault.inject(pipeline, worker);
 
       writer.awaitDone();
       EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
     }
+  }
+
+  /** Waits until the worker applies nothing between two polls a second apart; its count then. */
+  private static long awaitStalled(ApplyWorker worker) {
+    AtomicLong last = new AtomicLong(-1);
+    await()
+        .pollInterval(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(20))
+        .alias("apply stops advancing")
+        .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
+    return worker.stats().events();
   }
 
   private static Connection connect(TestIsolation slice) {

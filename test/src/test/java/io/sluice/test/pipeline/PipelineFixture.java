@@ -143,9 +143,9 @@ final class PipelineFixture implements AutoCloseable {
   /** The control plane of this fixture's workers: one worker identity, the system clock. */
   synchronized ControlPlane controlPlane() {
     if (controlPlane == null) {
-      controlPlane =
-          ControlPlane.dynamoDb(
-              dynamo, new StateTables(config.dynamoDb().tablePrefix()), config.apply(), workerId);
+      StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
+      tables.ensureExist(dynamo);
+      controlPlane = ControlPlane.dynamoDb(dynamo, tables, config.apply(), workerId);
     }
     return controlPlane;
   }
