@@ -19,6 +19,7 @@ import io.sluice.core.MetricNames;
 import io.sluice.core.config.BadDataPolicy;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.schema.TableId;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -39,11 +41,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
@@ -71,6 +75,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class ApplyWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
+  private static final long DEAD_LETTER_READ_MILLIS = 30_000;
 
   private final PipelineConfig config;
   private final GroupConfig group;
@@ -86,13 +91,21 @@ public final class ApplyWorker implements AutoCloseable {
   private final Map<Integer, Long> appliedSourceMicros = new ConcurrentHashMap<>();
   private volatile GroupControl desired;
   private volatile Instant pausedSince;
-  private volatile long backlog;
   private Admin offsetReader;
   private CountDownLatch stopped;
   private HikariDataSource target;
   private DeadLetters deadLetters;
   private ScheduledExecutorService controlReader;
   private final List<Meter> gauges = new ArrayList<>();
+  private final Map<Integer, List<Meter>> partitionGauges = new HashMap<>();
+  private final Map<TableId, Set<Integer>> tablePartitions = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> backlogs = new ConcurrentHashMap<>();
+  private final List<PartitionApplier> appliers = new ArrayList<>();
+  private volatile double retentionSeconds = Double.NaN;
+  private volatile double deadLetterRecords;
+  private volatile Instant lastControlRead;
+  private volatile String kafkaProblem;
+  private long nextDeadLetterRead;
 
   public ApplyWorker(PipelineConfig config, GroupConfig group, ControlPlane control) {
     this(config, group, control, Metrics.globalRegistry);
@@ -119,6 +132,8 @@ public final class ApplyWorker implements AutoCloseable {
     desired = control.control().get(group.name());
     offsetReader = Admin.create(clientProperties());
     pausedSince = desired.paused() ? control.clock().instant() : null;
+    lastControlRead = control.clock().instant();
+    retentionSeconds = retentionSeconds(topic);
     registerMeters();
     controlReader =
         Executors.newSingleThreadScheduledExecutor(
@@ -149,10 +164,8 @@ public final class ApplyWorker implements AutoCloseable {
                   config.badDataPolicy(group),
                   Optional.ofNullable(deadLetters),
                   meters,
-                  (partition, changes, newest) -> {
-                    stats.applied(changes, newest);
-                    appliedSourceMicros.merge(partition, newest, Math::max);
-                  }));
+                  this::applied));
+      appliers.add(applier);
       int partition = p;
       partitionStates.put(p, WorkerStatus.ActualState.STANDBY);
       Thread t =
@@ -226,6 +239,7 @@ public final class ApplyWorker implements AutoCloseable {
               group.name(),
               lost.getMessage());
           lease.set(null);
+          appliedSourceMicros.remove(partition);
           MDC.remove("lease_epoch");
         }
       }
@@ -285,19 +299,23 @@ public final class ApplyWorker implements AutoCloseable {
         pausedSince = now.paused() ? control.clock().instant() : null;
       }
       desired = now;
+      lastControlRead = control.clock().instant();
       WorkerStatus status = status();
       control.control().report(status);
-      backlog = backlog(status.partitions());
+      readBacklogs(status.partitions());
+      readDeadLetters();
+      syncPartitionMeters(status.partitions());
     } catch (RuntimeException e) {
       // Keep the last known state: apply goes on or stays paused as it was, and tries again.
       log.warn("could not read the control state of group {}: {}", group.name(), e.toString());
     }
   }
 
-  /** Changes in the owned partitions past their checkpoints. */
-  private long backlog(List<Integer> owned) {
+  /** Changes in each owned partition past its checkpoint. */
+  private void readBacklogs(List<Integer> owned) {
+    backlogs.keySet().retainAll(owned);
     if (owned.isEmpty()) {
-      return 0;
+      return;
     }
     Map<Integer, ApplyCheckpoint> checkpoints = control.checkpoints().load(group.name());
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -306,19 +324,210 @@ public final class ApplyWorker implements AutoCloseable {
     Map<TopicPartition, ListOffsetsResultInfo> ends;
     try {
       ends = offsetReader.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      kafkaProblem = null;
     } catch (ExecutionException | TimeoutException e) {
+      kafkaProblem = "cannot read end offsets from Kafka: " + e;
       log.warn("could not read the end offsets of group {}: {}", group.name(), e.toString());
-      return backlog;
+      return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return backlog;
+      return;
     }
-    long sum = 0;
     for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
       ApplyCheckpoint cp = checkpoints.get(end.getKey().partition());
-      sum += Math.max(0, end.getValue().offset() - (cp == null ? 0 : cp.nextOffset()));
+      backlogs.put(
+          end.getKey().partition(),
+          Math.max(0, end.getValue().offset() - (cp == null ? 0 : cp.nextOffset())));
     }
-    return sum;
+  }
+
+  /** Records held in the dead-letter topic, read every {@value #DEAD_LETTER_READ_MILLIS} ms. */
+  private void readDeadLetters() {
+    long now = System.currentTimeMillis();
+    if (deadLetters == null || now < nextDeadLetterRead) {
+      return;
+    }
+    nextDeadLetterRead = now + DEAD_LETTER_READ_MILLIS;
+    TopicPartition dlq = new TopicPartition(deadLetters.topic(), 0);
+    try {
+      long end =
+          offsetReader
+              .listOffsets(Map.of(dlq, OffsetSpec.latest()))
+              .all()
+              .get(10, TimeUnit.SECONDS)
+              .get(dlq)
+              .offset();
+      long start =
+          offsetReader
+              .listOffsets(Map.of(dlq, OffsetSpec.earliest()))
+              .all()
+              .get(10, TimeUnit.SECONDS)
+              .get(dlq)
+              .offset();
+      deadLetterRecords = Math.max(0, end - start);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("could not read the offsets of {}: {}", deadLetters.topic(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The topic's retention in seconds, +Inf when unlimited, NaN when it could not be read. */
+  private double retentionSeconds(String topic) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      ConfigEntry retention =
+          offsetReader
+              .describeConfigs(List.of(resource))
+              .all()
+              .get(10, TimeUnit.SECONDS)
+              .get(resource)
+              .get("retention.ms");
+      if (retention == null || retention.value() == null) {
+        return Double.NaN;
+      }
+      long ms = Long.parseLong(retention.value());
+      return ms < 0 ? Double.POSITIVE_INFINITY : ms / 1000.0;
+    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      log.warn("could not read the retention of topic {}: {}", topic, e.toString());
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
+  }
+
+  /** A partition committed a batch (or a heartbeat). */
+  private void applied(int partition, int changes, long throughMicros, Set<TableId> tables) {
+    stats.applied(changes, throughMicros);
+    appliedSourceMicros.merge(partition, throughMicros, Math::max);
+    for (TableId t : tables) {
+      Set<Integer> carriers = tablePartitions.get(t);
+      if (carriers == null) {
+        carriers = ConcurrentHashMap.newKeySet();
+        Set<Integer> raced = tablePartitions.putIfAbsent(t, carriers);
+        if (raced == null) {
+          registerTableLag(t);
+        } else {
+          carriers = raced;
+        }
+      }
+      carriers.add(partition);
+    }
+  }
+
+  private void registerTableLag(TableId table) {
+    Meter m =
+        Gauge.builder(MetricNames.APPLY_TABLE_LAG, this, w -> w.tableLagSeconds(table))
+            .description(
+                "Seconds since the source commit up to which the table's partitions are applied")
+            .baseUnit("seconds")
+            .tag("group", group.name())
+            .tag("table", table.toString())
+            .register(meters);
+    synchronized (gauges) {
+      gauges.add(m);
+    }
+  }
+
+  /** The largest lag of the owned partitions that carried the table; NaN when there are none. */
+  private double tableLagSeconds(TableId table) {
+    double lag = Double.NaN;
+    for (int p : tablePartitions.getOrDefault(table, Set.of())) {
+      double l = lagSeconds(p);
+      if (!Double.isNaN(l) && (Double.isNaN(lag) || l > lag)) {
+        lag = l;
+      }
+    }
+    return lag;
+  }
+
+  /** Seconds since the source commit up to which an owned partition is applied; else NaN. */
+  private double lagSeconds(int partition) {
+    WorkerStatus.ActualState state = partitionStates.get(partition);
+    Long through = appliedSourceMicros.get(partition);
+    if (through == null
+        || (state != WorkerStatus.ActualState.RUNNING
+            && state != WorkerStatus.ActualState.PAUSED)) {
+      return Double.NaN;
+    }
+    long nowMicros = control.clock().millis() * 1_000;
+    return Math.max(0, nowMicros - through) / 1_000_000.0;
+  }
+
+  /**
+   * Keeps a lag and a backlog gauge for each owned partition, and none for the others, so sums over
+   * workers count each partition once.
+   */
+  private void syncPartitionMeters(List<Integer> owned) {
+    synchronized (partitionGauges) {
+      for (var it = partitionGauges.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        if (!owned.contains(e.getKey()) || !running.get()) {
+          e.getValue().forEach(meters::remove);
+          it.remove();
+        }
+      }
+      if (!running.get()) {
+        return;
+      }
+      for (int p : owned) {
+        if (partitionGauges.containsKey(p) || !appliedSourceMicros.containsKey(p)) {
+          continue;
+        }
+        String partition = Integer.toString(p);
+        partitionGauges.put(
+            p,
+            List.of(
+                Gauge.builder(MetricNames.APPLY_LAG, this, w -> w.lagSeconds(p))
+                    .description(
+                        "Seconds since the source commit up to which the partition is applied")
+                    .baseUnit("seconds")
+                    .tag("group", group.name())
+                    .tag("partition", partition)
+                    .register(meters),
+                Gauge.builder(MetricNames.APPLY_BACKLOG, this, w -> w.backlogs.getOrDefault(p, 0L))
+                    .description("Changes in the partition past its checkpoint")
+                    .tag("group", group.name())
+                    .tag("partition", partition)
+                    .register(meters)));
+      }
+    }
+  }
+
+  /**
+   * Why this worker is not ready, if it is not: halted on an error, DynamoDB not read for three
+   * control polls (at least 10 s), Kafka not answering, or a partition retrying against a failing
+   * target or DynamoDB.
+   */
+  public Optional<String> notReady() {
+    Throwable t = failure.get();
+    if (t != null) {
+      return Optional.of("group " + group.name() + " halted: " + t.getMessage());
+    }
+    Duration grace = control.controlPoll().multipliedBy(3);
+    if (grace.compareTo(Duration.ofSeconds(10)) < 0) {
+      grace = Duration.ofSeconds(10);
+    }
+    if (lastControlRead.isBefore(control.clock().instant().minus(grace))) {
+      return Optional.of(
+          "group "
+              + group.name()
+              + ": control state not read from DynamoDB for "
+              + Duration.between(lastControlRead, control.clock().instant()).toSeconds()
+              + " s");
+    }
+    String kafka = kafkaProblem;
+    if (kafka != null) {
+      return Optional.of("group " + group.name() + ": " + kafka);
+    }
+    for (PartitionApplier a : appliers) {
+      Optional<String> r = a.retrying();
+      if (r.isPresent()) {
+        return Optional.of("group " + group.name() + ": " + r.get());
+      }
+    }
+    return Optional.empty();
   }
 
   /** What this worker is doing now. */
@@ -377,15 +586,63 @@ public final class ApplyWorker implements AutoCloseable {
             .tag("group", group.name())
             .register(meters));
     gauges.add(
-        Gauge.builder(MetricNames.APPLY_BACKLOG, this, w -> w.backlog)
-            .description("Changes in the owned partitions of the group not yet applied")
+        Gauge.builder(MetricNames.APPLY_PAUSED_THRESHOLD, this, w -> pausedAlertSeconds())
+            .description("Seconds the group may stay paused before its alert fires")
+            .baseUnit("seconds")
             .tag("group", group.name())
             .register(meters));
+    gauges.add(
+        Gauge.builder(
+                MetricNames.APPLY_LAG_THRESHOLD,
+                this,
+                w -> config.lagAlert(group).toMillis() / 1000.0)
+            .description("Lag past which the group's alert of this severity fires")
+            .baseUnit("seconds")
+            .tag("group", group.name())
+            .tag("severity", "warning")
+            .register(meters));
+    gauges.add(
+        Gauge.builder(
+                MetricNames.APPLY_LAG_THRESHOLD,
+                this,
+                w -> config.alerts().lagCritical().toMillis() / 1000.0)
+            .description("Lag past which the group's alert of this severity fires")
+            .baseUnit("seconds")
+            .tag("group", group.name())
+            .tag("severity", "critical")
+            .register(meters));
+    gauges.add(
+        Gauge.builder(MetricNames.APPLY_HALTED, this, w -> w.failure.get() == null ? 0 : 1)
+            .description("1 once the group's worker in this process stopped on an error")
+            .tag("group", group.name())
+            .register(meters));
+    gauges.add(
+        Gauge.builder(MetricNames.APPLY_PARTITIONS, this, w -> w.group.partitions())
+            .description("Partitions of the group's topic")
+            .tag("group", group.name())
+            .register(meters));
+    gauges.add(
+        Gauge.builder(MetricNames.APPLY_RETENTION, this, w -> w.retentionSeconds)
+            .description("Seconds Kafka keeps the group's changes (+Inf: unlimited)")
+            .baseUnit("seconds")
+            .tag("group", group.name())
+            .register(meters));
+    if (deadLetters != null) {
+      gauges.add(
+          Gauge.builder(MetricNames.APPLY_DEAD_LETTER_RECORDS, this, w -> w.deadLetterRecords)
+              .description("Records held in the group's dead-letter topic")
+              .tag("group", group.name())
+              .register(meters));
+    }
     gauges.add(
         Gauge.builder(MetricNames.APPLY_LEASES, this, w -> w.status().partitions().size())
             .description("Partitions of the group whose lease this worker holds")
             .tag("group", group.name())
             .register(meters));
+  }
+
+  private double pausedAlertSeconds() {
+    return config.pausedAlert(group).toMillis() / 1000.0;
   }
 
   /** Records the first failure and stops the other partitions at their batch boundaries. */
@@ -479,7 +736,10 @@ public final class ApplyWorker implements AutoCloseable {
     }
     offsetReader.close();
     // A worker started later in this process registers its own.
-    gauges.forEach(meters::remove);
+    synchronized (gauges) {
+      gauges.forEach(meters::remove);
+    }
+    syncPartitionMeters(List.of());
     try {
       if (!stopped.await(60, TimeUnit.SECONDS)) {
         consumers.forEach(KafkaConsumer::wakeup);

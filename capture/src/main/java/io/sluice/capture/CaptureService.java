@@ -72,6 +72,7 @@ public final class CaptureService implements AutoCloseable {
   private final SourceRowFiller rowFiller = new SourceRowFiller(this::catalogConnection);
   private Connection catalogConnection;
   private final CaptureStats stats = new CaptureStats();
+  private final CaptureMetrics metrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch taskStarted = new CountDownLatch(1);
@@ -80,17 +81,20 @@ public final class CaptureService implements AutoCloseable {
   private ExecutorService executor;
 
   public CaptureService(PipelineConfig config, CapturedTables tables) {
-    this(config, tables, Optional.empty());
+    this(config, tables, Optional.empty(), new CaptureMetrics());
   }
 
   /**
    * @param lease the capture lease this process holds ({@link CaptureSingleton}); every offset
    *     write is conditional on it
+   * @param metrics the process's capture meters
    */
-  public CaptureService(PipelineConfig config, CapturedTables tables, Optional<Lease> lease) {
+  public CaptureService(
+      PipelineConfig config, CapturedTables tables, Optional<Lease> lease, CaptureMetrics metrics) {
     this.config = config;
     this.tables = tables;
     this.lease = lease;
+    this.metrics = metrics;
     this.schemas = new SchemaTracker(tables.schemas(), this::describe);
     this.mapper = new SourceRecordMapper(schemas::schemaOf);
   }
@@ -114,6 +118,8 @@ public final class CaptureService implements AutoCloseable {
         StartCheck.verify(config, SlotInspector.exists(c, config.source().slot()), offset);
         if (offset.isPresent()) {
           stats.streamingStarted(); // the snapshot finished in an earlier run
+        } else {
+          expectSnapshotRows(c);
         }
       }
     }
@@ -144,12 +150,30 @@ public final class CaptureService implements AutoCloseable {
               return t;
             });
     executor.execute(engine);
+    metrics.capturing(true);
+    metrics.snapshotting(!stats.streaming());
     log.info(
         "capture of pipeline {} started: {} tables in {} groups, slot {}",
         config.name(),
         tables.ids().size(),
         config.groups().size(),
         config.source().slot());
+  }
+
+  /** The planner's row estimates of the tables the initial snapshot is about to copy. */
+  private void expectSnapshotRows(Connection c) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = ?::regclass")) {
+      for (TableId t : tables.ids()) {
+        ps.setString(1, t.quoted());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rs.getDouble(1));
+          }
+        }
+      }
+    }
   }
 
   public CaptureStats stats() {
@@ -173,7 +197,14 @@ public final class CaptureService implements AutoCloseable {
     List<ChangeEvent> sent = new ArrayList<>(records.size());
     List<GroupConfig> groups = new ArrayList<>(records.size());
     List<Future<RecordMetadata>> schemaSends = new ArrayList<>();
+    long heartbeatMicros = 0;
     for (RecordChangeEvent<SourceRecord> r : records) {
+      Optional<ChangeEvent> heartbeat = SourceRecordMapper.heartbeat(r.record());
+      if (heartbeat.isPresent()) {
+        schemaSends.addAll(sendHeartbeat(heartbeat.get()));
+        heartbeatMicros = Math.max(heartbeatMicros, heartbeat.get().sourceTsMicros());
+        continue;
+      }
       Optional<ChangeEvent> schemaChange;
       try {
         schemaChange = schemas.observe(r.record());
@@ -207,7 +238,8 @@ public final class CaptureService implements AutoCloseable {
       try {
         f.get();
       } catch (ExecutionException ex) {
-        throw new SluiceException("Kafka refused a schema change event: " + ex.getCause(), ex);
+        throw new SluiceException(
+            "Kafka refused a schema change or heartbeat event: " + ex.getCause(), ex);
       }
     }
     for (int i = 0; i < sends.size(); i++) {
@@ -219,11 +251,15 @@ public final class CaptureService implements AutoCloseable {
       }
     }
     for (int i = 0; i < sent.size(); i++) {
-      stats.recorded(groups.get(i).name(), sent.get(i).sourceTsMicros());
+      ChangeEvent e = sent.get(i);
+      stats.recorded(groups.get(i).name(), e.sourceTsMicros());
+      metrics.sent(groups.get(i).name(), e.table(), e.op(), e.sourceTsMicros());
     }
+    metrics.sourceCommitted(heartbeatMicros);
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {
         stats.streamingStarted();
+        metrics.snapshotting(false);
       }
       committer.markProcessed(r);
     }
@@ -277,6 +313,22 @@ public final class CaptureService implements AutoCloseable {
       sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
     }
     log.info("schema of {} announced to group {}", schemaChange.table(), group.name());
+    return sends;
+  }
+
+  /**
+   * A source heartbeat goes to every partition of every group, behind the changes sent before it: a
+   * partition that has applied it is caught up to its commit time, idle tables or not.
+   */
+  private List<Future<RecordMetadata>> sendHeartbeat(ChangeEvent heartbeat) {
+    byte[] key = codec.encodeKey(heartbeat.table(), Map.of());
+    byte[] value = codec.encode(heartbeat);
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    for (GroupConfig g : config.groups()) {
+      for (int p = 0; p < g.partitions(); p++) {
+        sends.add(producer.send(new ProducerRecord<>(config.topicOf(g), p, key, value)));
+      }
+    }
     return sends;
   }
 
@@ -367,6 +419,7 @@ public final class CaptureService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      metrics.capturing(false);
       executor.shutdownNow();
       producer.close();
       engine = null;

@@ -5,6 +5,7 @@ import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.LeaseStore;
 import io.sluice.core.config.PipelineConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,9 @@ public final class CaptureSingleton implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Object wake = new Object();
   private final CaptureStats standbyStats = new CaptureStats();
+  private final CaptureMetrics metrics;
+  private final SlotWatch slotWatch;
+  private volatile Instant lastLeaseContact;
   private volatile CaptureService current;
   private volatile boolean running;
   private Lease lease;
@@ -61,11 +65,28 @@ public final class CaptureSingleton implements AutoCloseable {
       LeaseStore leases,
       String workerId,
       Duration timeout) {
+    this(config, tables, leases, workerId, timeout, new CaptureMetrics());
+  }
+
+  /**
+   * @param metrics the meters of capture in this process; registered here, on leader and standby
+   *     alike (every capture process reports the slot)
+   */
+  public CaptureSingleton(
+      PipelineConfig config,
+      CapturedTables tables,
+      LeaseStore leases,
+      String workerId,
+      Duration timeout,
+      CaptureMetrics metrics) {
     this.config = config;
     this.tables = tables;
     this.leases = leases;
     this.workerId = workerId;
     this.timeout = timeout;
+    this.metrics = metrics;
+    this.slotWatch = new SlotWatch(config, metrics);
+    metrics.bind(this::isLeader, () -> failure().isPresent());
   }
 
   /**
@@ -97,19 +118,24 @@ public final class CaptureSingleton implements AutoCloseable {
 
   private void loop() {
     MDC.put("worker", workerId);
-    while (running && failure.get() == null) {
+    while (running) {
       synchronized (wake) {
         try {
           wake.wait(Math.max(50, Math.min(1_000, timeout.toMillis() / 5)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          break;
         }
       }
       if (running) {
-        step();
+        if (failure.get() == null) {
+          step();
+        }
+        // also once capture halted: the slot keeps WAL, and its alert needs the figure
+        slotWatch.pollIfDue();
       }
     }
+    slotWatch.close();
   }
 
   private synchronized void step() {
@@ -125,6 +151,7 @@ public final class CaptureSingleton implements AutoCloseable {
       }
       try {
         lease = leases.renewIfDue(lease);
+        lastLeaseContact = Instant.now();
       } catch (LeaseLostException lost) {
         log.error(
             "{} lost the capture lease of pipeline {}; capture stops here: {}",
@@ -149,6 +176,7 @@ public final class CaptureSingleton implements AutoCloseable {
           "could not read the capture lease of pipeline {}: {}", config.name(), e.getMessage());
       return;
     }
+    lastLeaseContact = Instant.now();
     if (taken.isEmpty()) {
       if (!standingBy) {
         String owner =
@@ -171,7 +199,7 @@ public final class CaptureSingleton implements AutoCloseable {
 
   /** Starts capture for one term of leadership, unless the term ended meanwhile. */
   private void startCapture(Lease term) {
-    CaptureService c = new CaptureService(config, tables, Optional.of(term));
+    CaptureService c = new CaptureService(config, tables, Optional.of(term), metrics);
     try {
       c.start();
     } catch (Exception | Error e) {
@@ -217,6 +245,27 @@ public final class CaptureSingleton implements AutoCloseable {
   /** Whether this process captures now. */
   public boolean isLeader() {
     return current != null;
+  }
+
+  /**
+   * Why this process is not ready, if it is not: capture stopped on an error, the leader's engine
+   * is not running, or a standby has not reached the lease store for a lease timeout.
+   */
+  public Optional<String> notReady() {
+    Optional<Throwable> f = failure();
+    if (f.isPresent()) {
+      return Optional.of("capture halted: " + f.get().getMessage());
+    }
+    CaptureService c = current;
+    if (c != null) {
+      return c.isRunning() ? Optional.empty() : Optional.of("capture engine not running");
+    }
+    Instant contact = lastLeaseContact;
+    if (contact == null || contact.isBefore(Instant.now().minus(timeout))) {
+      return Optional.of(
+          "capture lease store (DynamoDB) not reached for " + timeout.toSeconds() + " s");
+    }
+    return Optional.empty();
   }
 
   /** The counters of the capture running here; all zero while standing by. */

@@ -1,7 +1,15 @@
 package io.sluice.cli;
 
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
+import io.sluice.capture.CaptureMetrics;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
@@ -25,8 +33,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Capture and one apply worker per group in one process: checks the source catalog, prepares the
  * target tables and state tables, then starts capture and the workers.
  */
-final class Pipeline implements AutoCloseable {
+final class Pipeline implements AutoCloseable, AdminServer.Probes {
   private final PipelineConfig config;
+  private final PrometheusMeterRegistry meters;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final CapturedTables tables;
   private final DynamoDbClient dynamo;
   private final CaptureSingleton capture;
@@ -53,6 +63,13 @@ final class Pipeline implements AutoCloseable {
     this.config = config;
     this.tables = tables;
     this.dynamo = dynamo;
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    meters.config().commonTags("pipeline", config.name());
+    new JvmMemoryMetrics().bindTo(meters);
+    gcMetrics.bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
     this.capture =
         capture
             ? new CaptureSingleton(
@@ -64,7 +81,8 @@ final class Pipeline implements AutoCloseable {
                     Clock.systemUTC(),
                     config.capture().leaseTimeout()),
                 workerId,
-                config.capture().leaseTimeout())
+                config.capture().leaseTimeout(),
+                new CaptureMetrics(meters, Clock.systemUTC()))
             : null;
   }
 
@@ -111,18 +129,38 @@ final class Pipeline implements AutoCloseable {
           }
           ApplyWorker w =
               new ApplyWorker(
-                  config, g, ControlPlane.dynamoDb(dynamo, state, config.apply(), workerId));
+                  config,
+                  g,
+                  ControlPlane.dynamoDb(dynamo, state, config.apply(), workerId),
+                  p.meters);
           w.start();
           p.workers.add(w);
         }
       }
       p.control = ControlView.of(config, dynamo, Clock.systemUTC());
-      p.admin = new AdminServer(p.control, config.admin());
+      p.admin = new AdminServer(p.control, config.admin(), p);
     } catch (Exception | Error e) {
       p.close();
       throw e;
     }
     return p;
+  }
+
+  @Override
+  public String scrape() {
+    return meters.scrape();
+  }
+
+  @Override
+  public List<String> notReady() {
+    List<String> problems = new ArrayList<>();
+    if (capture != null) {
+      capture.notReady().ifPresent(problems::add);
+    }
+    for (ApplyWorker w : workers) {
+      w.notReady().ifPresent(problems::add);
+    }
+    return problems;
   }
 
   /** The port of this process's admin API. */
@@ -172,5 +210,7 @@ final class Pipeline implements AutoCloseable {
       w.close();
     }
     dynamo.close();
+    gcMetrics.close();
+    meters.close();
   }
 }

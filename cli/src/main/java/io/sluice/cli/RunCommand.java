@@ -17,7 +17,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run capture and apply for all groups of a pipeline until stopped.")
+    description = {
+      "Run capture and apply for all groups of a pipeline until stopped.",
+      "A part that halts on an error stays halted, and the process keeps serving /metrics and"
+          + " /ready (503) so the error is seen; it exits 1 when stopped after a halt."
+    })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -63,14 +67,21 @@ final class RunCommand implements Callable<Integer> {
     }
     try (Pipeline pipeline = Pipeline.start(cfg, r, groups)) {
       log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
+      boolean halted = false;
       while (!stop.await(1, TimeUnit.SECONDS)) {
-        if (pipeline.failure().isPresent()) {
-          log.error("pipeline {} stopped on an error", cfg.name());
-          return 1;
+        if (!halted && pipeline.failure().isPresent()) {
+          // Stay up: the error shows on /ready, in the metrics and in `sluice ctl status` until
+          // someone fixes its cause and restarts the process; a restart loop would hide it.
+          log.error(
+              "pipeline {} halted on an error: {}; this process keeps serving /metrics and"
+                  + " /ready (503) until it is stopped",
+              cfg.name(),
+              pipeline.failure().get().getMessage());
+          halted = true;
         }
       }
       log.info("stopping pipeline {}", cfg.name());
+      return halted ? 1 : 0;
     }
-    return 0;
   }
 }

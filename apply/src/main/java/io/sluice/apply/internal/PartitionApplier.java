@@ -2,6 +2,7 @@ package io.sluice.apply.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.Lease;
@@ -21,9 +22,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -52,6 +56,20 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class PartitionApplier {
   private static final Logger log = LoggerFactory.getLogger(PartitionApplier.class);
   private static final int MAX_ATTEMPTS = 8;
+  private static final Duration[] BATCH_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30)
+  };
 
   /** What a partition applier needs from its group. */
   public record Setup(
@@ -71,7 +89,13 @@ public final class PartitionApplier {
 
   /** Told of every committed batch. */
   public interface BatchListener {
-    void applied(int partition, int changes, long newestSourceMicros);
+    /**
+     * @param changes records of the batch, heartbeats included
+     * @param appliedThroughMicros the newest source commit time in the batch (of a change or a
+     *     heartbeat): the partition is applied up to it
+     * @param tables the tables with changes in the batch
+     */
+    void applied(int partition, int changes, long appliedThroughMicros, Set<TableId> tables);
   }
 
   private final Setup s;
@@ -79,13 +103,38 @@ public final class PartitionApplier {
   private final BatchUnroller unroller;
   private final SchemaReconciler reconciler;
   private final TopicPartition tp;
+  private final Map<EventKey, Counter> eventCounters = new HashMap<>();
+  private final Timer batchTimer;
+  private final Counter checkpointFailures;
+  private volatile String retrying;
   private Supplier<Lease> lease;
+
+  private record EventKey(TableId table, Op op) {}
 
   public PartitionApplier(Setup setup) {
     this.s = setup;
     this.unroller = new BatchUnroller(setup.writer());
     this.reconciler = new SchemaReconciler(setup.writer());
     this.tp = new TopicPartition(setup.topic(), setup.partition());
+    this.batchTimer =
+        Timer.builder(MetricNames.APPLY_BATCH_DURATION)
+            .description("Time a batch takes from poll to stored checkpoint")
+            .tag("group", setup.group())
+            .serviceLevelObjectives(BATCH_BUCKETS)
+            .register(setup.meters());
+    this.checkpointFailures =
+        Counter.builder(MetricNames.APPLY_CHECKPOINT_FAILURES)
+            .description("Checkpoint writes DynamoDB refused or did not answer (each is retried)")
+            .tag("group", setup.group())
+            .register(setup.meters());
+  }
+
+  /**
+   * What keeps this partition from applying while it retries (the target or DynamoDB failing);
+   * empty while it applies normally.
+   */
+  public Optional<String> retrying() {
+    return Optional.ofNullable(retrying);
   }
 
   /**
@@ -123,7 +172,9 @@ public final class PartitionApplier {
       KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
       ConsumerRecords<ByteBuffer, ByteBuffer> records)
       throws InterruptedException {
+    long started = System.nanoTime();
     List<KeyedChange> changes = new ArrayList<>(records.count());
+    Map<EventKey, Integer> counts = new HashMap<>();
     long nextOffset = -1;
     long lsn = 0;
     long newestSource = 0;
@@ -132,6 +183,10 @@ public final class PartitionApplier {
       nextOffset = Math.max(nextOffset, r.offset() + 1);
       lsn = Math.max(lsn, e.lsn());
       newestSource = Math.max(newestSource, e.sourceTsMicros());
+      if (e.op() == Op.HEARTBEAT) {
+        continue; // its position and time count once the batch is committed
+      }
+      counts.merge(new EventKey(e.table(), e.op()), 1, Integer::sum);
       if (e.op() == Op.SCHEMA) {
         // Changes before the schema change are written under the old target definition.
         flush(changes);
@@ -153,7 +208,28 @@ public final class PartitionApplier {
             log.warn("advisory Kafka offset commit failed: {}", error.toString());
           }
         });
-    s.listener().applied(s.partition(), records.count(), newestSource);
+    Set<TableId> tables = new HashSet<>();
+    counts.forEach(
+        (k, n) -> {
+          if (k.op() != Op.SCHEMA) {
+            tables.add(k.table());
+            eventCounter(k).increment(n);
+          }
+        });
+    batchTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    s.listener().applied(s.partition(), records.count(), newestSource, tables);
+  }
+
+  private Counter eventCounter(EventKey k) {
+    return eventCounters.computeIfAbsent(
+        k,
+        key ->
+            Counter.builder(MetricNames.APPLY_EVENTS)
+                .description("Changes committed to the target, before key reduction")
+                .tag("group", s.group())
+                .tag("table", key.table().toString())
+                .tag("op", key.op().name().toLowerCase(java.util.Locale.ROOT))
+                .register(s.meters()));
   }
 
   /**
@@ -165,12 +241,15 @@ public final class PartitionApplier {
     for (int attempt = 1; ; attempt++) {
       try {
         s.checkpoints().save(cp, lease.get());
+        retrying = null;
         if (attempt > 1) {
           log.info(
               "checkpoint of partition {} written again after {} attempts", s.partition(), attempt);
         }
         return;
       } catch (SdkException e) {
+        checkpointFailures.increment();
+        retrying = "checkpoint writes to DynamoDB failing: " + e.getMessage();
         if (!lease.get().heldAt(s.clock().instant())) {
           throw new LeaseLostException(
               "the checkpoint of partition "
@@ -259,10 +338,14 @@ public final class PartitionApplier {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = s.target().getConnection()) {
         work.run(c);
+        retrying = null;
         return;
       } catch (SQLException e) {
         SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
         errorCounter(action).increment();
+        if (action == SqlStateClassifier.Action.RETRY) {
+          retrying = "target failing: " + TargetErrors.describe(e);
+        }
         if (action != SqlStateClassifier.Action.RETRY || attempt >= MAX_ATTEMPTS) {
           throw new SluiceException(
               "group "

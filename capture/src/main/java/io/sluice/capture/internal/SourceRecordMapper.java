@@ -265,6 +265,26 @@ public final class SourceRecordMapper {
         .orElse(false);
   }
 
+  /**
+   * A streamed change of sluice's heartbeat table as a heartbeat event (its position and commit
+   * time); empty for any other record. Snapshot reads of that table are not heartbeats: the rest of
+   * the snapshot may still follow them.
+   */
+  public static Optional<ChangeEvent> heartbeat(SourceRecord record) {
+    Optional<Struct> change = envelope(record);
+    if (change.isEmpty() || "r".equals(change.get().getString("op"))) {
+      return Optional.empty();
+    }
+    Struct source = change.get().getStruct("source");
+    TableId table = new TableId(source.getString("schema"), source.getString("table"));
+    if (!table.equals(PublicationSetup.HEARTBEAT_TABLE)) {
+      return Optional.empty();
+    }
+    long lsn = source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
+    long txId = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
+    return Optional.of(ChangeEvent.heartbeat(table, lsn, txId, sourceMicros(source)));
+  }
+
   /** The change envelope of a record; empty for heartbeats and other non-change records. */
   static Optional<Struct> envelope(SourceRecord record) {
     return record.value() instanceof Struct envelope && envelope.schema().field("op") != null

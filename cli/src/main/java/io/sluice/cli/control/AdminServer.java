@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * operate token may read and operate. Answers 401 without a known token (always, when no token is
  * configured), 403 for a read token on an operation, 404 for an unknown group or path, 400 for a
  * bad body, 405 for another method.
+ *
+ * <p>Three paths need no token, for Prometheus and Kubernetes probes: {@code GET /metrics} (the
+ * Prometheus text format), {@code GET /health} (200 while the process serves) and {@code GET
+ * /ready} (200 when every part of the process is connected and none halted, else 503 with the
+ * reasons).
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -40,6 +45,7 @@ public final class AdminServer implements AutoCloseable {
 
   private final ControlView view;
   private final AdminConfig config;
+  private final Probes probes;
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -48,9 +54,19 @@ public final class AdminServer implements AutoCloseable {
     OPERATE
   }
 
-  public AdminServer(ControlView view, AdminConfig config) throws IOException {
+  /** What the unauthenticated endpoints report. */
+  public interface Probes {
+    /** The process's meters in the Prometheus text format. */
+    String scrape();
+
+    /** Why the process is not ready; empty when it is. */
+    java.util.List<String> notReady();
+  }
+
+  public AdminServer(ControlView view, AdminConfig config, Probes probes) throws IOException {
     this.view = view;
     this.config = config;
+    this.probes = probes;
     this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 0);
     this.executor =
         Executors.newFixedThreadPool(
@@ -62,6 +78,9 @@ public final class AdminServer implements AutoCloseable {
             });
     server.setExecutor(executor);
     server.createContext("/groups", this::handle);
+    server.createContext("/metrics", this::metrics);
+    server.createContext("/health", ex -> probe(ex, java.util.List.of()));
+    server.createContext("/ready", ex -> probe(ex, probes.notReady()));
     server.start();
     log.info("admin API on http://{}:{}/groups", config.bind(), port());
   }
@@ -69,6 +88,36 @@ public final class AdminServer implements AutoCloseable {
   /** The port the API listens on (the chosen one when configured as 0). */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  private void metrics(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!ex.getRequestMethod().equals("GET")) {
+        send(ex, 405, error("only GET on /metrics"));
+        return;
+      }
+      byte[] body = probes.scrape().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    } catch (RuntimeException e) {
+      log.warn("metrics scrape failed: {}", e.toString());
+      send(ex, 500, error(e.toString()));
+    }
+  }
+
+  private void probe(HttpExchange ex, java.util.List<String> problems) throws IOException {
+    try (ex) {
+      if (!ex.getRequestMethod().equals("GET")) {
+        send(ex, 405, error("only GET on " + ex.getRequestURI().getPath()));
+        return;
+      }
+      var body = JSON.createObjectNode().put("status", problems.isEmpty() ? "UP" : "DOWN");
+      problems.forEach(body.putArray("problems")::add);
+      send(ex, problems.isEmpty() ? 200 : 503, body);
+    }
   }
 
   private void handle(HttpExchange ex) throws IOException {

@@ -1,6 +1,7 @@
 package io.sluice.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,7 +84,28 @@ final class ConfigBinder {
             v.string("admin.bind"),
             v.secret("admin.read-token"),
             v.secret("admin.operate-token"));
-    return new PipelineConfig(name, source, target, kafka, dynamo, capture, apply, admin, groups());
+    AlertConfig alerts =
+        new AlertConfig(
+            v.duration("alerts.lag"),
+            v.duration("alerts.lag-critical"),
+            v.duration("alerts.paused"));
+    List<GroupConfig> groups = groups();
+    for (GroupConfig g : groups) {
+      Duration lag = g.alertLag().orElse(alerts.lag());
+      if (lag.compareTo(alerts.lagCritical()) >= 0) {
+        v.problems()
+            .add(
+                "group '"
+                    + g.name()
+                    + "': its lag alert ("
+                    + lag.toString()
+                    + ") must be below alerts.lag-critical ("
+                    + alerts.lagCritical().toString()
+                    + ")");
+      }
+    }
+    return new PipelineConfig(
+        name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups);
   }
 
   private List<GroupConfig> groups() {
@@ -192,7 +214,37 @@ final class ConfigBinder {
         ConfigValues.choice(label + ": truncate", n.path("truncate"), TruncatePolicy.class, v);
     Optional<BadDataPolicy> onBadData =
         ConfigValues.choice(label + ": on-bad-data", n.path("on-bad-data"), BadDataPolicy.class, v);
-    return new GroupConfig(name, tables, partitions, truncate, onBadData, keyColumns(label, n));
+    return new GroupConfig(
+        name,
+        tables,
+        partitions,
+        truncate,
+        onBadData,
+        keyColumns(label, n),
+        positiveDuration(label + ": alert-lag", n.path("alert-lag")),
+        positiveDuration(label + ": alert-paused", n.path("alert-paused")));
+  }
+
+  private Optional<Duration> positiveDuration(String where, JsonNode n) {
+    if (n.isMissingNode() || n.isNull()) {
+      return Optional.empty();
+    }
+    try {
+      Duration d = Durations.parse(n.asText().trim());
+      if (d.isNegative() || d.isZero()) {
+        v.problems().add(where + " must be longer than 0, not '" + n.asText() + "'");
+        return Optional.empty();
+      }
+      return Optional.of(d);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      v.problems()
+          .add(
+              where
+                  + " must be a duration such as 200ms, 10s, 5m, 1h or PT10S, not '"
+                  + n.asText()
+                  + "'");
+      return Optional.empty();
+    }
   }
 
   private Map<String, List<String>> keyColumns(String label, JsonNode n) {

@@ -152,7 +152,26 @@ public final class ConfigKeys {
               Type.SECRET,
               "",
               "Bearer token that may read group state and pause or resume groups on the admin"
-                  + " API."));
+                  + " API."),
+          opt(
+              "alerts.lag",
+              Type.DURATION,
+              "5m",
+              "Lag past which a group's warning alert fires, exported as"
+                  + " `sluice_apply_lag_threshold_seconds{severity=\"warning\"}` for the alert"
+                  + " rules in `deploy/prometheus`. A group may override it (`alert-lag`)."),
+          opt(
+              "alerts.lag-critical",
+              Type.DURATION,
+              "30m",
+              "Lag past which a group's critical alert fires; above every group's `alert-lag`."),
+          opt(
+              "alerts.paused",
+              Type.DURATION,
+              "1h",
+              "How long a group may stay paused before an alert fires, exported as"
+                  + " `sluice_apply_paused_threshold_seconds`. A group may override it"
+                  + " (`alert-paused`)."));
 
   /** Keys of one entry of the {@code groups} list. */
   public static final List<ConfigKey> GROUP_KEYS =
@@ -192,7 +211,18 @@ public final class ConfigKeys {
               "Key columns of tables without a primary key, as `schema.table: col1,col2`. The"
                   + " columns must identify a row; the source table needs REPLICA IDENTITY FULL"
                   + " so deletes and updates carry them. A REPLICA IDENTITY FULL table left out"
-                  + " is carried without a key, as a multiset of rows."));
+                  + " is carried without a key, as a multiset of rows."),
+          opt(
+              "groups[].alert-lag",
+              Type.DURATION,
+              null,
+              "This group's lag warning threshold. Default: `alerts.lag`."),
+          opt(
+              "groups[].alert-paused",
+              Type.DURATION,
+              null,
+              "How long this group may stay paused before an alert fires. Default:"
+                  + " `alerts.paused`."));
 
   private ConfigKeys() {}
 

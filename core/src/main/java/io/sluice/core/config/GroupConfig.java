@@ -1,5 +1,6 @@
 package io.sluice.core.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,9 @@ import java.util.TreeMap;
  * @param onBadData this group's bad-data policy; empty means the pipeline's {@code
  *     apply.on-bad-data}
  * @param keyColumns key columns for tables without a primary key, by qualified table name
+ * @param alertLag this group's lag warning threshold; empty means the pipeline's {@code alerts.lag}
+ * @param alertPaused how long this group may stay paused before an alert; empty means the
+ *     pipeline's {@code alerts.paused}
  */
 public record GroupConfig(
     String name,
@@ -20,7 +24,9 @@ public record GroupConfig(
     int partitions,
     Optional<TruncatePolicy> truncate,
     Optional<BadDataPolicy> onBadData,
-    Map<String, List<String>> keyColumns) {
+    Map<String, List<String>> keyColumns,
+    Optional<Duration> alertLag,
+    Optional<Duration> alertPaused) {
   public GroupConfig {
     tables = List.copyOf(tables);
     TreeMap<String, List<String>> keys = new TreeMap<>();
@@ -29,7 +35,15 @@ public record GroupConfig(
   }
 
   public GroupConfig(String name, List<TablePattern> tables, int partitions) {
-    this(name, tables, partitions, Optional.empty(), Optional.empty(), Map.of());
+    this(
+        name,
+        tables,
+        partitions,
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** The dead-letter topic of a group whose topic is the given one. */

@@ -12,6 +12,7 @@ public record PipelineConfig(
     CaptureConfig capture,
     ApplyConfig apply,
     AdminConfig admin,
+    AlertConfig alerts,
     List<GroupConfig> groups) {
   public PipelineConfig {
     groups = List.copyOf(groups);
@@ -30,6 +31,16 @@ public record PipelineConfig(
 
   public BadDataPolicy badDataPolicy(GroupConfig group) {
     return group.onBadData().orElse(apply.onBadData());
+  }
+
+  /** Lag (seconds behind the source) past which a group's lag warning fires. */
+  public java.time.Duration lagAlert(GroupConfig group) {
+    return group.alertLag().orElse(alerts.lag());
+  }
+
+  /** How long a group may stay paused before its alert fires. */
+  public java.time.Duration pausedAlert(GroupConfig group) {
+    return group.alertPaused().orElse(alerts.paused());
   }
 
   /** The Kafka topic that carries a group's changes. */

@@ -89,6 +89,14 @@ public record ChangeEvent(
         schema.id(), Op.SCHEMA, lsn, txId, tsMicros, Map.of(), null, Set.of(), schema, 0);
   }
 
+  /**
+   * A source heartbeat committed at {@code tsMicros} at position {@code lsn} ({@link
+   * Op#HEARTBEAT}); {@code table} is the heartbeat table.
+   */
+  public static ChangeEvent heartbeat(TableId table, long lsn, long txId, long tsMicros) {
+    return new ChangeEvent(table, Op.HEARTBEAT, lsn, txId, tsMicros, Map.of(), null, Set.of());
+  }
+
   public ChangeEvent {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(op, "op");
@@ -103,7 +111,11 @@ public record ChangeEvent(
           "event for " + table + ": a table schema goes with, and only with, a SCHEMA event");
     }
     boolean insert = op == Op.INSERT || op == Op.SNAPSHOT;
-    if (op != Op.TRUNCATE && op != Op.SCHEMA && key.isEmpty() && !(insert && commitOrder != 0)) {
+    if (op != Op.TRUNCATE
+        && op != Op.SCHEMA
+        && op != Op.HEARTBEAT
+        && key.isEmpty()
+        && !(insert && commitOrder != 0)) {
       throw new IllegalArgumentException(op + " event for " + table + " has no key");
     }
   }

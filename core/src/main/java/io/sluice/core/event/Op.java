@@ -13,7 +13,13 @@ public enum Op {
    * io.sluice.core.schema.TableSchema} and goes to every partition of the group, before the first
    * change written under it.
    */
-  SCHEMA('s');
+  SCHEMA('s'),
+  /**
+   * A heartbeat committed at the source: no row, only a position and a commit time. Capture sends
+   * one to every partition of every group, behind everything the source committed before it, so a
+   * partition that has applied it is caught up to its commit time even while its tables are idle.
+   */
+  HEARTBEAT('h');
 
   private final char code;
 

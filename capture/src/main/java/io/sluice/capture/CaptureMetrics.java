@@ -1,0 +1,143 @@
+package io.sluice.capture;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.sluice.core.MetricNames;
+import io.sluice.core.event.Op;
+import io.sluice.core.schema.TableId;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The meters of capture in one process. One instance lives as long as the process's capture role,
+ * across terms of leadership, so the series stay the same when a standby takes over.
+ */
+public final class CaptureMetrics {
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Map<EventKey, Counter> events = new ConcurrentHashMap<>();
+  private final Map<TableId, Double> expectedRows = new ConcurrentHashMap<>();
+  private volatile long lastSourceMicros;
+  private volatile double slotLagBytes = Double.NaN;
+  private volatile double slotRetainedBytes = Double.NaN;
+  private volatile boolean capturing;
+  private volatile boolean snapshotting;
+
+  private record EventKey(String group, TableId table, Op op) {}
+
+  /** Meters on the global registry (tests that do not read them). */
+  public CaptureMetrics() {
+    this(Metrics.globalRegistry, Clock.systemUTC());
+  }
+
+  public CaptureMetrics(MeterRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * Registers the process-wide gauges.
+   *
+   * @param leader whether this process captures now
+   * @param halted whether capture stopped on an error
+   */
+  public void bind(BooleanSupplier leader, BooleanSupplier halted) {
+    Gauge.builder(MetricNames.CAPTURE_LEADER, leader, l -> l.getAsBoolean() ? 1 : 0)
+        .description("1 while this process holds the capture lease and captures")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MetricNames.CAPTURE_HALTED, halted, h -> h.getAsBoolean() ? 1 : 0)
+        .description("1 once capture in this process stopped on an error")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MetricNames.CAPTURE_LAG, this, CaptureMetrics::lagSeconds)
+        .description(
+            "Seconds since the source commit of the newest change or heartbeat sent to Kafka")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MetricNames.CAPTURE_SLOT_LAG, this, m -> m.slotLagBytes)
+        .description("Source WAL past the slot's confirmed position")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MetricNames.CAPTURE_SLOT_RETAINED, this, m -> m.slotRetainedBytes)
+        .description("Source WAL the slot keeps on disk")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MetricNames.CAPTURE_SNAPSHOT_RUNNING, this, m -> m.snapshotting ? 1 : 0)
+        .description("1 while capture copies the initial snapshot")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** A change of a table of a group was acknowledged by Kafka. */
+  void sent(String group, TableId table, Op op, long sourceMicros) {
+    events
+        .computeIfAbsent(
+            new EventKey(group, table, op),
+            k ->
+                Counter.builder(MetricNames.CAPTURE_EVENTS)
+                    .description("Changes read from the source and acknowledged by Kafka")
+                    .tag("group", k.group())
+                    .tag("table", k.table().toString())
+                    .tag("op", k.op().name().toLowerCase(Locale.ROOT))
+                    .register(registry))
+        .increment();
+    sourceCommitted(sourceMicros);
+  }
+
+  /** Capture has sent everything the source committed up to this time (a heartbeat, a change). */
+  void sourceCommitted(long sourceMicros) {
+    if (sourceMicros > lastSourceMicros) {
+      lastSourceMicros = sourceMicros;
+    }
+  }
+
+  void capturing(boolean on) {
+    capturing = on;
+    if (!on) {
+      snapshotting = false;
+    }
+  }
+
+  void snapshotting(boolean on) {
+    snapshotting = on;
+  }
+
+  /** The planner's row estimate of a table the initial snapshot copies. */
+  void expectRows(String group, TableId table, double rows) {
+    if (expectedRows.put(table, rows) == null) {
+      Gauge.builder(
+              MetricNames.CAPTURE_SNAPSHOT_ROWS_EXPECTED,
+              expectedRows,
+              m -> m.getOrDefault(table, 0.0))
+          .description("Rows the initial snapshot is expected to copy (the planner's estimate)")
+          .tag("group", group)
+          .tag("table", table.toString())
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  /** The slot's distance from the source's WAL end; NaN when it could not be read. */
+  void slot(double lagBytes, double retainedBytes) {
+    slotLagBytes = lagBytes;
+    slotRetainedBytes = retainedBytes;
+  }
+
+  private double lagSeconds() {
+    long last = lastSourceMicros;
+    if (!capturing || last == 0) {
+      return Double.NaN;
+    }
+    long nowMicros = clock.millis() * 1_000;
+    return Math.max(0, nowMicros - last) / 1_000_000.0;
+  }
+}
