@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.apply.ApplyWorker;
@@ -64,7 +65,16 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
     this.tables = tables;
     this.dynamo = dynamo;
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    meters.config().commonTags("pipeline", config.name());
+    meters
+        .config()
+        .commonTags("pipeline", config.name())
+        // Named against Prometheus conventions (promtool check metrics): an abbreviated unit and
+        // a gauge ending in _count. CPU usage and uptime stay.
+        .meterFilter(
+            MeterFilter.deny(
+                id ->
+                    id.getName().equals("process.cpu.time")
+                        || id.getName().equals("system.cpu.count")));
     new JvmMemoryMetrics().bindTo(meters);
     gcMetrics.bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
