@@ -186,6 +186,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bindsAlertThresholdsWithGroupOverrides() {
+    PipelineConfig defaults = parse(MINIMAL, Map.of());
+    assertThat(defaults.alerts())
+        .isEqualTo(
+            new AlertConfig(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1)));
+    assertThat(defaults.lagAlert(defaults.group("fills"))).isEqualTo(Duration.ofMinutes(5));
+
+    PipelineConfig c =
+        parse(
+            MINIMAL.replace(
+                    "tables: [fills]", "tables: [fills]\n    alert-lag: 90s\n    alert-paused: 3s")
+                + "alerts: {lag-critical: 10m, paused: 2h}\n",
+            Map.of());
+    assertThat(c.lagAlert(c.group("fills"))).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.pausedAlert(c.group("fills"))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.alerts().lagCritical()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.alerts().paused()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void refusesAlertThresholdsThatCannotWork() {
+    String yaml =
+        MINIMAL.replace(
+                "tables: [fills]", "tables: [fills]\n    alert-lag: 1h\n    alert-paused: 0s")
+            + "alerts: {lag-critical: 30m}\n";
+
+    ConfigException e = failure(yaml, Map.of());
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "group 'fills': alert-paused must be longer than 0, not '0s'",
+            "group 'fills': its lag alert (PT1H) must be below alerts.lag-critical (PT30M)");
+  }
+
+  @Test
   void reportsUnknownPoliciesAndEmptyKeyColumns() {
     String yaml =
         MINIMAL.replace(

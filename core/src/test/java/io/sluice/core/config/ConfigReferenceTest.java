@@ -68,7 +68,16 @@ class ConfigReferenceTest {
   void hasOneTablePerSectionInDocumentationOrder() {
     String md = ConfigReference.markdown();
     String[] sections = {
-      "pipeline", "source", "target", "kafka", "dynamodb", "capture", "apply", "admin", "groups"
+      "pipeline",
+      "source",
+      "target",
+      "kafka",
+      "dynamodb",
+      "capture",
+      "apply",
+      "admin",
+      "alerts",
+      "groups"
     };
     int previous = -1;
     for (String s : sections) {
