@@ -4,6 +4,7 @@ import io.sluice.apply.internal.BatchReducer;
 import io.sluice.apply.internal.KeyedChange;
 import io.sluice.apply.internal.PostgresBatchWriter;
 import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.Op;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,11 +20,16 @@ import java.util.List;
 public final class TargetWriter {
   private final PostgresBatchWriter writer = new PostgresBatchWriter();
 
-  /** Writes the changes, in stream order, inside the connection's current transaction. */
+  /**
+   * Writes the changes, in stream order, inside the connection's current transaction. Heartbeats
+   * among them write nothing.
+   */
   public void write(Connection c, List<ChangeEvent> changes) throws SQLException {
     List<KeyedChange> keyed = new ArrayList<>(changes.size());
     for (int i = 0; i < changes.size(); i++) {
-      keyed.add(new KeyedChange(changes.get(i), 0, i));
+      if (changes.get(i).op() != Op.HEARTBEAT) {
+        keyed.add(new KeyedChange(changes.get(i), 0, i));
+      }
     }
     // A caller may write several times in one transaction: each write starts from empty staging.
     writer.writeAgain(c, BatchReducer.reduce(keyed).values());

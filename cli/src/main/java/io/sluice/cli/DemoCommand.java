@@ -119,6 +119,9 @@ final class DemoCommand implements Callable<Integer> {
           "admin API on http://localhost:%d; try: ./sluice ctl --api http://localhost:%d"
               + " --token \"$(cat %s)\" status%n",
           pipeline.adminPort(), pipeline.adminPort(), token);
+      out.printf(
+          "metrics on http://localhost:%d/metrics, readiness on http://localhost:%d/ready%n",
+          pipeline.adminPort(), pipeline.adminPort());
       StatusPrinter status = new StatusPrinter(out, pipeline);
       while (!pipeline.capture().orElseThrow().stats().streaming()
           && pipeline.failure().isEmpty()) {
