@@ -398,8 +398,9 @@ public final class ApplyWorker implements AutoCloseable {
   }
 
   /** A partition committed a batch (or a heartbeat). */
-  private void applied(int partition, int changes, long throughMicros, Set<TableId> tables) {
-    stats.applied(changes, throughMicros);
+  private void applied(
+      int partition, int changes, int records, long throughMicros, Set<TableId> tables) {
+    stats.applied(changes, records, throughMicros);
     appliedSourceMicros.merge(partition, throughMicros, Math::max);
     for (TableId t : tables) {
       Set<Integer> carriers = tablePartitions.get(t);
@@ -591,26 +592,19 @@ public final class ApplyWorker implements AutoCloseable {
             .baseUnit("seconds")
             .tag("group", group.name())
             .register(meters));
-    gauges.add(
-        Gauge.builder(
-                MetricNames.APPLY_LAG_THRESHOLD,
-                this,
-                w -> config.lagAlert(group).toMillis() / 1000.0)
-            .description("Lag past which the group's alert of this severity fires")
-            .baseUnit("seconds")
-            .tag("group", group.name())
-            .tag("severity", "warning")
-            .register(meters));
-    gauges.add(
-        Gauge.builder(
-                MetricNames.APPLY_LAG_THRESHOLD,
-                this,
-                w -> config.alerts().lagCritical().toMillis() / 1000.0)
-            .description("Lag past which the group's alert of this severity fires")
-            .baseUnit("seconds")
-            .tag("group", group.name())
-            .tag("severity", "critical")
-            .register(meters));
+    Map<String, Duration> lagThresholds =
+        Map.of("warning", config.lagAlert(group), "critical", config.alerts().lagCritical());
+    lagThresholds.forEach(
+        (severity, threshold) ->
+            gauges.add(
+                Gauge.builder(
+                        MetricNames.APPLY_LAG_THRESHOLD, threshold, t -> t.toMillis() / 1000.0)
+                    .description("Lag past which the group's alert of this severity fires")
+                    .baseUnit("seconds")
+                    .tag("group", group.name())
+                    .tag("severity", severity)
+                    .strongReference(true)
+                    .register(meters)));
     gauges.add(
         Gauge.builder(MetricNames.APPLY_HALTED, this, w -> w.failure.get() == null ? 0 : 1)
             .description("1 once the group's worker in this process stopped on an error")

@@ -45,6 +45,10 @@ class MetricsEndpointIT {
       PipelineConfig config = new ConfigLoader(Observed.FAST).load(file);
       try (Pipeline pipeline = Pipeline.start(config)) {
         assertThat(Observed.get(pipeline, "/health").statusCode()).isEqualTo(200);
+        // Writes after the snapshot, so that they are streamed changes, not snapshot rows.
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> pipeline.capture().orElseThrow().stats().streaming());
         try (Statement st = source.createStatement()) {
           st.execute("INSERT INTO quotes SELECT g, g FROM generate_series(51, 80) g");
           st.execute("UPDATE quotes SET bid = bid + 1 WHERE id <= 10");
@@ -55,7 +59,9 @@ class MetricsEndpointIT {
             .untilAsserted(
                 () -> {
                   String s = Observed.scrape(pipeline);
-                  assertThat(sum(s, "sluice_apply_events_total", "op=\"delete\"")).isEqualTo(1);
+                  assertThat(sum(s, "sluice_apply_events_total", "op=\"delete\""))
+                      .as("deletes applied; scrape:%n%s", sluiceLines(s))
+                      .isEqualTo(1);
                   assertThat(sum(s, "sluice_apply_events_total", "op=\"snapshot\"")).isEqualTo(50);
                   assertThat(sum(s, "sluice_capture_events_total", "op=\"insert\"")).isEqualTo(30);
                   assertThat(sum(s, "sluice_capture_events_total", "op=\"update\"")).isEqualTo(10);
@@ -117,6 +123,12 @@ class MetricsEndpointIT {
         assertThat(Observed.get(pipeline, "/health").statusCode()).isEqualTo(200);
       }
     }
+  }
+
+  private static String sluiceLines(String scrape) {
+    return String.join(
+        "\n",
+        scrape.lines().filter(l -> l.startsWith("sluice_") && !l.contains("bucket")).toList());
   }
 
   /** Highest partition lag in a scrape. */

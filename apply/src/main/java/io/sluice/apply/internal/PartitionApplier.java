@@ -90,12 +90,14 @@ public final class PartitionApplier {
   /** Told of every committed batch. */
   public interface BatchListener {
     /**
-     * @param changes records of the batch, heartbeats included
+     * @param changes records of the batch, heartbeats not counted
+     * @param records records of the batch, heartbeats included
      * @param appliedThroughMicros the newest source commit time in the batch (of a change or a
      *     heartbeat): the partition is applied up to it
      * @param tables the tables with changes in the batch
      */
-    void applied(int partition, int changes, long appliedThroughMicros, Set<TableId> tables);
+    void applied(
+        int partition, int changes, int records, long appliedThroughMicros, Set<TableId> tables);
   }
 
   private final Setup s;
@@ -178,12 +180,14 @@ public final class PartitionApplier {
     long nextOffset = -1;
     long lsn = 0;
     long newestSource = 0;
+    int heartbeats = 0;
     for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
       ChangeEvent e = decode(r.value());
       nextOffset = Math.max(nextOffset, r.offset() + 1);
       lsn = Math.max(lsn, e.lsn());
       newestSource = Math.max(newestSource, e.sourceTsMicros());
       if (e.op() == Op.HEARTBEAT) {
+        heartbeats++;
         continue; // its position and time count once the batch is committed
       }
       counts.merge(new EventKey(e.table(), e.op()), 1, Integer::sum);
@@ -217,7 +221,9 @@ public final class PartitionApplier {
           }
         });
     batchTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    s.listener().applied(s.partition(), records.count(), newestSource, tables);
+    s.listener()
+        .applied(
+            s.partition(), records.count() - heartbeats, records.count(), newestSource, tables);
   }
 
   private Counter eventCounter(EventKey k) {
