@@ -22,7 +22,11 @@ public final class ExternalTool {
 
   /** The tool's path on {@code PATH}. */
   public static Path require(String name) {
-    Optional<Path> found = find(name);
+    return require(name, System.getenv());
+  }
+
+  static Path require(String name, java.util.Map<String, String> env) {
+    Optional<Path> found = find(name, env.getOrDefault("PATH", ""));
     if (found.isPresent()) {
       return found.get();
     }
@@ -30,14 +34,13 @@ public final class ExternalTool {
         name
             + " is not installed; install it with `apt-get install -y --no-install-recommends"
             + " prometheus prometheus-alertmanager` (as .ci/run does)";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if ("true".equalsIgnoreCase(env.get("CI"))) {
       throw new IllegalStateException(message);
     }
     throw new TestAbortedException(message);
   }
 
-  static Optional<Path> find(String name) {
-    String path = System.getenv().getOrDefault("PATH", "");
+  private static Optional<Path> find(String name, String path) {
     for (String dir : path.split(File.pathSeparator)) {
       Path p = Path.of(dir, name);
       if (Files.isExecutable(p)) {
