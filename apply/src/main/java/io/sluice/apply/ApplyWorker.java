@@ -350,26 +350,23 @@ public final class ApplyWorker implements AutoCloseable {
     nextDeadLetterRead = now + DEAD_LETTER_READ_MILLIS;
     TopicPartition dlq = new TopicPartition(deadLetters.topic(), 0);
     try {
-      long end =
-          offsetReader
-              .listOffsets(Map.of(dlq, OffsetSpec.latest()))
-              .all()
-              .get(10, TimeUnit.SECONDS)
-              .get(dlq)
-              .offset();
-      long start =
-          offsetReader
-              .listOffsets(Map.of(dlq, OffsetSpec.earliest()))
-              .all()
-              .get(10, TimeUnit.SECONDS)
-              .get(dlq)
-              .offset();
-      deadLetterRecords = Math.max(0, end - start);
+      deadLetterRecords =
+          Math.max(0, offset(dlq, OffsetSpec.latest()) - offset(dlq, OffsetSpec.earliest()));
     } catch (ExecutionException | TimeoutException e) {
       log.warn("could not read the offsets of {}: {}", deadLetters.topic(), e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private long offset(TopicPartition tp, OffsetSpec spec)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    return offsetReader
+        .listOffsets(Map.of(tp, spec))
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .get(tp)
+        .offset();
   }
 
   /** The topic's retention in seconds, +Inf when unlimited, NaN when it could not be read. */
