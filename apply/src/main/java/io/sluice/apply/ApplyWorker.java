@@ -75,7 +75,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class ApplyWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
-  private static final long DEAD_LETTER_READ_MILLIS = 30_000;
 
   private final PipelineConfig config;
   private final GroupConfig group;
@@ -341,13 +340,13 @@ public final class ApplyWorker implements AutoCloseable {
     }
   }
 
-  /** Records held in the dead-letter topic, read every {@value #DEAD_LETTER_READ_MILLIS} ms. */
+  /** Records held in the dead-letter topic, read every fifth control poll. */
   private void readDeadLetters() {
     long now = System.currentTimeMillis();
     if (deadLetters == null || now < nextDeadLetterRead) {
       return;
     }
-    nextDeadLetterRead = now + DEAD_LETTER_READ_MILLIS;
+    nextDeadLetterRead = now + 5 * control.controlPoll().toMillis();
     TopicPartition dlq = new TopicPartition(deadLetters.topic(), 0);
     try {
       deadLetterRecords =

@@ -64,6 +64,10 @@ class ApplyPoliciesIT {
 
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.failure().isPresent());
       String message = worker.failure().get().getMessage();
+      assertThat(
+              pipeline.meters.get(MetricNames.APPLY_HALTED).tag("group", "orders").gauge().value())
+          .isEqualTo(1.0);
+      assertThat(worker.notReady()).hasValueSatisfying(r -> assertThat(r).contains("halted"));
       assertThat(message)
           .contains("group orders halted")
           .contains("public.orders")
@@ -116,6 +120,18 @@ class ApplyPoliciesIT {
                       MetricNames.APPLY_DEAD_LETTERS, "group", "orders", "table", "public.orders")
                   .count())
           .isEqualTo(1.0);
+      // what the dead-letter alert reads: records held in the topic
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  pipeline
+                          .meters
+                          .get(MetricNames.APPLY_DEAD_LETTER_RECORDS)
+                          .tag("group", "orders")
+                          .gauge()
+                          .value()
+                      == 1.0);
 
       String dlq =
           GroupConfig.deadLetterTopic(pipeline.config.topicOf(pipeline.config.group("orders")));
