@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
+import io.sluice.core.MetricNames;
 import io.sluice.test.embedded.EmbeddedDynamoDb;
 import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.workload.PositionWatch;
@@ -39,8 +40,17 @@ class DynamoDbOutageFaultIT {
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> worker.stats().events() == stalledAt);
             pipeline.assertHealthy();
+            // what readiness and the checkpoint alert see meanwhile
+            assertThat(worker.notReady()).isPresent();
+            assertThat(
+                    pipeline
+                        .meters
+                        .counter(MetricNames.APPLY_CHECKPOINT_FAILURES, "group", "orders")
+                        .count())
+                .isGreaterThan(0);
             dynamo.restore();
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() > stalledAt);
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.notReady().isEmpty());
           });
     }
   }
