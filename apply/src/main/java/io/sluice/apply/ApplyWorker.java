@@ -11,6 +11,7 @@ import io.sluice.apply.internal.PartitionApplier;
 import io.sluice.apply.internal.PostgresBatchWriter;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ControlPlane;
+import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.GroupControl;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
@@ -19,6 +20,9 @@ import io.sluice.core.MetricNames;
 import io.sluice.core.config.BadDataPolicy;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.retry.Backoff;
+import io.sluice.core.retry.Retrier;
+import io.sluice.core.retry.Sleeper;
 import io.sluice.core.schema.TableId;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -159,6 +163,8 @@ public final class ApplyWorker implements AutoCloseable {
                   writer,
                   control.checkpoints(),
                   control.clock(),
+                  new Retrier(
+                      Backoff.DEFAULT, ErrorClassifier::classify, Sleeper.SYSTEM, control.clock()),
                   config.truncatePolicy(group),
                   config.badDataPolicy(group),
                   Optional.ofNullable(deadLetters),
@@ -228,7 +234,10 @@ public final class ApplyWorker implements AutoCloseable {
           }
           partitionStates.put(partition, WorkerStatus.ActualState.RUNNING);
           applier.run(
-              () -> running.get() && !desired.paused() && renewIfDue(lease), consumer, lease::get);
+              () -> running.get() && !desired.paused() && renewIfDue(lease),
+              () -> running.get() && renewIfDue(lease),
+              consumer,
+              lease::get);
         } catch (LeaseLostException lost) {
           leaseLosses.incrementAndGet();
           log.warn(
@@ -242,13 +251,20 @@ public final class ApplyWorker implements AutoCloseable {
           MDC.remove("lease_epoch");
         }
       }
-    } catch (WakeupException e) {
+    } catch (WakeupException | InterruptedException e) {
+      // asked to stop while waiting (a poll, a retry)
       if (running.get()) {
         fail(e);
       }
     } catch (Throwable t) {
       fail(t);
-      log.error("apply of group {} halted: {}", group.name(), t.getMessage());
+      // the full cause, once: the halt's message alone may not say where it came from
+      log.error(
+          "apply of group {} halted at partition {}: {}",
+          group.name(),
+          partition,
+          t.getMessage(),
+          t);
     } finally {
       partitionStates.put(
           partition,

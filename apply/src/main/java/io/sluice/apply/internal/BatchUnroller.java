@@ -1,7 +1,9 @@
 package io.sluice.apply.internal;
 
 import io.sluice.apply.internal.BatchReducer.TableBatch;
+import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.core.SluiceException;
+import io.sluice.core.error.ErrorClass;
 import io.sluice.core.event.ChangeEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,7 +39,7 @@ public final class BatchUnroller {
           c.releaseSavepoint(sp);
         } catch (SQLException ex) {
           c.rollback(sp);
-          if (SqlStateClassifier.classify(ex) != SqlStateClassifier.Action.BAD_DATA) {
+          if (ErrorClassifier.classify(ex) != ErrorClass.BAD_DATA) {
             throw ex;
           }
           bad.add(BadChange.of(e, ex));

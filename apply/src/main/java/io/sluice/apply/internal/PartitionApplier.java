@@ -1,19 +1,24 @@
 package io.sluice.apply.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.core.MetricNames;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.BadDataPolicy;
 import io.sluice.core.config.TruncatePolicy;
+import io.sluice.core.error.ErrorClass;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
+import io.sluice.core.retry.Retrier;
+import io.sluice.core.retry.RetryLog;
 import io.sluice.core.schema.TableId;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -28,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -41,7 +45,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Applies one partition of a group's topic: polls a batch, reduces it to the newest change per row,
@@ -50,12 +53,13 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <p>A batch the target refuses as bad data is unrolled to find the refused changes; the group's
  * policy then halts (nothing of the batch is committed) or sends them to the dead-letter topic and
- * commits the rest. Retriable errors are retried with bounded backoff; anything else stops the
- * partition with the error, and the batch stays uncommitted.
+ * commits the rest. Retriable errors (the target away, restarting, read-only after a failover, out
+ * of connections, timeouts; DynamoDB throttling or unreachable) are retried with bounded backoff
+ * for as long as they last, nothing advancing meanwhile; anything else stops the partition with the
+ * error, and the batch stays uncommitted.
  */
 public final class PartitionApplier {
   private static final Logger log = LoggerFactory.getLogger(PartitionApplier.class);
-  private static final int MAX_ATTEMPTS = 8;
   private static final Duration[] BATCH_BUCKETS = {
     Duration.ofMillis(5),
     Duration.ofMillis(10),
@@ -81,6 +85,7 @@ public final class PartitionApplier {
       PostgresBatchWriter writer,
       ApplyCheckpointStore checkpoints,
       Clock clock,
+      Retrier retrier,
       TruncatePolicy truncatePolicy,
       BadDataPolicy badDataPolicy,
       Optional<DeadLetters> deadLetters,
@@ -108,8 +113,10 @@ public final class PartitionApplier {
   private final Map<EventKey, Counter> eventCounters = new HashMap<>();
   private final Timer batchTimer;
   private final Counter checkpointFailures;
-  private volatile String retrying;
+  private final RetryLog targetRetries;
+  private final RetryLog checkpointRetries;
   private Supplier<Lease> lease;
+  private BooleanSupplier keepRetrying = () -> true;
 
   private record EventKey(TableId table, Op op) {}
 
@@ -129,6 +136,11 @@ public final class PartitionApplier {
             .description("Checkpoint writes DynamoDB refused or did not answer (each is retried)")
             .tag("group", setup.group())
             .register(setup.meters());
+    String where = "group " + setup.group() + " partition " + setup.partition();
+    this.targetRetries =
+        new RetryLog(log, "target write of " + where, TargetErrors::describe, setup.clock());
+    this.checkpointRetries =
+        new RetryLog(log, "checkpoint write of " + where, ErrorClassifier::describe, setup.clock());
   }
 
   /**
@@ -136,7 +148,7 @@ public final class PartitionApplier {
    * empty while it applies normally.
    */
   public Optional<String> retrying() {
-    return Optional.ofNullable(retrying);
+    return targetRetries.problem().or(checkpointRetries::problem);
   }
 
   /**
@@ -144,16 +156,21 @@ public final class PartitionApplier {
    * asked before each poll, so a stop (or pause) comes at a batch boundary with the checkpoint
    * written; throws what stopped it otherwise.
    *
+   * @param keepRetrying asked between attempts while a write is retried: false when the worker
+   *     stops, which ends the retries with an {@link InterruptedException}; it may renew the lease
    * @param lease the partition's lease as last renewed; every checkpoint is written under it
    * @throws io.sluice.checkpoint.LeaseLostException when a checkpoint write is refused because the
    *     lease expired or another worker took the partition over
+   * @throws InterruptedException when stopped while retrying
    */
   public void run(
       BooleanSupplier keepGoing,
+      BooleanSupplier keepRetrying,
       KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
       Supplier<Lease> lease)
       throws InterruptedException {
     this.lease = lease;
+    this.keepRetrying = keepRetrying;
     consumer.assign(List.of(tp));
     Map<Integer, ApplyCheckpoint> stored = s.checkpoints().load(s.group());
     ApplyCheckpoint cp = stored.get(s.partition());
@@ -244,33 +261,46 @@ public final class PartitionApplier {
    * leads the target. Once the lease has run out on the clock it gives up: the lease is lost.
    */
   private void saveCheckpoint(ApplyCheckpoint cp) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        s.checkpoints().save(cp, lease.get());
-        retrying = null;
-        if (attempt > 1) {
-          log.info(
-              "checkpoint of partition {} written again after {} attempts", s.partition(), attempt);
-        }
-        return;
-      } catch (SdkException e) {
-        checkpointFailures.increment();
-        retrying = "checkpoint writes to DynamoDB failing: " + e.getMessage();
-        if (!lease.get().heldAt(s.clock().instant())) {
-          throw new LeaseLostException(
-              "the checkpoint of partition "
-                  + s.partition()
-                  + " could not be written before its lease ran out: "
-                  + e.getMessage());
-        }
-        if (attempt == 1) {
-          log.warn(
-              "checkpoint of partition {} not written, retrying while the lease lasts: {}",
-              s.partition(),
-              e.getMessage());
-        }
-        pause(attempt, 5_000);
+    try {
+      s.retrier()
+          .call(
+              () -> {
+                s.checkpoints().save(cp, lease.get());
+                return null;
+              },
+              () -> lease.get().heldAt(s.clock().instant()) && keepRetrying.getAsBoolean(),
+              new Retrier.Listener() {
+                @Override
+                public void retrying(int attempt, Throwable error, Duration next) {
+                  checkpointFailures.increment();
+                  checkpointRetries.retrying(attempt, error, next);
+                }
+
+                @Override
+                public void recovered(int failures, Duration outage) {
+                  checkpointRetries.recovered(failures, outage);
+                }
+              });
+    } catch (RuntimeException e) {
+      checkpointRetries.clear();
+      if (e instanceof LeaseLostException || ErrorClassifier.classify(e) != ErrorClass.RETRIABLE) {
+        throw e;
       }
+      checkpointFailures.increment();
+      stopIfAsked();
+      throw new LeaseLostException(
+          "the checkpoint of partition "
+              + s.partition()
+              + " could not be written before its lease ran out: "
+              + ErrorClassifier.describe(e));
+    }
+  }
+
+  /** Ends a retry that stopped because the worker is stopping. */
+  private void stopIfAsked() throws InterruptedException {
+    if (!keepRetrying.getAsBoolean()) {
+      throw new InterruptedException(
+          "group " + s.group() + " partition " + s.partition() + " stopped while retrying");
     }
   }
 
@@ -337,55 +367,59 @@ public final class PartitionApplier {
   }
 
   /**
-   * Runs the work on a target connection, again with backoff while the error is retriable;
-   * otherwise, or after {@value #MAX_ATTEMPTS} attempts, stops the partition saying what failed.
+   * Runs the work on a target connection, again with backoff for as long as the error is retriable
+   * (each failed connection is evicted from the pool: after a failover it may point at a node that
+   * is no writer any more); otherwise stops the partition saying what failed.
    */
   private void withRetry(Transactions.Work<?> work, String failure) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = s.target().getConnection()) {
-        work.run(c);
-        retrying = null;
-        return;
-      } catch (SQLException e) {
-        SqlStateClassifier.Action action = SqlStateClassifier.classify(e);
-        errorCounter(action).increment();
-        if (action == SqlStateClassifier.Action.RETRY) {
-          retrying = "target failing: " + TargetErrors.describe(e);
-        }
-        if (action != SqlStateClassifier.Action.RETRY || attempt >= MAX_ATTEMPTS) {
-          throw new SluiceException(
-              "group "
-                  + s.group()
-                  + " partition "
-                  + s.partition()
-                  + ": "
-                  + failure
-                  + (action == SqlStateClassifier.Action.RETRY
-                      ? " after " + attempt + " attempts"
-                      : "")
-                  + ": "
-                  + TargetErrors.describe(e),
-              e);
-        }
-        backoff(attempt, e);
+    try {
+      s.retrier()
+          .call(
+              () -> {
+                Connection c = s.target().getConnection();
+                try {
+                  return work.run(c);
+                } catch (SQLException | RuntimeException e) {
+                  if (ErrorClassifier.classify(e) == ErrorClass.RETRIABLE
+                      && s.target() instanceof HikariDataSource pool) {
+                    pool.evictConnection(c);
+                  }
+                  throw e;
+                } finally {
+                  c.close();
+                }
+              },
+              keepRetrying,
+              new Retrier.Listener() {
+                @Override
+                public void retrying(int attempt, Throwable error, Duration next) {
+                  errorCounter(ErrorClass.RETRIABLE).increment();
+                  targetRetries.retrying(attempt, error, next);
+                }
+
+                @Override
+                public void recovered(int failures, Duration outage) {
+                  targetRetries.recovered(failures, outage);
+                }
+              });
+    } catch (SQLException e) {
+      targetRetries.clear();
+      ErrorClass c = ErrorClassifier.classify(e);
+      if (c == ErrorClass.RETRIABLE) {
+        stopIfAsked();
       }
+      errorCounter(c).increment();
+      throw new SluiceException(
+          "group "
+              + s.group()
+              + " partition "
+              + s.partition()
+              + ": "
+              + failure
+              + ": "
+              + TargetErrors.describe(e),
+          e);
     }
-  }
-
-  private static void backoff(int attempt, SQLException e) throws InterruptedException {
-    log.warn(
-        "retriable target error {}, attempt {} of {}",
-        TargetErrors.describe(e),
-        attempt,
-        MAX_ATTEMPTS);
-    pause(attempt, 10_000);
-  }
-
-  /** Exponential backoff from 200 ms up to {@code capMillis}, with jitter over its upper half. */
-  private static void pause(int attempt, long capMillis) throws InterruptedException {
-    long backoff = Math.min(capMillis, 100L << Math.min(attempt, 20));
-    TimeUnit.MILLISECONDS.sleep(
-        backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
   }
 
   /** Writes the batch; on bad data, finds the refused changes and applies the group's policy. */
@@ -394,7 +428,7 @@ public final class PartitionApplier {
       s.writer().write(c, batch);
       return;
     } catch (SQLException e) {
-      if (SqlStateClassifier.classify(e) != SqlStateClassifier.Action.BAD_DATA) {
+      if (ErrorClassifier.classify(e) != ErrorClass.BAD_DATA) {
         throw e;
       }
       c.rollback();
@@ -404,7 +438,7 @@ public final class PartitionApplier {
       // Refused as a whole yet accepted change by change: the transaction now holds them all.
       return;
     }
-    errorCounter(SqlStateClassifier.Action.BAD_DATA).increment(bad.size());
+    errorCounter(ErrorClass.BAD_DATA).increment(bad.size());
     BadChange first = bad.get(0);
     if (s.badDataPolicy() == BadDataPolicy.HALT || s.deadLetters().isEmpty()) {
       throw new SluiceException(
@@ -446,17 +480,11 @@ public final class PartitionApplier {
         + b.reason();
   }
 
-  private Counter errorCounter(SqlStateClassifier.Action action) {
+  private Counter errorCounter(ErrorClass errorClass) {
     return Counter.builder(MetricNames.APPLY_ERRORS)
         .description("Target errors met by apply")
         .tag("group", s.group())
-        .tag(
-            "error_class",
-            switch (action) {
-              case RETRY -> "retriable";
-              case BAD_DATA -> "bad_data";
-              case FATAL -> "fatal";
-            })
+        .tag("error_class", errorClass.tag())
         .register(s.meters());
   }
 
