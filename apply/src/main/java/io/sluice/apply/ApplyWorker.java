@@ -687,7 +687,12 @@ public final class ApplyWorker implements AutoCloseable {
     h.setMaximumPoolSize(Math.max(config.target().poolSize(), group.partitions()));
     h.setPoolName("sluice-target-" + group.name());
     h.setAutoCommit(true);
-    h.setConnectionTimeout(Duration.ofSeconds(30).toMillis());
+    // A connection the pool cannot open within this fails the attempt, which apply retries with
+    // backoff and reports (readiness, status, errors metric): a target that is away shows at once.
+    h.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+    // Start even while the target is away (a pod started during a failover): the first write
+    // waits for it, as every later one does.
+    h.setInitializationFailTimeout(-1);
     return h;
   }
 
@@ -706,6 +711,9 @@ public final class ApplyWorker implements AutoCloseable {
         "sluice-apply-" + config.name() + "-" + group.name() + "-" + partition);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    // Capture creates each group's topic with its partition count; a topic made by a consumer
+    // that started first would have the broker's default count, and capture would refuse it.
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.apply().batchRows()));
     // A batch never holds more than these bytes (one oversized change still gets through alone).
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(config.apply().batchBytes()));

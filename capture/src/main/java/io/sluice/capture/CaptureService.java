@@ -76,6 +76,15 @@ public final class CaptureService implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch taskStarted = new CountDownLatch(1);
+
+  /**
+   * Set when this run takes the initial snapshot: before the first record is sent, every table's
+   * {@link io.sluice.core.event.Op#RELOAD} goes out and the snapshot's position is fixed.
+   */
+  private boolean reloadPending;
+
+  private volatile boolean progressed;
+
   private KafkaProducer<byte[], byte[]> producer;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private ExecutorService executor;
@@ -99,26 +108,47 @@ public final class CaptureService implements AutoCloseable {
     this.mapper = new SourceRecordMapper(schemas::schemaOf);
   }
 
-  /** Prepares source, Kafka and DynamoDB, then starts the engine in the background. */
+  /**
+   * Prepares source, Kafka and DynamoDB, then starts the engine in the background. Decides first
+   * how capture starts ({@link StartCheck}): resuming from the stored offset, or taking the initial
+   * snapshot, anew if an earlier one did not finish (its slot is dropped first).
+   *
+   * @throws SQLException when the source cannot be reached or read (retriable: the caller may try
+   *     again)
+   */
   public synchronized void start() throws SQLException, InterruptedException {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
     }
-    try (Connection c =
-        DriverManager.getConnection(
-            config.source().jdbcUrl(),
-            config.source().user(),
-            config.source().password().value())) {
-      PublicationSetup.ensure(c, config.source().publication(), tables.ids());
+    try (Connection c = sourceConnection()) {
       try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
         StateTables state = new StateTables(config.dynamoDb().tablePrefix());
         state.ensureExist(dynamo);
         Optional<Map<String, Object>> offset =
             DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name());
-        StartCheck.verify(config, SlotInspector.exists(c, config.source().slot()), offset);
-        if (offset.isPresent()) {
+        String slot = config.source().slot();
+        StartCheck.Decision decision =
+            StartCheck.decide(
+                config,
+                SlotInspector.exists(c, slot),
+                PublicationSetup.exists(c, config.source().publication()),
+                offset.isPresent()
+                    || DynamoDbOffsetBackingStore.itemExists(dynamo, state, config.name()),
+                offset);
+        PublicationSetup.ensure(c, config.source().publication(), tables.ids());
+        if (decision == StartCheck.Decision.RESUME) {
           stats.streamingStarted(); // the snapshot finished in an earlier run
         } else {
+          if (decision == StartCheck.Decision.RESNAPSHOT) {
+            boolean dropped = SlotInspector.dropIfExists(c, slot);
+            log.warn(
+                "the initial snapshot of pipeline {} did not finish; taking it anew{}: every"
+                    + " table is copied again and replaces the rows the target kept",
+                config.name(),
+                dropped ? " from a new replication slot (" + slot + " dropped)" : "");
+          }
+          DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
+          reloadPending = true;
           expectSnapshotRows(c);
         }
       }
@@ -189,6 +219,16 @@ public final class CaptureService implements AutoCloseable {
     return engine != null && stopped.getCount() > 0;
   }
 
+  /** Whether capture has handed at least one batch (changes or heartbeats) to Kafka. */
+  public boolean progressed() {
+    return progressed;
+  }
+
+  /** Waits until the engine stops, on its own (see {@link #failure}) or by {@link #close}. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
   private void handleBatch(
       List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
@@ -197,6 +237,10 @@ public final class CaptureService implements AutoCloseable {
     List<ChangeEvent> sent = new ArrayList<>(records.size());
     List<GroupConfig> groups = new ArrayList<>(records.size());
     List<Future<RecordMetadata>> schemaSends = new ArrayList<>();
+    if (reloadPending) {
+      schemaSends.addAll(announceReload());
+      reloadPending = false;
+    }
     long heartbeatMicros = 0;
     for (RecordChangeEvent<SourceRecord> r : records) {
       Optional<ChangeEvent> heartbeat = SourceRecordMapper.heartbeat(r.record());
@@ -264,6 +308,7 @@ public final class CaptureService implements AutoCloseable {
       committer.markProcessed(r);
     }
     committer.markBatchFinished();
+    progressed = true;
   }
 
   private Optional<ChangeEvent> fillFromSource(ChangeEvent e) {
@@ -298,6 +343,50 @@ public final class CaptureService implements AutoCloseable {
               + ex.getMessage(),
           ex);
     }
+  }
+
+  /**
+   * Before the first record of an initial snapshot: fixes the snapshot's position just after the
+   * slot's restart position, and tells apply, ahead of every row, that each table is loaded anew
+   * from there, so rows the target holds from an earlier, interrupted snapshot (or an earlier life
+   * of the pipeline) cannot survive or come back. A keyed table's reload goes to every partition of
+   * its group; that of a table without a key to the one partition its rows use.
+   */
+  private List<Future<RecordMetadata>> announceReload() {
+    long restart;
+    try {
+      restart = SlotInspector.restartLsn(catalogConnection(), config.source().slot()).value();
+    } catch (SQLException e) {
+      throw new SluiceException(
+          "could not read the position of replication slot "
+              + config.source().slot()
+              + " for the initial snapshot: "
+              + e.getMessage(),
+          e);
+    }
+    mapper.snapshotAt(restart + 1);
+    long now = System.currentTimeMillis() * 1_000;
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    for (TableId t : tables.ids()) {
+      TableSchema schema = schemas.schemaOf(t).orElseThrow();
+      GroupConfig group = tables.groupOf(t).orElseThrow();
+      ChangeEvent reload = ChangeEvent.reload(schema, restart, now);
+      byte[] key = codec.encodeKey(t, Map.of());
+      byte[] value = codec.encode(reload);
+      if (schema.keyless()) {
+        sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), key, value)));
+        continue;
+      }
+      for (int p = 0; p < group.partitions(); p++) {
+        sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
+      }
+    }
+    log.info(
+        "initial snapshot of pipeline {} at slot position {}: {} tables announced for reload",
+        config.name(),
+        new io.sluice.core.Lsn(restart),
+        tables.ids().size());
+    return sends;
   }
 
   /**
@@ -353,13 +442,18 @@ public final class CaptureService implements AutoCloseable {
    */
   private Connection catalogConnection() throws SQLException {
     if (catalogConnection == null || catalogConnection.isClosed()) {
-      Properties p = new Properties();
-      p.setProperty("user", config.source().user());
-      p.setProperty("password", config.source().password().value());
-      p.setProperty("options", DebeziumProperties.SESSION_OPTIONS);
-      catalogConnection = DriverManager.getConnection(config.source().jdbcUrl(), p);
+      catalogConnection = sourceConnection();
     }
     return catalogConnection;
+  }
+
+  /** A new source session in the settings every capture session uses. */
+  private Connection sourceConnection() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", config.source().user());
+    p.setProperty("password", config.source().password().value());
+    p.setProperty("options", DebeziumProperties.SESSION_OPTIONS);
+    return DriverManager.getConnection(config.source().jdbcUrl(), p);
   }
 
   private void completed(boolean success, String message, Throwable error) {

@@ -1,16 +1,24 @@
 package io.sluice.capture;
 
+import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.LeaseStore;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.error.ErrorClass;
+import io.sluice.core.retry.Backoff;
+import io.sluice.core.retry.RetryLog;
+import io.sluice.core.retry.Sleeper;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +31,13 @@ import software.amazon.awssdk.core.exception.SdkException;
  * leader died or stalled), resuming from the stored source offset. A leader that loses its lease
  * stops capturing at once. The replication slot admits one reader anyway; the lease makes the
  * handover orderly instead of a race of failing connections.
+ *
+ * <p>While it leads, capture is started again, from the stored offset, after every stop an error
+ * classed retriable caused (the source restarting, failing over or unreachable, a terminated
+ * session, Kafka or DynamoDB away), with bounded backoff, for as long as it takes; a capture that
+ * made progress before it stopped starts again at once. Only an error a person must act on (a
+ * dropped slot or publication, a refused password, a schema sluice cannot follow) halts it, with
+ * its full cause logged once.
  */
 public final class CaptureSingleton implements AutoCloseable {
   /** The lease key: not a valid group name, so no group's leases can clash with it. */
@@ -35,15 +50,19 @@ public final class CaptureSingleton implements AutoCloseable {
   private final LeaseStore leases;
   private final String workerId;
   private final Duration timeout;
+  private final Clock clock;
+  private final Backoff backoff;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Object wake = new Object();
   private final CaptureStats standbyStats = new CaptureStats();
   private final CaptureMetrics metrics;
   private final SlotWatch slotWatch;
+  private final RetryLog restarts;
+  private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile Instant lastLeaseContact;
   private volatile CaptureService current;
   private volatile boolean running;
-  private Lease lease;
+  private volatile Lease lease;
   private boolean standingBy;
   private Thread thread;
   private final ExecutorService starter =
@@ -53,7 +72,7 @@ public final class CaptureSingleton implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private Future<?> starting;
+  private CountDownLatch firstAttempt;
 
   /**
    * @param leases the store of the capture lease, which renews it on its clock
@@ -79,40 +98,54 @@ public final class CaptureSingleton implements AutoCloseable {
       String workerId,
       Duration timeout,
       CaptureMetrics metrics) {
+    this(config, tables, leases, workerId, timeout, metrics, Clock.systemUTC(), Backoff.DEFAULT);
+  }
+
+  /** With the clock and the restart backoff given. */
+  public CaptureSingleton(
+      PipelineConfig config,
+      CapturedTables tables,
+      LeaseStore leases,
+      String workerId,
+      Duration timeout,
+      CaptureMetrics metrics,
+      Clock clock,
+      Backoff backoff) {
     this.config = config;
     this.tables = tables;
     this.leases = leases;
     this.workerId = workerId;
     this.timeout = timeout;
+    this.clock = clock;
+    this.backoff = backoff;
     this.metrics = metrics;
     this.slotWatch = new SlotWatch(config, metrics);
+    this.restarts =
+        new RetryLog(log, "capture of pipeline " + config.name(), ErrorClassifier::describe, clock);
     metrics.bind(this::isLeader, () -> failure().isPresent());
   }
 
   /**
-   * Tries once to lead at once, and if it leads waits until capture has started (so a lone process
-   * captures when this returns); then keeps leading or standing by in the background. The lease is
-   * renewed on its own thread, also while capture starts, which can take longer than a lease.
+   * Tries once to lead at once, and if it leads waits until capture has first started or failed (so
+   * a lone process captures when this returns); then keeps leading or standing by in the
+   * background. The lease is renewed on its own thread, also while capture starts, which can take
+   * longer than a lease.
    */
   public void start() throws InterruptedException {
-    Future<?> first;
+    CountDownLatch first;
     synchronized (this) {
       if (thread != null) {
         throw new IllegalStateException("capture singleton already started");
       }
       running = true;
       step();
-      first = starting;
+      first = firstAttempt;
       thread = new Thread(this::loop, "sluice-capture-lease-" + config.name());
       thread.setDaemon(true);
       thread.start();
     }
     if (first != null) {
-      try {
-        first.get();
-      } catch (ExecutionException e) {
-        // recorded as the failure by the start task
-      }
+      first.await();
     }
   }
 
@@ -145,25 +178,23 @@ public final class CaptureSingleton implements AutoCloseable {
         return;
       }
       CaptureService c = current;
-      if (c != null && c.failure().isPresent()) {
-        failure.compareAndSet(null, c.failure().get());
-        return;
+      if (c != null && c.progressed() && restarts.problem().isPresent()) {
+        restarts.recovered(failuresInARow.getAndSet(0), Duration.ZERO);
       }
       try {
         lease = leases.renewIfDue(lease);
-        lastLeaseContact = Instant.now();
+        lastLeaseContact = clock.instant();
       } catch (LeaseLostException lost) {
         log.error(
             "{} lost the capture lease of pipeline {}; capture stops here: {}",
             workerId,
             config.name(),
             lost.getMessage());
-        stopCapture();
         lease = null;
+        stopCapture();
       }
     } catch (RuntimeException | Error e) {
-      failure.compareAndSet(null, e);
-      log.error("capture of pipeline {} stopped: {}", config.name(), e.getMessage());
+      halt(e);
     }
   }
 
@@ -176,7 +207,7 @@ public final class CaptureSingleton implements AutoCloseable {
           "could not read the capture lease of pipeline {}: {}", config.name(), e.getMessage());
       return;
     }
-    lastLeaseContact = Instant.now();
+    lastLeaseContact = clock.instant();
     if (taken.isEmpty()) {
       if (!standingBy) {
         String owner =
@@ -194,40 +225,100 @@ public final class CaptureSingleton implements AutoCloseable {
     Lease term = lease;
     log.info(
         "{} leads capture of pipeline {} (lease epoch {})", workerId, config.name(), term.epoch());
-    starting = starter.submit(() -> startCapture(term));
+    CountDownLatch first = new CountDownLatch(1);
+    firstAttempt = first;
+    starter.execute(() -> captureWhileLeading(term, first));
   }
 
-  /** Starts capture for one term of leadership, unless the term ended meanwhile. */
-  private void startCapture(Lease term) {
-    CaptureService c = new CaptureService(config, tables, Optional.of(term), metrics);
+  /**
+   * Captures for one term of leadership: starts capture, waits for it to stop, and starts it again
+   * after a retriable failure, until the term ends, the singleton closes or a failure needs a
+   * person.
+   */
+  private void captureWhileLeading(Lease term, CountDownLatch firstAttempt) {
+    MDC.put("worker", workerId);
     try {
-      c.start();
-    } catch (Exception | Error e) {
-      c.close();
-      failure.compareAndSet(
-          null, new IllegalStateException("capture could not start: " + e.getMessage(), e));
-      log.error("capture of pipeline {} could not start: {}", config.name(), e.getMessage());
-      synchronized (this) {
-        release();
+      while (leads(term)) {
+        CaptureService c = new CaptureService(config, tables, Optional.of(term), metrics);
+        Throwable stoppedBy;
+        try {
+          c.start();
+          if (!adopt(c, term)) {
+            c.close();
+            return;
+          }
+          firstAttempt.countDown();
+          c.awaitStop();
+          stoppedBy = c.failure().orElse(null);
+        } catch (Exception | Error e) {
+          stoppedBy = e;
+        } finally {
+          firstAttempt.countDown();
+          disown(c);
+          c.close();
+        }
+        if (stoppedBy == null || !leads(term)) {
+          return; // stopped on purpose: closed, or the lease passed on
+        }
+        if (ErrorClassifier.classify(stoppedBy) != ErrorClass.RETRIABLE) {
+          halt(stoppedBy);
+          synchronized (this) {
+            release();
+          }
+          return;
+        }
+        if (c.progressed()) {
+          // it ran well until now: start again at once, and count from here
+          failuresInARow.set(0);
+        }
+        int attempt = failuresInARow.incrementAndGet();
+        Duration next =
+            attempt == 1 && c.progressed()
+                ? Duration.ZERO
+                : backoff.delay(attempt, b -> ThreadLocalRandom.current().nextLong(b));
+        restarts.retrying(attempt, stoppedBy, next);
+        Sleeper.SYSTEM.sleep(next);
       }
-      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      firstAttempt.countDown();
     }
-    synchronized (this) {
-      if (running && lease != null && lease.epoch() == term.epoch()) {
-        current = c;
-        return;
-      }
-    }
-    // the lease was lost, or the singleton closed, while capture started
-    c.close();
   }
 
-  /** Stops the capture of this term; one still starting sees the term is over and stops itself. */
+  private boolean leads(Lease term) {
+    Lease held = lease;
+    return running && held != null && held.epoch() == term.epoch();
+  }
+
+  /** Makes a started capture the current one, unless the term ended while it started. */
+  private synchronized boolean adopt(CaptureService c, Lease term) {
+    if (leads(term)) {
+      current = c;
+      return true;
+    }
+    return false;
+  }
+
+  private synchronized void disown(CaptureService c) {
+    if (current == c) {
+      current = null;
+    }
+  }
+
+  /** Stops the capture of this term; its loop sees the term is over and ends. */
   private void stopCapture() {
     CaptureService c = current;
-    current = null;
     if (c != null) {
       c.close();
+    }
+  }
+
+  /** Records a failure a person must act on, logging its full cause once. */
+  private void halt(Throwable e) {
+    if (failure.compareAndSet(null, e)) {
+      restarts.clear();
+      log.error("capture of pipeline {} halted: {}", config.name(), e.getMessage(), e);
     }
   }
 
@@ -248,24 +339,37 @@ public final class CaptureSingleton implements AutoCloseable {
   }
 
   /**
-   * Why this process is not ready, if it is not: capture stopped on an error, the leader's engine
-   * is not running, or a standby has not reached the lease store for a lease timeout.
+   * Why this process is not ready, if it is not: capture halted on an error, it is being started
+   * again after one, the leader's engine is not running, or a standby has not reached the lease
+   * store for a lease timeout.
    */
   public Optional<String> notReady() {
     Optional<Throwable> f = failure();
     if (f.isPresent()) {
       return Optional.of("capture halted: " + f.get().getMessage());
     }
+    Optional<String> restarting = restarts.problem();
+    if (restarting.isPresent()) {
+      return Optional.of("capture restarting: " + restarting.get());
+    }
     CaptureService c = current;
     if (c != null) {
       return c.isRunning() ? Optional.empty() : Optional.of("capture engine not running");
     }
+    if (lease != null) {
+      return Optional.of("capture starting");
+    }
     Instant contact = lastLeaseContact;
-    if (contact == null || contact.isBefore(Instant.now().minus(timeout))) {
+    if (contact == null || contact.isBefore(clock.instant().minus(timeout))) {
       return Optional.of(
           "capture lease store (DynamoDB) not reached for " + timeout.toSeconds() + " s");
     }
     return Optional.empty();
+  }
+
+  /** What keeps capture from running while it is started again after an error; else empty. */
+  public Optional<String> restarting() {
+    return restarts.problem();
   }
 
   /** The counters of the capture running here; all zero while standing by. */
@@ -274,12 +378,8 @@ public final class CaptureSingleton implements AutoCloseable {
     return c == null ? standbyStats : c.stats();
   }
 
-  /** Why capture stopped on its own, if it did. */
+  /** Why capture halted, if it did: an error a person must act on. */
   public Optional<Throwable> failure() {
-    CaptureService c = current;
-    if (failure.get() == null && c != null && c.failure().isPresent()) {
-      return c.failure();
-    }
     return Optional.ofNullable(failure.get());
   }
 
@@ -298,17 +398,17 @@ public final class CaptureSingleton implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    synchronized (this) {
-      stopCapture();
-      release();
-    }
-    starter.shutdown();
+    stopCapture();
+    starter.shutdownNow(); // ends a wait between restarts
     try {
-      if (!starter.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
-        log.warn("capture of pipeline {} did not finish starting within 60 s", config.name());
+      if (!starter.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("capture of pipeline {} did not stop within 60 s", config.name());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      release();
     }
   }
 }

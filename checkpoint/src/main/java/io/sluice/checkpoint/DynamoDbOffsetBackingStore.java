@@ -87,6 +87,27 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
   }
 
   /**
+   * Records, before capture's engine starts an initial snapshot, that one is under way: the item
+   * exists with no offsets until Debezium stores its first. A capture that finds the item so (it
+   * stopped before any offset was stored, the replication slot possibly created) knows the slot is
+   * its own unfinished one, not one whose offsets were lost.
+   *
+   * @param lease the capture lease, when capture runs under one: the write is conditional on it
+   */
+  public static void markSnapshotStarting(
+      DynamoDbClient client, StateTables tables, String pipeline, Optional<Lease> lease) {
+    write(client, tables.sourceOffsets(), tables.leases(), lease.orElse(null), pipeline, Map.of());
+  }
+
+  /** Whether the pipeline has an offsets item at all (with or without offsets in it). */
+  public static boolean itemExists(DynamoDbClient client, StateTables tables, String pipeline) {
+    GetItemResponse r =
+        client.getItem(
+            b -> b.tableName(tables.sourceOffsets()).key(key(pipeline)).consistentRead(true));
+    return r.hasItem();
+  }
+
+  /**
    * The stored source offset of a pipeline (the connector's single partition), decoded, or empty
    * when capture never committed one.
    */
@@ -222,9 +243,20 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
           new String(bytes(e.getKey()), StandardCharsets.UTF_8),
           AttributeValue.fromB(SdkBytes.fromByteArray(bytes(e.getValue()))));
     }
+    write(client, table, leases, fence, pipeline, m);
+  }
+
+  /** Puts the pipeline's item, conditional on the capture lease when there is one. */
+  private static void write(
+      DynamoDbClient client,
+      String table,
+      String leases,
+      Lease fence,
+      String pipeline,
+      Map<String, AttributeValue> offsets) {
     Map<String, AttributeValue> item = new HashMap<>(key(pipeline));
     item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
-    item.put("offsets", AttributeValue.fromM(m));
+    item.put("offsets", AttributeValue.fromM(offsets));
     Instant now = Instant.now();
     item.put("updated_at", AttributeValue.fromS(now.toString()));
     if (fence == null) {

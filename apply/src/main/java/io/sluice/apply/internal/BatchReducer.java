@@ -41,7 +41,8 @@ public final class BatchReducer {
         keyless.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e);
         continue;
       }
-      if (e.op() == Op.TRUNCATE) {
+      if (e.op() == Op.TRUNCATE || e.op() == Op.RELOAD) {
+        // a reload clears the table as a truncate at its position does
         truncates.merge(e.table(), e.lsn(), Math::max);
         byTable.computeIfAbsent(e.table(), t -> new LinkedHashMap<>());
         continue;

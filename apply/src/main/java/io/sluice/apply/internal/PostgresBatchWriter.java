@@ -154,7 +154,8 @@ public final class PostgresBatchWriter {
    * transaction) are replays and skipped. Inserts are copied straight into the table; a delete, and
    * the old half of an update, removes one row identical to the old row, compared by each column's
    * text in this session; finding none means the target no longer matches the source, which stops
-   * the group. A truncate empties the table.
+   * the group. A truncate empties the table; so does a reload, which also takes the stored position
+   * back below the snapshot rows that follow it.
    */
   private void writeKeyless(Connection c, Target described, List<ChangeEvent> rows)
       throws SQLException {
@@ -164,9 +165,12 @@ public final class PostgresBatchWriter {
     List<ChangeEvent> inserts = new ArrayList<>();
     ChangeEvent last = null;
     for (ChangeEvent e : rows) {
+      // A reload starts the table's stream over, below every snapshot row after it; delivered
+      // again from an older checkpoint, it is followed again by everything that came after it.
       boolean replayed =
-          e.commitOrder() < position[0]
-              || (e.commitOrder() == position[0] && e.lsn() <= position[1]);
+          e.op() != Op.RELOAD
+              && (e.commitOrder() < position[0]
+                  || (e.commitOrder() == position[0] && e.lsn() <= position[1]));
       if (replayed) {
         continue;
       }
@@ -179,7 +183,7 @@ public final class PostgresBatchWriter {
             inserts.add(e);
           }
         }
-        case TRUNCATE -> {
+        case TRUNCATE, RELOAD -> {
           inserts.clear();
           try (Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM " + target.id().quoted());
@@ -187,6 +191,8 @@ public final class PostgresBatchWriter {
         }
         default -> throw new SluiceException("unexpected " + e.op() + " change of " + table);
       }
+      position[0] = e.commitOrder();
+      position[1] = e.lsn();
       last = e;
     }
     copyInserts(c, target, inserts);

@@ -13,19 +13,29 @@ public final class Transactions {
 
   private Transactions() {}
 
-  /** Runs the work in a transaction, then puts the connection's auto-commit back as it was. */
+  /**
+   * Runs the work in a transaction, then puts the connection's auto-commit back as it was. When the
+   * work fails, the error thrown is the work's: a rollback or reset that fails after it (the
+   * connection broke, the pool closed it) is attached as suppressed, never thrown instead, so the
+   * cause that decides a retry is not hidden.
+   */
   public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
+    T result;
     try {
-      T result = work.run(c);
+      result = work.run(c);
       c.commit();
-      return result;
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      try {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      } catch (SQLException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
     }
+    c.setAutoCommit(autoCommit);
+    return result;
   }
 }

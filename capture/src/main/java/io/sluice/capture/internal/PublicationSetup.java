@@ -76,6 +76,17 @@ public final class PublicationSetup {
     }
   }
 
+  /** Whether the publication exists on the source. */
+  public static boolean exists(Connection c, String publication) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /**
    * Whether the publication sends changes of a partition under its partitioned table's name, or
    * null when it does not exist. Without it, pgoutput names the partition, which is not a captured

@@ -54,8 +54,21 @@ public final class SourceRecordMapper {
   /** Snapshot rows mapped so far per table without a key: their position in the snapshot. */
   private final Map<TableId, Long> snapshotOrdinals = new HashMap<>();
 
+  /** The position of rows of keyed tables read by the snapshot; see {@link #snapshotAt}. */
+  private long snapshotPosition;
+
   public SourceRecordMapper(Function<TableId, Optional<TableSchema>> schemas) {
     this.schemas = schemas;
+  }
+
+  /**
+   * Sets the position of the rows the initial snapshot reads from keyed tables: just after the
+   * slot's restart position, so they come after every row an earlier, interrupted snapshot wrote
+   * and before every change the slot streams (all written after its restart position). Until set,
+   * snapshot rows take position 0, the oldest.
+   */
+  public void snapshotAt(long position) {
+    this.snapshotPosition = position;
   }
 
   public Optional<ChangeEvent> map(SourceRecord record) {
@@ -71,10 +84,13 @@ public final class SourceRecordMapper {
       return Optional.empty();
     }
     Op op = Op.fromCode(envelope.getString("op").charAt(0));
-    // Snapshot rows show the state before any streamed change, so they take the lowest position:
-    // a streamed change may have been written before the slot's consistent point and still
-    // committed after it, and must win over the snapshot row.
-    long lsn = op == Op.SNAPSHOT || source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
+    // Snapshot rows show the state before any streamed change, so they take a position below
+    // every streamed one: a streamed change may have been written before the slot's consistent
+    // point and still committed after it, and must win over the snapshot row.
+    long lsn =
+        op == Op.SNAPSHOT
+            ? snapshotPosition
+            : source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
     long txId = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
     long tsMicros = sourceMicros(source);
     TableSchema columns = schema.get();

@@ -6,37 +6,61 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refuses to start capture when the slot and the stored offset disagree, because every way of
- * carrying on would lose changes or leave stale rows without anyone noticing:
+ * Decides, from the replication slot, the publication and what DynamoDB holds, how capture starts:
  *
  * <ul>
- *   <li>a slot without a stored offset: Debezium would stream from the slot's position, missing
- *       whatever happened before (offsets lost or deleted);
- *   <li>a stored offset without a slot: the slot was dropped or recreated, and the changes it held
- *       are gone;
- *   <li>an offset recording an unfinished initial snapshot: a second snapshot could not be taken
- *       from the slot's consistent point, so transactions in flight at its start would be lost.
+ *   <li>{@link Decision#SNAPSHOT}: nothing stored and no slot, a first start: Debezium creates the
+ *       slot with an exported snapshot and copies every table from it.
+ *   <li>{@link Decision#RESNAPSHOT}: an initial snapshot was under way and did not finish (the
+ *       offsets item records a snapshot in progress, or it was written before the engine stored any
+ *       offset). Its slot holds nothing anyone confirmed and its exported snapshot is gone, so the
+ *       slot is dropped and the snapshot taken anew from a new slot; capture announces each table's
+ *       reload ahead of its rows, so rows the target kept from the interrupted copy are replaced.
+ *       No person is needed.
+ *   <li>{@link Decision#RESUME}: a finished snapshot or streaming offset and its slot: streaming
+ *       goes on from the stored offset.
  * </ul>
  *
- * Each case needs an operator's decision; the message says what to do.
+ * It refuses, because every way of carrying on would lose changes and only a person can decide what
+ * to do about them: a slot without any stored item (offsets deleted, or the table prefix changed:
+ * Debezium would stream from the slot's position, missing what came before); a streaming offset
+ * without its slot (dropped, or lost in a failover: the changes it held are gone); a streaming
+ * offset whose publication was dropped (the source cannot decode the WAL written since).
  */
 public final class StartCheck {
+  /** How capture starts. */
+  public enum Decision {
+    SNAPSHOT,
+    RESNAPSHOT,
+    RESUME
+  }
+
   private StartCheck() {}
 
-  public static void verify(
-      PipelineConfig config, boolean slotExists, Optional<Map<String, Object>> offset) {
+  /**
+   * @param itemExists whether DynamoDB holds the pipeline's offsets item at all
+   * @param offset the stored offset, empty when the item holds none
+   */
+  public static Decision decide(
+      PipelineConfig config,
+      boolean slotExists,
+      boolean publicationExists,
+      boolean itemExists,
+      Optional<Map<String, Object>> offset) {
     String slot = config.source().slot();
     String reset =
-        " To start over, drop the slot (SELECT pg_drop_replication_slot('"
+        " To start over with a fresh snapshot, drop the slot (SELECT pg_drop_replication_slot('"
             + slot
-            + "') on the"
-            + " source), delete the item '"
+            + "') on the source) and delete the item '"
             + config.name()
             + "' from DynamoDB table "
             + config.dynamoDb().tablePrefix()
-            + "source-offsets, and empty the target tables of"
-            + " the pipeline; the next start takes a fresh consistent snapshot.";
+            + "source-offsets; the next start copies every table anew and replaces the rows the"
+            + " target holds.";
     if (offset.isEmpty()) {
+      if (itemExists) {
+        return Decision.RESNAPSHOT;
+      }
       if (slotExists) {
         throw new SluiceException(
             "replication slot "
@@ -48,7 +72,10 @@ public final class StartCheck {
                 + " target's state are unknown."
                 + reset);
       }
-      return;
+      return Decision.SNAPSHOT;
+    }
+    if (snapshotInterrupted(offset.get())) {
+      return Decision.RESNAPSHOT;
     }
     if (!slotExists) {
       throw new SluiceException(
@@ -60,15 +87,35 @@ public final class StartCheck {
               + " changes it held are lost."
               + reset);
     }
-    if (Boolean.TRUE.equals(offset.get().get("snapshot"))) {
+    if (!publicationExists) {
       throw new SluiceException(
-          "the initial snapshot of pipeline "
+          "publication "
+              + config.source().publication()
+              + " of pipeline "
               + config.name()
-              + " was interrupted; resuming"
-              + " it from slot "
-              + slot
-              + " is not possible without losing changes."
+              + " does not exist: it was dropped while the slot kept the WAL written since, which"
+              + " the source cannot decode without it, so those changes cannot be captured."
               + reset);
     }
+    return Decision.RESUME;
+  }
+
+  /**
+   * Whether a stored offset is one of an initial snapshot that had not finished. Debezium 3.x
+   * writes {@code "snapshot": "INITIAL"} with {@code "snapshot_completed"} and {@code
+   * "last_snapshot_record"}; older versions wrote {@code "snapshot": true}. An offset at the
+   * snapshot's last record counts as finished: Debezium streams on from it.
+   */
+  static boolean snapshotInterrupted(Map<String, Object> offset) {
+    Object snapshot = offset.get("snapshot");
+    boolean snapshotting =
+        Boolean.TRUE.equals(snapshot) || "true".equals(snapshot) || "INITIAL".equals(snapshot);
+    return snapshotting
+        && !truthy(offset.get("snapshot_completed"))
+        && !truthy(offset.get("last_snapshot_record"));
+  }
+
+  private static boolean truthy(Object v) {
+    return Boolean.TRUE.equals(v) || "true".equals(v);
   }
 }

@@ -83,6 +83,16 @@ public record ChangeEvent(
         table, op, lsn, txId, sourceTsMicros, key, after, unchanged, schema, commitOrder);
   }
 
+  /**
+   * The table is about to be copied anew by a snapshot ordered after {@code lsn} ({@link
+   * Op#RELOAD}); a table without a key gets it first in its stream order.
+   */
+  public static ChangeEvent reload(TableSchema table, long lsn, long tsMicros) {
+    return table.keyless()
+        ? keyless(table.id(), Op.RELOAD, -1, 0, 0, tsMicros, Map.of(), null)
+        : new ChangeEvent(table.id(), Op.RELOAD, lsn, 0, tsMicros, Map.of(), null, Set.of());
+  }
+
   /** The structure of a table changed; {@code lsn} is that of the first change written under it. */
   public static ChangeEvent schemaChange(TableSchema schema, long lsn, long txId, long tsMicros) {
     return new ChangeEvent(
@@ -112,6 +122,7 @@ public record ChangeEvent(
     }
     boolean insert = op == Op.INSERT || op == Op.SNAPSHOT;
     if (op != Op.TRUNCATE
+        && op != Op.RELOAD
         && op != Op.SCHEMA
         && op != Op.HEARTBEAT
         && key.isEmpty()

@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * reader refuses versions it does not know instead of guessing. Thread-safe.
  */
 public final class ChangeEventCodec {
-  public static final int VERSION = 1;
+  /** The layout this build writes; it reads this and every earlier one. */
+  public static final int VERSION = 2;
 
   /** Values up to Kafka's 64 MiB message limit: Jackson's default stops at 20M characters. */
   private static final JsonFactory JSON =
@@ -196,11 +197,11 @@ public final class ChangeEventCodec {
   }
 
   private static int checkVersion(int version) {
-    if (version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new SluiceException(
           "change event version "
               + version
-              + " is not supported (this build reads "
+              + " is not supported (this build reads 1 to "
               + VERSION
               + "); upgrade the apply workers");
     }

@@ -19,7 +19,16 @@ public enum Op {
    * one to every partition of every group, behind everything the source committed before it, so a
    * partition that has applied it is caught up to its commit time even while its tables are idle.
    */
-  HEARTBEAT('h');
+  HEARTBEAT('h'),
+  /**
+   * The table is about to be copied anew by a snapshot whose rows take positions after this one:
+   * every row of the table written at an older position is gone, and no change older than it may
+   * write the table any more (as a TRUNCATE, whatever the group's truncate policy, since it is no
+   * source change). Capture sends it ahead of every initial snapshot, so rows a target kept from an
+   * interrupted snapshot are replaced instead of staying stale. A keyed table's goes to every
+   * partition of its group; a table without a key gets it in its one partition, in stream order.
+   */
+  RELOAD('l');
 
   private final char code;
 

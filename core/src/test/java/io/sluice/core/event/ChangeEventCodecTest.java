@@ -178,21 +178,46 @@ class ChangeEventCodecTest {
 
     assertThat(codec.encode(e)).isEqualTo(first);
     assertThat(new String(first, StandardCharsets.UTF_8))
-        .startsWith("{\"v\":1,")
+        .startsWith("{\"v\":2,")
         .contains("\"unchanged\":[\"blob\",\"doc\",\"payload\"]");
   }
 
   @Test
   void refusesAnUnknownVersionEvenWhenItsFieldsAreUnfamiliar() {
-    byte[] v2 =
-        "{\"v\":2,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"m\",\"key\":[\"1\"]}"
+    byte[] v3 =
+        "{\"v\":3,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"m\",\"key\":[\"1\"]}"
             .getBytes(StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> codec.decode(v2))
+    assertThatThrownBy(() -> codec.decode(v3))
         .isInstanceOf(SluiceException.class)
         .hasMessage(
-            "change event version 2 is not supported (this build reads 1); upgrade the apply"
+            "change event version 3 is not supported (this build reads 1 to 2); upgrade the apply"
                 + " workers");
+  }
+
+  @Test
+  void readsEventsOfTheFirstLayoutStillHeldInKafka() {
+    byte[] v1 =
+        ("{\"v\":1,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"u\",\"lsn\":7,"
+                + "\"tx\":3,\"ts\":5,\"key\":{\"id\":\"1\"},\"after\":{\"id\":\"1\",\"px\":\"2.5\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    ChangeEvent e = codec.decode(v1);
+
+    assertThat(e.op()).isEqualTo(Op.UPDATE);
+    assertThat(e.lsn()).isEqualTo(7);
+    assertThat(e.after()).containsEntry("px", "2.5");
+  }
+
+  @Test
+  void aReloadRoundTripsForKeyedAndKeylessTables() {
+    TableId t = new TableId("public", "fills");
+    ChangeEvent keyed =
+        new ChangeEvent(t, Op.RELOAD, 24_000_000L, 0, 9, Map.of(), null, java.util.Set.of());
+    ChangeEvent keyless = ChangeEvent.keyless(t, Op.RELOAD, -1, 0, 0, 9, Map.of(), null);
+
+    assertThat(codec.decode(codec.encode(keyed))).isEqualTo(keyed);
+    assertThat(codec.decode(codec.encode(keyless))).isEqualTo(keyless);
   }
 
   @Test

@@ -33,6 +33,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
   private static final Object SHARED_LOCK = new Object();
   private static final int MAX_SHARED_SLOTS = 8;
+  private static final AtomicInteger DERIVED = new AtomicInteger();
   private static EmbeddedInfrastructure shared;
   private static RuntimeException sharedFailure;
 
@@ -43,6 +44,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final EmbeddedDynamoDb dynamoDb;
   private final Duration startupDuration;
+
+  /** What {@link #close} stops: everything, or for a derived instance only what it started. */
+  private final List<AutoCloseable> owned;
+
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean hookRegistered = new AtomicBoolean();
   private final Thread shutdownHook = new Thread(this::close, "sluice-infrastructure-shutdown");
@@ -54,7 +59,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       EmbeddedPostgres target,
       EmbeddedKafka kafka,
       EmbeddedDynamoDb dynamoDb,
-      Duration startupDuration) {
+      Duration startupDuration,
+      List<AutoCloseable> owned) {
     this.baseDirectory = baseDirectory;
     this.lock = lock;
     this.source = source;
@@ -62,6 +68,66 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     this.kafka = kafka;
     this.dynamoDb = dynamoDb;
     this.startupDuration = startupDuration;
+    this.owned = List.copyOf(owned);
+  }
+
+  /**
+   * The same Kafka broker and DynamoDB Local with a source and a target PostgreSQL of its own, for
+   * a test that crashes or restarts them; closing it stops only those two servers.
+   */
+  public EmbeddedInfrastructure withOwnPostgres(String name) {
+    Path base =
+        baseDirectory.resolve(
+            "own-" + TestIsolation.sanitize(name) + "-" + DERIVED.incrementAndGet());
+    DirectoryLock derivedLock = DirectoryLock.acquire(base);
+    long startNanos = System.nanoTime();
+    EmbeddedPostgres ownSource = null;
+    try {
+      ownSource = EmbeddedPostgres.start("source-pg", base, true);
+      EmbeddedPostgres ownTarget = EmbeddedPostgres.start("target-pg", base, false);
+      return new EmbeddedInfrastructure(
+          base,
+          derivedLock,
+          ownSource,
+          ownTarget,
+          kafka,
+          dynamoDb,
+          Duration.ofNanos(System.nanoTime() - startNanos),
+          List.of(ownSource, ownTarget));
+    } catch (RuntimeException e) {
+      if (ownSource != null) {
+        ownSource.close();
+      }
+      derivedLock.release();
+      throw e;
+    }
+  }
+
+  /**
+   * The same PostgreSQL servers and DynamoDB Local with a Kafka broker of its own, for a test that
+   * stops and restarts the broker; closing it stops only that broker.
+   */
+  public EmbeddedInfrastructure withOwnKafka(String name) {
+    Path base =
+        baseDirectory.resolve(
+            "own-" + TestIsolation.sanitize(name) + "-" + DERIVED.incrementAndGet());
+    DirectoryLock derivedLock = DirectoryLock.acquire(base);
+    long startNanos = System.nanoTime();
+    try {
+      EmbeddedKafka ownKafka = EmbeddedKafka.start(base.resolve("kafka"));
+      return new EmbeddedInfrastructure(
+          base,
+          derivedLock,
+          source,
+          target,
+          ownKafka,
+          dynamoDb,
+          Duration.ofNanos(System.nanoTime() - startNanos),
+          List.of(ownKafka));
+    } catch (RuntimeException e) {
+      derivedLock.release();
+      throw e;
+    }
   }
 
   /**
@@ -107,7 +173,15 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       }
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
       var infrastructure =
-          new EmbeddedInfrastructure(base, lock, sourcePg, targetPg, broker, dynamo, took);
+          new EmbeddedInfrastructure(
+              base,
+              lock,
+              sourcePg,
+              targetPg,
+              broker,
+              dynamo,
+              took,
+              List.of(dynamo, broker, targetPg, sourcePg));
       LOG.info("Embedded infrastructure up in {} ms: {}", took.toMillis(), infrastructure);
       return infrastructure;
     } catch (RuntimeException e) {
@@ -256,10 +330,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       }
     }
     List<RuntimeException> failures = new ArrayList<>();
-    closeCollecting(dynamoDb, failures);
-    closeCollecting(kafka, failures);
-    closeCollecting(target, failures);
-    closeCollecting(source, failures);
+    owned.forEach(component -> closeCollecting(component, failures));
     lock.release();
     if (!failures.isEmpty()) {
       IllegalStateException failure =

@@ -35,14 +35,38 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
 
   private final Path directory;
-  private final KraftNode node;
+  private final Properties properties;
+  private KraftNode node;
   private final String bootstrapServers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafka(Path directory, KraftNode node, int brokerPort) {
+  private EmbeddedKafka(Path directory, Properties properties, KraftNode node, int brokerPort) {
     this.directory = directory;
+    this.properties = properties;
     this.node = node;
     this.bootstrapServers = HOST + ":" + brokerPort;
+  }
+
+  /**
+   * Shuts the broker down as a broker restart does, keeping its log directory; clients see it gone
+   * until {@link #restart}.
+   */
+  public synchronized void stop() {
+    if (node == null) {
+      return;
+    }
+    node.stop();
+    node = null;
+    LOG.info("Kafka broker at {} stopped, data kept", bootstrapServers);
+  }
+
+  /** Starts the broker again on its ports and log directory, after {@link #stop}. */
+  public synchronized void restart() {
+    if (node != null) {
+      throw new IllegalStateException(this + " is running; stop it first");
+    }
+    node = KraftNode.start(properties, false);
+    LOG.info("Kafka broker at {} started again", bootstrapServers);
   }
 
   /**
@@ -64,7 +88,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       Properties properties =
           nodeProperties(absolute.resolve("data").toString(), ports[0], ports[1]);
       try {
-        EmbeddedKafka kafka = new EmbeddedKafka(absolute, KraftNode.start(properties), ports[0]);
+        EmbeddedKafka kafka =
+            new EmbeddedKafka(absolute, properties, KraftNode.start(properties), ports[0]);
         LOG.info("Kafka broker listening on {}", kafka.bootstrapServers());
         return kafka;
       } catch (RuntimeException e) {
@@ -165,7 +190,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
-    node.stop();
+    stop();
     try {
       Directories.deleteRecursively(directory);
     } catch (IOException e) {

@@ -11,6 +11,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * with trust authentication for user {@code postgres}.
  *
  * <p>The data directory is {@code dataParent/<name>}; it is wiped at start (stopping a postmaster
- * orphaned there by a killed JVM first) and deleted at close. The binaries are unpacked once into
- * {@code dataParent/pg-binaries} unless the system property {@code ot.epg.working-dir} names
- * another cache directory. As root, zonky runs {@code initdb} and {@code pg_ctl} under {@code
- * unshare -U}, which needs unprivileged user namespaces.
+ * orphaned there by a killed JVM first) and deleted at close. Between the two the server can be
+ * crashed ({@link #crash}, as {@code pg_ctl stop -m immediate}), stopped ({@link #stop}) and
+ * started again ({@link #restart}) on the same port and data, as production servers restart. The
+ * binaries are unpacked once into {@code dataParent/pg-binaries} unless the system property {@code
+ * ot.epg.working-dir} names another cache directory. As root, zonky runs {@code initdb} and {@code
+ * pg_ctl} under {@code unshare -U}, which needs unprivileged user namespaces.
  *
  * <p>A logical server ({@code wal_level=logical}, 16 replication slots and WAL senders) serves as a
  * CDC source. Durability settings are PostgreSQL's defaults ({@code fsync=on}, {@code
@@ -41,13 +46,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   private final String name;
   private final Path dataDirectory;
-  private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+  private final Path dataParent;
+  private final boolean logical;
+  private final int port;
+  private io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+  private boolean closed;
 
   private EmbeddedPostgres(
-      String name, Path dataDirectory, io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) {
+      String name,
+      Path dataDirectory,
+      Path dataParent,
+      boolean logical,
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) {
     this.name = name;
     this.dataDirectory = dataDirectory;
+    this.dataParent = dataParent;
+    this.logical = logical;
     this.server = server;
+    this.port = server.getPort();
   }
 
   /**
@@ -64,36 +80,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try {
       OrphanedPostmaster.reclaim(dataDirectory);
       Files.createDirectories(dataDirectory);
-      var builder =
-          io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-              .setDataDirectory(dataDirectory)
-              .setCleanDataDirectory(true)
-              // zonky's 10 s default is tight for a postmaster start on a loaded 2-core CI box.
-              .setPGStartupWait(STARTUP_WAIT)
-              .setServerConfig("listen_addresses", HOST)
-              // No Unix socket: the default directory may be shared or unwritable (root under
-              // unshare), and every client here connects over TCP.
-              .setServerConfig("unix_socket_directories", "")
-              .setServerConfig("max_connections", "200")
-              // Room for a benchmark's working set (sluice bench apply: ~1.7M-row table on each
-              // target database): with the 128MB default, every random update evicts a dirty page
-              // and measures buffer churn instead of apply. Reserved, not touched, when unused.
-              .setServerConfig("shared_buffers", "1GB")
-              // zonky passes -F (fsync off) and synchronous_commit=off; restore the defaults.
-              .setServerConfig("fsync", "on")
-              .setServerConfig("synchronous_commit", "on");
-      if (System.getProperty("ot.epg.working-dir") == null) {
-        builder.setOverrideWorkingDirectory(dataParent.resolve("pg-binaries").toFile());
-      }
-      if (logical) {
-        builder
-            .setServerConfig("wal_level", "logical")
-            .setServerConfig("max_replication_slots", "16")
-            .setServerConfig("max_wal_senders", "16");
-      }
-      var server = builder.start();
+      var server = builder(dataDirectory, dataParent, logical).start();
       LOG.info("PostgreSQL {} listening on {}:{}", name, HOST, server.getPort());
-      return new EmbeddedPostgres(name, dataDirectory, server);
+      return new EmbeddedPostgres(name, dataDirectory, dataParent, logical, server);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Could not start embedded PostgreSQL '" + name + "' in " + dataDirectory, e);
@@ -110,6 +99,125 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * A server on an existing or empty data directory: {@code initdb} runs only when the directory
+   * holds no cluster, and nothing deletes it but {@link #close}.
+   */
+  private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder(
+      Path dataDirectory, Path dataParent, boolean logical) {
+    var builder =
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            // zonky's 10 s default is tight for a postmaster start on a loaded 2-core CI box.
+            .setPGStartupWait(STARTUP_WAIT)
+            .setServerConfig("listen_addresses", HOST)
+            // No Unix socket: the default directory may be shared or unwritable (root under
+            // unshare), and every client here connects over TCP.
+            .setServerConfig("unix_socket_directories", "")
+            .setServerConfig("max_connections", "200")
+            // Room for a benchmark's working set (sluice bench apply: ~1.7M-row table on each
+            // target database): with the 128MB default, every random update evicts a dirty page
+            // and measures buffer churn instead of apply. Reserved, not touched, when unused.
+            .setServerConfig("shared_buffers", "1GB")
+            // zonky passes -F (fsync off) and synchronous_commit=off; restore the defaults.
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on");
+    if (System.getProperty("ot.epg.working-dir") == null) {
+      builder.setOverrideWorkingDirectory(dataParent.resolve("pg-binaries").toFile());
+    }
+    if (logical) {
+      builder
+          .setServerConfig("wal_level", "logical")
+          .setServerConfig("max_replication_slots", "16")
+          .setServerConfig("max_wal_senders", "16");
+    }
+    return builder;
+  }
+
+  /**
+   * Crashes the server as {@code pg_ctl stop -m immediate} does (SIGQUIT to the postmaster): every
+   * session ends at once, nothing is checkpointed, and the next start runs crash recovery. Returns
+   * once the postmaster has exited.
+   */
+  public synchronized void crash() {
+    ProcessHandle postmaster = postmaster();
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -QUIT " + postmaster.pid() + " failed for " + this);
+      }
+      postmaster.onExit().get(STARTUP_WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Could not crash " + this, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while crashing " + this, e);
+    }
+    releaseStopped();
+    LOG.info("PostgreSQL {} crashed (immediate stop)", name);
+  }
+
+  /** Stops the server cleanly ({@code pg_ctl stop -m fast}), keeping its data for a restart. */
+  public synchronized void stop() {
+    releaseStopped();
+    LOG.info("PostgreSQL {} stopped, data kept", name);
+  }
+
+  /** Starts the server again on its port and data (after {@link #crash} or {@link #stop}). */
+  public synchronized void restart() {
+    if (server != null) {
+      throw new IllegalStateException(this + " is running; crash or stop it first");
+    }
+    try {
+      var restarted = builder(dataDirectory, dataParent, logical).setPort(port).start();
+      server = restarted;
+      LOG.info("PostgreSQL {} started again on {}:{}", name, HOST, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start " + this + " again", e);
+    }
+  }
+
+  /** Whether the server runs now (not crashed or stopped). */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** The running postmaster, from the data directory's pid file. */
+  private ProcessHandle postmaster() {
+    if (server == null) {
+      throw new IllegalStateException(this + " is not running");
+    }
+    try {
+      String pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip();
+      return ProcessHandle.of(Long.parseLong(pid))
+          .orElseThrow(() -> new IllegalStateException("no postmaster " + pid + " for " + this));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the postmaster pid of " + this, e);
+    }
+  }
+
+  /**
+   * Lets go of zonky's handle on a server that is down or going down: its close stops what still
+   * runs ({@code pg_ctl stop -m fast}) and releases the data directory's lock, and it never deletes
+   * the data (built with {@code setCleanDataDirectory(false)}).
+   */
+  private void releaseStopped() {
+    if (server == null) {
+      return;
+    }
+    try {
+      server.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not release " + this, e);
+    } finally {
+      server = null;
+    }
+  }
+
   /** The name given at start; also the data directory's name. */
   public String name() {
     return name;
@@ -121,7 +229,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   public int port() {
-    return server.getPort();
+    return port;
   }
 
   /** The superuser {@code postgres}. */
@@ -199,9 +307,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** Stops the postmaster ({@code pg_ctl stop -m fast}) and deletes the data directory. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
-      server.close();
+      releaseStopped();
+      Directories.deleteRecursively(dataDirectory);
       LOG.info("PostgreSQL {} stopped", name);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not stop embedded PostgreSQL " + this, e);

@@ -63,8 +63,18 @@ final class KraftNode {
    *     ({@code controller.quorum.voters}) and a single log directory
    */
   static KraftNode start(Properties properties) {
+    return start(properties, true);
+  }
+
+  /**
+   * As {@link #start(Properties)}; with {@code format} false, starts on the log directory as the
+   * last run left it (a restart).
+   */
+  static KraftNode start(Properties properties, boolean format) {
     KafkaConfig config = KafkaConfig.fromProps(properties, /* doLog= */ false);
-    format(config);
+    if (format) {
+      format(config);
+    }
     Tuple2<MetaPropertiesEnsemble, BootstrapMetadata> storage =
         KafkaRaftServer.initializeLogDirs(config, LOG, "");
     Metrics metrics =

@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
 import io.sluice.capture.CaptureService;
+import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.GroupConfig;
@@ -36,6 +38,7 @@ final class PipelineFixture implements AutoCloseable {
   private final DynamoDbClient dynamo;
   private CapturedTables tables;
   private CaptureService capture;
+  private CaptureSingleton singleton;
   private final List<ApplyWorker> workers = new ArrayList<>();
   private final String workerId = "test-worker-" + java.util.UUID.randomUUID();
   private ControlPlane controlPlane;
@@ -97,6 +100,30 @@ final class PipelineFixture implements AutoCloseable {
 
   void stopCapture() {
     capture.close();
+  }
+
+  /**
+   * Starts capture as {@code sluice run} does: under the capture lease, started again after every
+   * retriable failure.
+   */
+  CaptureSingleton startCaptureSingleton() throws Exception {
+    if (tables == null) {
+      prepare();
+    }
+    controlPlane(); // the state tables, as sluice run creates them before capture starts
+    singleton =
+        new CaptureSingleton(
+            config,
+            tables,
+            new DynamoDbLeaseStore(
+                dynamo,
+                new StateTables(config.dynamoDb().tablePrefix()),
+                java.time.Clock.systemUTC(),
+                config.capture().leaseTimeout()),
+            workerId,
+            config.capture().leaseTimeout());
+    singleton.start();
+    return singleton;
   }
 
   List<ApplyWorker> startApply() {
@@ -163,6 +190,9 @@ final class PipelineFixture implements AutoCloseable {
     if (capture != null && capture.failure().isPresent()) {
       throw new IllegalStateException("capture failed", capture.failure().get());
     }
+    if (singleton != null && singleton.failure().isPresent()) {
+      throw new IllegalStateException("capture halted", singleton.failure().get());
+    }
     for (ApplyWorker w : workers) {
       if (w.failure().isPresent()) {
         throw new IllegalStateException(
@@ -226,6 +256,9 @@ final class PipelineFixture implements AutoCloseable {
       stopApply();
       if (capture != null) {
         capture.close();
+      }
+      if (singleton != null) {
+        singleton.close();
       }
       try (Connection c = slice.connectSource()) {
         exec(
