@@ -16,6 +16,7 @@ import io.sluice.capture.internal.StartCheck;
 import io.sluice.capture.internal.TopicSetup;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
@@ -460,7 +461,11 @@ public final class CaptureService implements AutoCloseable {
     if (!success || error != null) {
       Throwable cause = error != null ? error : new SluiceException(message);
       failure.compareAndSet(null, cause);
-      log.error("capture of pipeline {} stopped: {}", config.name(), message, error);
+      // whoever runs capture decides: start it again or halt, logging the cause then
+      log.warn(
+          "capture engine of pipeline {} stopped: {}",
+          config.name(),
+          ErrorClassifier.describe(cause));
     }
     stopped.countDown();
   }

@@ -59,6 +59,7 @@ public final class CaptureSingleton implements AutoCloseable {
   private final SlotWatch slotWatch;
   private final RetryLog restarts;
   private final AtomicInteger failuresInARow = new AtomicInteger();
+  private volatile Instant firstFailure;
   private volatile Instant lastLeaseContact;
   private volatile CaptureService current;
   private volatile boolean running;
@@ -178,8 +179,10 @@ public final class CaptureSingleton implements AutoCloseable {
         return;
       }
       CaptureService c = current;
-      if (c != null && c.progressed() && restarts.problem().isPresent()) {
-        restarts.recovered(failuresInARow.getAndSet(0), Duration.ZERO);
+      Instant since = firstFailure;
+      if (c != null && c.progressed() && since != null) {
+        firstFailure = null;
+        restarts.recovered(failuresInARow.getAndSet(0), Duration.between(since, clock.instant()));
       }
       try {
         lease = leases.renewIfDue(lease);
@@ -272,6 +275,9 @@ public final class CaptureSingleton implements AutoCloseable {
           failuresInARow.set(0);
         }
         int attempt = failuresInARow.incrementAndGet();
+        if (firstFailure == null) {
+          firstFailure = clock.instant();
+        }
         Duration next =
             attempt == 1 && c.progressed()
                 ? Duration.ZERO
@@ -316,9 +322,10 @@ public final class CaptureSingleton implements AutoCloseable {
 
   /** Records a failure a person must act on, logging its full cause once. */
   private void halt(Throwable e) {
-    if (failure.compareAndSet(null, e)) {
+    Throwable explained = CaptureFailures.explain(config, e);
+    if (failure.compareAndSet(null, explained)) {
       restarts.clear();
-      log.error("capture of pipeline {} halted: {}", config.name(), e.getMessage(), e);
+      log.error("capture of pipeline {} halted: {}", config.name(), explained.getMessage(), e);
     }
   }
 

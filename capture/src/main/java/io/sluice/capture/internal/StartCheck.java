@@ -48,15 +48,7 @@ public final class StartCheck {
       boolean itemExists,
       Optional<Map<String, Object>> offset) {
     String slot = config.source().slot();
-    String reset =
-        " To start over with a fresh snapshot, drop the slot (SELECT pg_drop_replication_slot('"
-            + slot
-            + "') on the source) and delete the item '"
-            + config.name()
-            + "' from DynamoDB table "
-            + config.dynamoDb().tablePrefix()
-            + "source-offsets; the next start copies every table anew and replaces the rows the"
-            + " target holds.";
+    String reset = howToStartOver(config);
     if (offset.isEmpty()) {
       if (itemExists) {
         return Decision.RESNAPSHOT;
@@ -78,26 +70,47 @@ public final class StartCheck {
       return Decision.RESNAPSHOT;
     }
     if (!slotExists) {
-      throw new SluiceException(
-          "pipeline "
-              + config.name()
-              + " has a stored source offset but replication slot "
-              + slot
-              + " does not exist: it was dropped or the source failed over, and the"
-              + " changes it held are lost."
-              + reset);
+      throw slotGone(config);
     }
     if (!publicationExists) {
-      throw new SluiceException(
-          "publication "
-              + config.source().publication()
-              + " of pipeline "
-              + config.name()
-              + " does not exist: it was dropped while the slot kept the WAL written since, which"
-              + " the source cannot decode without it, so those changes cannot be captured."
-              + reset);
+      throw publicationGone(config);
     }
     return Decision.RESUME;
+  }
+
+  /** The refusal for a pipeline whose slot is gone: the changes it held are lost. */
+  public static SluiceException slotGone(PipelineConfig config) {
+    return new SluiceException(
+        "pipeline "
+            + config.name()
+            + " has a stored source offset but replication slot "
+            + config.source().slot()
+            + " does not exist: it was dropped or the source failed over, and the"
+            + " changes it held are lost."
+            + howToStartOver(config));
+  }
+
+  /** The refusal for a pipeline whose publication is gone: its WAL cannot be decoded. */
+  public static SluiceException publicationGone(PipelineConfig config) {
+    return new SluiceException(
+        "publication "
+            + config.source().publication()
+            + " of pipeline "
+            + config.name()
+            + " does not exist: it was dropped while the slot kept the WAL written since, which"
+            + " the source cannot decode without it, so those changes cannot be captured."
+            + howToStartOver(config));
+  }
+
+  private static String howToStartOver(PipelineConfig config) {
+    return " To start over with a fresh snapshot, drop the slot (SELECT pg_drop_replication_slot('"
+        + config.source().slot()
+        + "') on the source) and delete the item '"
+        + config.name()
+        + "' from DynamoDB table "
+        + config.dynamoDb().tablePrefix()
+        + "source-offsets; the next start copies every table anew and replaces the rows the"
+        + " target holds.";
   }
 
   /**
