@@ -190,6 +190,40 @@ class ReplayFuzzIT {
   }
 
   /**
+   * A source restart in the middle of the initial snapshot: the first copy wrote rows 1 and 2 (at
+   * position 0, as sluice wrote snapshot rows before), then row 1 changed and row 2 was deleted
+   * while capture was down. The second snapshot, from a new slot, announces the reload and copies
+   * row 1 anew; the target must hold exactly that, and the first copy's row 2, delivered again late
+   * from another partition, must not come back.
+   */
+  @Test
+  void aSnapshotTakenAgainReplacesWhatAnInterruptedOneLeft() throws SQLException {
+    long restart = 0x1_6B37_4D00L;
+    ChangeEvent staleTwo = event(FuzzTables.TAGS, Op.SNAPSHOT, 0, tag("2", "gone"), Set.of());
+    List<ChangeEvent> stream =
+        List.of(
+            event(FuzzTables.TAGS, Op.SNAPSHOT, 0, tag("1", "before"), Set.of()),
+            staleTwo,
+            new ChangeEvent(
+                FuzzTables.TAGS.id(), Op.RELOAD, restart, 0, 0, Map.of(), null, Set.of()),
+            event(FuzzTables.TAGS, Op.SNAPSHOT, restart + 1, tag("1", "after"), Set.of()),
+            event(FuzzTables.TAGS, Op.UPDATE, restart + 100, tag("1", "streamed"), Set.of()));
+    reset();
+    try (Connection c = connect()) {
+      TargetWriter writer = new TargetWriter();
+      writer.write(c, stream.subList(0, 2));
+      c.commit();
+      writer.write(c, stream.subList(2, 4));
+      c.commit();
+      writer.write(c, List.of(staleTwo)); // a straggler of the first copy
+      c.commit();
+      writer.write(c, stream.subList(4, 5));
+      c.commit();
+    }
+    assertTargetHolds(FuzzTables.ALL, stream);
+  }
+
+  /**
    * {@link TargetWriter#write} writes inside the caller's transaction, so a caller may write two
    * consecutive batches in one. Staging rows live until commit, so the second write sees the first
    * one's rows again: here its delete of key 1, whose tombstone the truncate has since removed, so

@@ -21,7 +21,11 @@ import java.util.TreeMap;
  * small key spaces of {@link FuzzTables}, emitted the way capture emits them.
  *
  * <ul>
- *   <li>Snapshot rows come first, at position 0.
+ *   <li>Snapshot rows come first, each table announced by a {@link Op#RELOAD} at the slot's restart
+ *       position and its rows just after it. In some streams an earlier snapshot was interrupted: a
+ *       part of the rows comes first (at an older slot's position, or at 0 as sluice wrote them
+ *       before reloads existed), then the source changes while capture is down (nothing of that is
+ *       streamed), then the reloads and the whole snapshot again.
  *   <li>Every streamed change has its own position, strictly increasing in stream order, except
  *       that a primary-key update is a delete of the old key and an insert of the new key (a full
  *       row) at one position.
@@ -38,6 +42,13 @@ final class StreamGenerator {
       Map<TableId, Map<String, Map<String, String>>> finalRows) {}
 
   private static final long FIRST_STREAMED_LSN = 0x1_6B37_4D28L;
+
+  /** Restart position of the slot of an interrupted first snapshot; changes after it are lost. */
+  private static final long FIRST_ATTEMPT_RESTART = 0x1_0000_0000L;
+
+  /** Restart position of the slot the snapshot that finished was taken from. */
+  private static final long RESTART = FIRST_STREAMED_LSN - 16;
+
   private static final long EPOCH_MICROS = 1_767_225_600_000_000L;
 
   private final Random r;
@@ -46,6 +57,7 @@ final class StreamGenerator {
   private final double truncateWeight;
   private long lsn = FIRST_STREAMED_LSN;
   private long txId = 700;
+  private boolean muted;
 
   private StreamGenerator(Random r) {
     this.r = r;
@@ -58,7 +70,11 @@ final class StreamGenerator {
   /** A snapshot of some rows, then about {@code changes} streamed changes. */
   static SourceStream generate(Random r, int changes) {
     StreamGenerator g = new StreamGenerator(r);
-    g.snapshot();
+    g.populate();
+    if (r.nextInt(3) == 0) {
+      g.interruptedSnapshot();
+    }
+    g.snapshot(RESTART);
     int snapshotEnd = g.events.size();
     while (g.events.size() - snapshotEnd < changes) {
       g.transaction();
@@ -84,17 +100,60 @@ final class StreamGenerator {
     return topic;
   }
 
-  private void snapshot() {
+  /** The source's rows before capture starts. */
+  private void populate() {
     for (TableSchema t : FuzzTables.ALL) {
       double density = r.nextDouble();
       for (Map<String, String> key : FuzzTables.keySpace(t)) {
         if (r.nextDouble() < density) {
-          Map<String, String> row = newRow(t, key);
-          put(t, key, row);
-          emit(t, Op.SNAPSHOT, 0, key, row, Set.of());
+          put(t, key, newRow(t, key));
         }
       }
     }
+  }
+
+  /**
+   * A snapshot that stopped part way (the source crashed), and the source changing until capture
+   * started again: none of those changes reaches the stream, the next snapshot carries them.
+   */
+  private void interruptedSnapshot() {
+    long position = r.nextBoolean() ? 0 : FIRST_ATTEMPT_RESTART + 1;
+    int cut = r.nextInt(1 + rows.values().stream().mapToInt(Map::size).sum());
+    int sent = 0;
+    for (TableSchema t : FuzzTables.ALL) {
+      if (position != 0) {
+        emit(t, Op.RELOAD, FIRST_ATTEMPT_RESTART, Map.of(), null, Set.of());
+      }
+      for (Map<String, String> row : rows.get(t.id()).values()) {
+        if (sent++ >= cut) {
+          break;
+        }
+        emit(t, Op.SNAPSHOT, position, keyOf(t, row), row, Set.of());
+      }
+    }
+    lsn = FIRST_ATTEMPT_RESTART + 64;
+    muted = true;
+    for (int quiet = r.nextInt(60); quiet > 0; quiet--) {
+      transaction();
+    }
+    muted = false;
+    lsn = FIRST_STREAMED_LSN;
+  }
+
+  /** Every table announced for reload at {@code restart}, then all its rows just after it. */
+  private void snapshot(long restart) {
+    for (TableSchema t : FuzzTables.ALL) {
+      emit(t, Op.RELOAD, restart, Map.of(), null, Set.of());
+      for (Map<String, String> row : List.copyOf(rows.get(t.id()).values())) {
+        emit(t, Op.SNAPSHOT, restart + 1, keyOf(t, row), row, Set.of());
+      }
+    }
+  }
+
+  private static Map<String, String> keyOf(TableSchema t, Map<String, String> row) {
+    Map<String, String> key = new LinkedHashMap<>();
+    t.keyColumns().forEach(k -> key.put(k, row.get(k)));
+    return key;
   }
 
   private void transaction() {
@@ -193,10 +252,20 @@ final class StreamGenerator {
       Map<String, String> key,
       Map<String, String> after,
       Set<String> unchanged) {
-    long ts = EPOCH_MICROS + (position == 0 ? 0 : position - FIRST_STREAMED_LSN) * 37;
+    if (muted) {
+      return;
+    }
+    long ts = EPOCH_MICROS + Math.max(0, position - FIRST_STREAMED_LSN) * 37;
     events.add(
         new ChangeEvent(
-            t.id(), op, position, op == Op.SNAPSHOT ? 0 : txId, ts, key, after, unchanged));
+            t.id(),
+            op,
+            position,
+            op == Op.SNAPSHOT || op == Op.RELOAD ? 0 : txId,
+            ts,
+            key,
+            after,
+            op == Op.RELOAD ? Set.of() : unchanged));
   }
 
   private Map<String, String> any(List<Map<String, String>> keys) {

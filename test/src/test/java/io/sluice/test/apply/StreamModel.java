@@ -33,7 +33,7 @@ final class StreamModel {
 
   void apply(ChangeEvent e) {
     Map<String, Map<String, String>> rows = tables.computeIfAbsent(e.table(), t -> new TreeMap<>());
-    if (e.op() == Op.TRUNCATE) {
+    if (e.op() == Op.TRUNCATE || e.op() == Op.RELOAD) {
       rows.clear();
       return;
     }
