@@ -78,6 +78,19 @@ public final class TargetSchema {
               + SLUICE_SCHEMA
               + ".keyless_positions (tbl text PRIMARY KEY,"
               + " commit_order bigint NOT NULL, lsn bigint NOT NULL)");
+      // Columns renamed on the target by a source schema change: a change written before the
+      // rename may still reach the target from another partition under the old name.
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + SLUICE_SCHEMA
+              + ".renamed_columns (tbl text NOT NULL, old_name text NOT NULL,"
+              + " new_name text NOT NULL, PRIMARY KEY (tbl, old_name))");
+      // The position of the newest source schema change each table followed: an older one met
+      // later, by a partition behind the others, changes nothing.
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + SLUICE_SCHEMA
+              + ".schema_changes (tbl text PRIMARY KEY, lsn bigint NOT NULL)");
       ensureTypes(c, userTypes(tables));
       for (TableSchema t : tables) {
         Boolean hasPosition = hasPositionColumn(c, t.id());

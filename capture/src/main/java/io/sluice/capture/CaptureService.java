@@ -13,6 +13,7 @@ import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
+import io.sluice.capture.internal.TableAttributes;
 import io.sluice.capture.internal.TopicSetup;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
@@ -105,7 +106,20 @@ public final class CaptureService implements AutoCloseable {
     this.tables = tables;
     this.lease = lease;
     this.metrics = metrics;
-    this.schemas = new SchemaTracker(tables.schemas(), this::describe);
+    this.schemas =
+        new SchemaTracker(
+            tables.schemas(),
+            new SchemaTracker.Catalog() {
+              @Override
+              public TableSchema describe(TableId table) throws SQLException {
+                return CaptureService.this.describe(table);
+              }
+
+              @Override
+              public TableAttributes attributes(TableId table) throws SQLException {
+                return TableAttributes.read(catalogConnection(), table);
+              }
+            });
     this.mapper = new SourceRecordMapper(schemas::schemaOf);
   }
 

@@ -23,6 +23,7 @@ import io.sluice.core.schema.TableId;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -323,7 +324,7 @@ public final class PartitionApplier {
 
   private void reconcileWithRetry(ChangeEvent schemaChange) throws InterruptedException {
     withRetry(
-        c -> reconciler.reconcile(c, schemaChange.schema()),
+        c -> reconciler.reconcile(c, schemaChange.schema(), schemaChange.lsn()),
         "could not follow the source schema change of " + schemaChange.table() + " on the target");
   }
 
@@ -353,18 +354,41 @@ public final class PartitionApplier {
     }
   }
 
+  /**
+   * Writes the batch in one transaction, with {@link #withRetry}. A write that names a column or
+   * type the target no longer has, or not yet, met a schema change another partition of the group
+   * applied meanwhile (the cached description of the table was taken before it): the tables are
+   * described again and the write tried once more; failing again, the error stands.
+   */
   private void writeWithRetry(Collection<BatchReducer.TableBatch> batch)
       throws InterruptedException {
+    boolean[] describedAgain = {false};
     withRetry(
-        c ->
-            Transactions.inTransaction(
+        c -> {
+          try {
+            return Transactions.inTransaction(
                 c,
                 tx -> {
                   write(tx, batch);
                   return null;
-                }),
+                });
+          } catch (SQLException e) {
+            if (describedAgain[0] || !STALE_STRUCTURE.contains(e.getSQLState())) {
+              throw e;
+            }
+            describedAgain[0] = true;
+            batch.forEach(b -> s.writer().forget(b.table()));
+            throw new SQLTransientException(
+                "the target table changed since it was described (a schema change applied by"
+                    + " another partition); described again",
+                e);
+          }
+        },
         "target write failed for tables " + tables(batch));
   }
+
+  /** Errors of a write against a stale description: undefined column, datatype mismatch. */
+  private static final Set<String> STALE_STRUCTURE = Set.of("42703", "42804");
 
   /**
    * Runs the work on a target connection, again with backoff for as long as the error is retriable

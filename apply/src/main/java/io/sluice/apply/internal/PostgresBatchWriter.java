@@ -66,22 +66,130 @@ public final class PostgresBatchWriter {
     statements.keySet().removeIf(k -> k.table().equals(table));
   }
 
-  /** A target table as last read from the target catalog, and the types its staging uses. */
-  private record Target(TableSchema schema, Map<String, String> stagingTypes) {}
+  /**
+   * A target table as last read from the target catalog, the types its staging uses, and the
+   * columns renamed since the source first named them (old name to the name it has now).
+   */
+  private record Target(
+      TableSchema schema, Map<String, String> stagingTypes, Map<String, String> renamed) {}
 
   private Target target(Connection c, TableId table) throws SQLException {
     Target t = targets.get(table);
     if (t == null) {
-      t = new Target(TargetTable.describe(c, table), TargetTable.stagingTypes(c, table));
+      t =
+          new Target(
+              TargetTable.describe(c, table),
+              TargetTable.stagingTypes(c, table),
+              renamedColumns(c, table));
       targets.put(table, t);
     }
     return t;
   }
 
+  /** The table's renamed columns, each old name mapped to the column's name now. */
+  private static Map<String, String> renamedColumns(Connection c, TableId table)
+      throws SQLException {
+    Map<String, String> direct = new java.util.HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT old_name, new_name FROM "
+                + TargetSchema.SLUICE_SCHEMA
+                + ".renamed_columns WHERE tbl = ?")) {
+      ps.setString(1, table.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          direct.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    Map<String, String> resolved = new java.util.HashMap<>();
+    for (String old : direct.keySet()) {
+      String now = old;
+      for (int hops = 0; direct.containsKey(now) && hops <= direct.size(); hops++) {
+        now = direct.get(now);
+      }
+      resolved.put(old, now);
+    }
+    return resolved;
+  }
+
+  /**
+   * The batch with every change written under a column's old name moved to its name now: a change
+   * written before a rename can reach the target after another partition applied the rename. The
+   * changes of a row then meet under one key again and are reduced once more.
+   */
+  private static TableBatch underCurrentNames(Target described, TableBatch b) {
+    if (described.renamed().isEmpty()) {
+      return b;
+    }
+    List<String> columns = described.schema().columnNames();
+    boolean any = false;
+    List<ChangeEvent> rows = new ArrayList<>(b.rows().size());
+    for (ChangeEvent e : b.rows()) {
+      ChangeEvent moved = rename(e, columns, described.renamed());
+      any |= moved != e;
+      rows.add(moved);
+    }
+    if (!any) {
+      return b;
+    }
+    if (!described.schema().keyless()) {
+      Map<Map<String, String>, ChangeEvent> byKey = new LinkedHashMap<>();
+      for (ChangeEvent e : rows) {
+        byKey.merge(e.key(), e, BatchReducer::newer);
+      }
+      rows = new ArrayList<>(byKey.values());
+    }
+    return new TableBatch(b.table(), rows, b.truncateLsn());
+  }
+
+  private static ChangeEvent rename(ChangeEvent e, List<String> columns, Map<String, String> to) {
+    boolean stale = false;
+    for (String c : e.key().keySet()) {
+      stale |= !columns.contains(c) && to.containsKey(c);
+    }
+    if (e.after() != null) {
+      for (String c : e.after().keySet()) {
+        stale |= !columns.contains(c) && to.containsKey(c);
+      }
+    }
+    for (String c : e.unchanged()) {
+      stale |= !columns.contains(c) && to.containsKey(c);
+    }
+    if (!stale) {
+      return e;
+    }
+    java.util.function.UnaryOperator<String> now =
+        c -> columns.contains(c) ? c : to.getOrDefault(c, c);
+    Map<String, String> key = new LinkedHashMap<>();
+    e.key().forEach((c, v) -> key.put(now.apply(c), v));
+    Map<String, String> after = null;
+    if (e.after() != null) {
+      after = new LinkedHashMap<>();
+      for (Map.Entry<String, String> v : e.after().entrySet()) {
+        after.put(now.apply(v.getKey()), v.getValue());
+      }
+    }
+    Set<String> unchanged = new java.util.HashSet<>();
+    e.unchanged().forEach(c -> unchanged.add(now.apply(c)));
+    return new ChangeEvent(
+        e.table(),
+        e.op(),
+        e.lsn(),
+        e.txId(),
+        e.sourceTsMicros(),
+        key,
+        after,
+        unchanged,
+        null,
+        e.commitOrder());
+  }
+
   private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
       throws SQLException {
-    for (TableBatch b : batches) {
-      Target described = target(c, b.table());
+    for (TableBatch batch : batches) {
+      Target described = target(c, batch.table());
+      TableBatch b = underCurrentNames(described, batch);
       TableSchema target = described.schema();
       if (keyless(target, b)) {
         writeKeyless(c, described, b.rows());

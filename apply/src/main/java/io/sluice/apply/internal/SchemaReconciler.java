@@ -7,6 +7,7 @@ import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -22,11 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a target table in line with a changed source table, in its own transaction: the enums and
- * domains its columns use are created if the target lacks them, added columns are added, widened
- * types are widened, a dropped source column stays on the target (and loses NOT NULL, since nothing
- * writes it any more). Anything else (a narrowed or changed type, a different key) cannot be
- * applied to the target's rows in place and halts the group with what changed and how to go on.
- * Running it again for the same source schema changes nothing.
+ * domains its columns use are created if the target lacks them, renamed columns are renamed, added
+ * columns are added, widened types are widened, a dropped source column stays on the target (and
+ * loses NOT NULL, since nothing writes it any more). Anything else (a narrowed or changed type, a
+ * different key) cannot be applied to the target's rows in place and halts the group with what
+ * changed and how to go on. Running it again for the same source schema changes nothing.
  */
 public final class SchemaReconciler {
   private static final Logger log = LoggerFactory.getLogger(SchemaReconciler.class);
@@ -45,8 +46,16 @@ public final class SchemaReconciler {
    * Returns the statements it ran (empty when the target already fits). Every partition of a group
    * meets the same schema event; a transaction-scoped advisory lock per table makes them take
    * turns, so the first changes the table and the others find it fitting.
+   *
+   * <p>Partitions run at their own pace, so one may meet an older schema event of a table after
+   * another partition applied a newer one: the position of the newest change followed is kept per
+   * table ({@code _sluice.schema_changes}), and an event older than it changes nothing (following
+   * it would undo a rename, or re-add a column under its old name).
+   *
+   * @param position the source position of the schema event (its first change's)
    */
-  public List<String> reconcile(Connection c, TableSchema source) throws SQLException {
+  public List<String> reconcile(Connection c, TableSchema source, long position)
+      throws SQLException {
     List<String> ddl;
     try {
       ddl =
@@ -59,16 +68,22 @@ public final class SchemaReconciler {
                     Statement st = tx.createStatement()) {
                   lock.setString(1, source.id().toString());
                   lock.execute();
+                  if (followedNewer(tx, source.id(), position)) {
+                    return List.of();
+                  }
                   if (!source.types().isEmpty()) {
                     // Tables of one group can meet a new enum or domain at the same time.
                     lock.setString(1, "user types");
                     lock.execute();
                     TargetSchema.ensureTypes(tx, source.types());
                   }
-                  List<String> plan = plan(source, TargetTable.describe(tx, source.id()));
+                  TableSchema before = TargetTable.describe(tx, source.id());
+                  List<String> plan = plan(source, before);
                   for (String sql : plan) {
                     st.execute(sql);
                   }
+                  recordRenames(tx, source, before);
+                  recordFollowed(tx, source.id(), position);
                   return plan;
                 }
               });
@@ -81,9 +96,38 @@ public final class SchemaReconciler {
     return ddl;
   }
 
+  /** Whether a newer schema change of the table than the one at {@code position} was followed. */
+  private static boolean followedNewer(Connection c, TableId table, long position)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT lsn FROM " + TargetSchema.SLUICE_SCHEMA + ".schema_changes WHERE tbl = ?")) {
+      ps.setString(1, table.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getLong(1) > position;
+      }
+    }
+  }
+
+  private static void recordFollowed(Connection c, TableId table, long position)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO "
+                + TargetSchema.SLUICE_SCHEMA
+                + ".schema_changes AS x (tbl, lsn) VALUES (?, ?)"
+                + " ON CONFLICT (tbl) DO UPDATE SET lsn = greatest(x.lsn, EXCLUDED.lsn)")) {
+      ps.setString(1, table.toString());
+      ps.setLong(2, position);
+      ps.executeUpdate();
+    }
+  }
+
   /** The DDL that makes the target fit the source, or a refusal naming what cannot be applied. */
   static List<String> plan(TableSchema source, TableSchema target) {
     TableId id = source.id();
+    List<String> ddl = new ArrayList<>();
+    target = renamed(source, target, ddl);
     if (!source.keyColumns().equals(target.keyColumns())) {
       throw incompatible(
           id,
@@ -97,7 +141,6 @@ public final class SchemaReconciler {
     Map<String, ColumnSchema> onTarget =
         target.columns().stream()
             .collect(Collectors.toMap(ColumnSchema::name, Function.identity()));
-    List<String> ddl = new ArrayList<>();
     String table = id.quoted();
     for (ColumnSchema s : source.columns()) {
       ColumnSchema t = onTarget.get(s.name());
@@ -148,6 +191,59 @@ public final class SchemaReconciler {
       }
     }
     return ddl;
+  }
+
+  /**
+   * Keeps each rename this change made, so that a change written under the old name and applied
+   * later by another partition is written to the renamed column ({@link PostgresBatchWriter}).
+   */
+  private static void recordRenames(Connection c, TableSchema source, TableSchema before)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO "
+                + TargetSchema.SLUICE_SCHEMA
+                + ".renamed_columns (tbl, old_name, new_name) VALUES (?, ?, ?)"
+                + " ON CONFLICT (tbl, old_name) DO UPDATE SET new_name = EXCLUDED.new_name")) {
+      for (ColumnSchema s : source.columns()) {
+        if (s.renamedFrom() != null && before.columnNames().contains(s.renamedFrom())) {
+          ps.setString(1, source.id().toString());
+          ps.setString(2, s.renamedFrom());
+          ps.setString(3, s.name());
+          ps.executeUpdate();
+        }
+      }
+    }
+  }
+
+  /**
+   * The target as it is once the source's renames are applied, adding the statements to {@code
+   * ddl}: a column the source renamed is renamed on the target too, unless the target already
+   * carries the new name (the rename was applied before, by this partition or another).
+   */
+  private static TableSchema renamed(TableSchema source, TableSchema target, List<String> ddl) {
+    List<ColumnSchema> columns = new ArrayList<>(target.columns());
+    List<String> key = new ArrayList<>(target.keyColumns());
+    for (ColumnSchema s : source.columns()) {
+      String from = s.renamedFrom();
+      if (from == null || target.columnNames().contains(s.name())) {
+        continue;
+      }
+      int at = target.columnNames().indexOf(from);
+      if (at < 0) {
+        continue; // the target never had it under the old name: the column is added below
+      }
+      ddl.add(
+          "ALTER TABLE "
+              + source.id().quoted()
+              + " RENAME COLUMN "
+              + TableId.quote(from)
+              + " TO "
+              + s.quotedName());
+      columns.set(at, columns.get(at).named(s.name()));
+      key.replaceAll(k -> k.equals(from) ? s.name() : k);
+    }
+    return new TableSchema(target.id(), columns, key, target.types());
   }
 
   /** True when every value of type {@code from} is a value of type {@code to}, unchanged. */

@@ -26,9 +26,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  * commit order: PostgreSQL makes a second writer of a row (or of a unique key) wait for the first
  * to commit before it writes its own WAL record.
  *
- * <p>Refuses, rather than drops, anything it cannot carry exactly: a row image whose columns differ
- * from the catalog's (a column added or of an unknown type) stops capture with the table and column
- * named.
+ * <p>A row image is read with the structure {@link SchemaTracker} found it was written with, so a
+ * column added, dropped or renamed since (even within the change's transaction) is no problem. It
+ * refuses, rather than drops, anything it cannot carry exactly: a value that did not arrive as text
+ * stops capture with the table and column named.
  */
 public final class SourceRecordMapper {
   /**
@@ -126,7 +127,6 @@ public final class SourceRecordMapper {
     Map<String, String> values = null;
     Set<String> unchanged = new HashSet<>();
     if (after != null) {
-      checkNoExtraColumns(table, lsn, after, columns);
       values = new LinkedHashMap<>();
       for (ColumnSchema column : columns.columns()) {
         String v = value(table, after, column);
@@ -179,7 +179,6 @@ public final class SourceRecordMapper {
     Map<String, String> after = null;
     if (op != Op.DELETE) {
       Struct row = envelope.getStruct("after");
-      checkNoExtraColumns(table, lsn, row, columns);
       after = wholeRow(table, lsn, row, columns, oldRow);
     }
     return ChangeEvent.keyless(table, op, commitOrder, lsn, txId, tsMicros, oldRow, after);
@@ -219,22 +218,6 @@ public final class SourceRecordMapper {
     }
     int end = sequence.indexOf('"', 2);
     return Long.parseLong(sequence.substring(2, end));
-  }
-
-  private static void checkNoExtraColumns(TableId table, long lsn, Struct row, TableSchema schema) {
-    for (Field f : row.schema().fields()) {
-      if (schema.columns().stream().noneMatch(c -> c.name().equals(f.name()))) {
-        throw new SluiceException(
-            "change to "
-                + table
-                + " at LSN "
-                + lsn
-                + " carries column "
-                + f.name()
-                + ", which the table did not have when capture started; the source schema"
-                + " changed: restart capture");
-      }
-    }
   }
 
   private static String value(TableId table, Struct row, ColumnSchema column) {

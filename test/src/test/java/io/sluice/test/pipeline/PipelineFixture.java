@@ -102,6 +102,12 @@ final class PipelineFixture implements AutoCloseable {
     capture.close();
   }
 
+  /** Stops the capture started by {@link #startCaptureSingleton}, offsets flushed. */
+  void stopCaptureSingleton() {
+    singleton.close();
+    singleton = null;
+  }
+
   /**
    * Starts capture as {@code sluice run} does: under the capture lease, started again after every
    * retriable failure.

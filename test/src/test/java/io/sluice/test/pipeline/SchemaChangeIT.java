@@ -157,7 +157,7 @@ class SchemaChangeIT {
     }
   }
 
-  private static Map<String, String> types(Connection c, String table) throws Exception {
+  static Map<String, String> types(Connection c, String table) throws Exception {
     Map<String, String> out = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
