@@ -556,8 +556,12 @@ public final class ApplyWorker implements AutoCloseable {
             .toList();
     WorkerStatus.ActualState state;
     Throwable t = failure.get();
+    Optional<String> retrying =
+        appliers.stream().map(PartitionApplier::retrying).flatMap(Optional::stream).findFirst();
     if (t != null) {
       state = WorkerStatus.ActualState.HALTED;
+    } else if (retrying.isPresent() && running.get()) {
+      state = WorkerStatus.ActualState.RETRYING;
     } else if (!running.get()) {
       state = WorkerStatus.ActualState.STOPPED;
     } else if (owned.isEmpty()) {
@@ -574,7 +578,7 @@ public final class ApplyWorker implements AutoCloseable {
         state,
         owned,
         appliedSourceMicros,
-        t == null ? "" : t.getMessage(),
+        t != null ? t.getMessage() : retrying.orElse(""),
         control.clock().instant());
   }
 

@@ -315,6 +315,7 @@ public final class CaptureService implements AutoCloseable {
       metrics.sent(groups.get(i).name(), e.table(), e.op(), e.sourceTsMicros());
     }
     metrics.sourceCommitted(heartbeatMicros);
+    stats.observed(heartbeatMicros);
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {
         stats.streamingStarted();

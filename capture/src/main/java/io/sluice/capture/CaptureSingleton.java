@@ -1,9 +1,11 @@
 package io.sluice.capture;
 
 import io.sluice.checkpoint.ErrorClassifier;
+import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.LeaseStore;
+import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.error.ErrorClass;
 import io.sluice.core.retry.Backoff;
@@ -12,6 +14,8 @@ import io.sluice.core.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +78,11 @@ public final class CaptureSingleton implements AutoCloseable {
             return t;
           });
   private CountDownLatch firstAttempt;
+  private volatile GroupControlStore statusStore;
+  private Instant nextReport = Instant.MIN;
+
+  /** How often capture reports its state to the control store. */
+  private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
   /**
    * @param leases the store of the capture lease, which renews it on its clock
@@ -127,6 +136,16 @@ public final class CaptureSingleton implements AutoCloseable {
   }
 
   /**
+   * Makes this process report capture's state (leading, retrying, halted or standing by, the source
+   * commit time captured through, the last error) to the control store every few seconds under the
+   * group {@value #LEASE_GROUP}, for {@code sluice ctl status}. Call before {@link #start}.
+   */
+  public CaptureSingleton reportingTo(GroupControlStore store) {
+    this.statusStore = store;
+    return this;
+  }
+
+  /**
    * Tries once to lead at once, and if it leads waits until capture has first started or failed (so
    * a lone process captures when this returns); then keeps leading or standing by in the
    * background. The lease is renewed on its own thread, also while capture starts, which can take
@@ -167,9 +186,53 @@ public final class CaptureSingleton implements AutoCloseable {
         }
         // also once capture halted: the slot keeps WAL, and its alert needs the figure
         slotWatch.pollIfDue();
+        reportIfDue(false);
       }
     }
     slotWatch.close();
+  }
+
+  /** Tells the control store what capture in this process is doing, every few seconds. */
+  private void reportIfDue(boolean now) {
+    GroupControlStore store = statusStore;
+    Instant at = clock.instant();
+    if (store == null || (!now && at.isBefore(nextReport))) {
+      return;
+    }
+    nextReport = at.plus(REPORT_EVERY);
+    try {
+      store.report(status());
+    } catch (RuntimeException e) {
+      log.debug("could not report the capture state: {}", e.toString());
+    }
+  }
+
+  /** What capture in this process is doing now. */
+  public WorkerStatus status() {
+    WorkerStatus.ActualState state;
+    String error = "";
+    if (failure.get() != null) {
+      state = WorkerStatus.ActualState.HALTED;
+      error = failure.get().getMessage();
+    } else if (!running) {
+      state = WorkerStatus.ActualState.STOPPED;
+    } else if (restarts.problem().isPresent()) {
+      state = WorkerStatus.ActualState.RETRYING;
+      error = restarts.problem().get();
+    } else if (lease != null) {
+      state = WorkerStatus.ActualState.RUNNING;
+    } else {
+      state = WorkerStatus.ActualState.STANDBY;
+    }
+    long through = stats().observedThroughMicros();
+    return new WorkerStatus(
+        LEASE_GROUP,
+        workerId,
+        state,
+        List.of(),
+        through == 0 ? Map.of() : Map.of(0, through),
+        error,
+        clock.instant());
   }
 
   private synchronized void step() {
@@ -417,5 +480,6 @@ public final class CaptureSingleton implements AutoCloseable {
     synchronized (this) {
       release();
     }
+    reportIfDue(true);
   }
 }

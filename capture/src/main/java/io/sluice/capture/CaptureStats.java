@@ -9,6 +9,7 @@ public final class CaptureStats {
   private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSourceMicros = new ConcurrentHashMap<>();
   private volatile boolean streaming;
+  private final AtomicLong observedThroughMicros = new AtomicLong();
 
   void streamingStarted() {
     streaming = true;
@@ -24,6 +25,22 @@ public final class CaptureStats {
     lastSourceMicros
         .computeIfAbsent(group, g -> new AtomicLong())
         .accumulateAndGet(sourceTsMicros, Math::max);
+  }
+
+  void observed(long sourceTsMicros) {
+    observedThroughMicros.accumulateAndGet(sourceTsMicros, Math::max);
+  }
+
+  /**
+   * Source commit time (epoch microseconds) up to which capture has handed everything to Kafka, as
+   * of the newest change or heartbeat sent; 0 before the first.
+   */
+  public long observedThroughMicros() {
+    long through = observedThroughMicros.get();
+    for (AtomicLong g : lastSourceMicros.values()) {
+      through = Math.max(through, g.get());
+    }
+    return through;
   }
 
   /** Changes of a group acknowledged by Kafka since this process started. */

@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * What one apply worker reports about the group it applies: its actual state, the partitions it
  * owns, the source commit time of the newest change it applied per partition (for lag in seconds),
- * its last error and when it last reported.
+ * its last error and when it last reported. Capture processes report under the group {@code
+ * :capture}, with the source commit time of the newest change or heartbeat captured as partition
+ * 0's.
  */
 public record WorkerStatus(
     String group,
@@ -31,7 +33,12 @@ public record WorkerStatus(
     PAUSED,
     /** Owns no partition: every one is owned by another worker. */
     STANDBY,
-    /** Stopped on an error; see the last error. */
+    /**
+     * Waiting for a dependency that fails (the target, the source, Kafka or DynamoDB), trying again
+     * with backoff by itself; see the last error.
+     */
+    RETRYING,
+    /** Stopped on an error a person must act on; see the last error. */
     HALTED,
     /** Shut down. */
     STOPPED

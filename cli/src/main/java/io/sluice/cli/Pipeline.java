@@ -16,6 +16,7 @@ import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.control.AdminServer;
@@ -130,6 +131,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
     Pipeline p = new Pipeline(config, tables, dynamo, role != Role.APPLY, workerId);
     try {
       if (p.capture != null) {
+        p.capture.reportingTo(new DynamoDbGroupControlStore(dynamo, state, Clock.systemUTC()));
         p.capture.start();
       }
       if (role != Role.CAPTURE) {

@@ -99,6 +99,7 @@ class CtlCommandIT {
         Ctl status = ctl("ctl", "status", "quotes", "--api", api, "--token", READ);
         assertThat(status.exit).as(status.err).isZero();
         assertThat(status.out)
+            .contains("capture: RUNNING in ")
             .contains("group quotes: desired PAUSED, actual PAUSED")
             .contains("paused by ops")
             .contains("PARTITION");

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /groups}, {@code GET /groups/{group}}: desired and actual state, partitions;
+ *   <li>{@code GET /capture}: what capture does, how far it captured, its last error;
  *   <li>{@code POST /groups/{group}/pause} with {@code {"reason": "...", "by": "..."}} and {@code
  *       POST /groups/{group}/resume} (optional {@code {"by": "..."}}): 202, and a no-op when the
  *       group is already in that state ({@code "changed": false}).
@@ -78,6 +79,7 @@ public final class AdminServer implements AutoCloseable {
             });
     server.setExecutor(executor);
     server.createContext("/groups", this::handle);
+    server.createContext("/capture", this::capture);
     server.createContext("/metrics", this::metrics);
     server.createContext("/health", ex -> probe(ex, java.util.List.of()));
     server.createContext("/ready", ex -> probe(ex, probes.notReady()));
@@ -117,6 +119,25 @@ public final class AdminServer implements AutoCloseable {
       var body = JSON.createObjectNode().put("status", problems.isEmpty() ? "UP" : "DOWN");
       problems.forEach(body.putArray("problems")::add);
       send(ex, problems.isEmpty() ? 200 : 503, body);
+    }
+  }
+
+  /** {@code GET /capture}: what capture is doing; read or operate token. */
+  private void capture(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (role(ex.getRequestHeaders().getFirst("Authorization")).isEmpty()) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
+        send(ex, 401, error("a valid bearer token is required"));
+        return;
+      }
+      if (!ex.getRequestMethod().equals("GET")) {
+        send(ex, 405, error("only GET on /capture"));
+        return;
+      }
+      send(ex, 200, JSON.valueToTree(view.capture()));
+    } catch (RuntimeException e) {
+      log.warn("admin API request {} failed: {}", ex.getRequestURI(), e.toString());
+      send(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
     }
   }
 

@@ -37,6 +37,11 @@ public final class ApiClient implements ControlClient {
   }
 
   @Override
+  public CaptureView capture() {
+    return JSON.convertValue(call("GET", "capture", null, 200).orElseThrow(), CaptureView.class);
+  }
+
+  @Override
   public Optional<GroupView> group(String name) {
     return call("GET", "groups/" + encode(name), null, 200)
         .map(n -> JSON.convertValue(n, GroupView.class));

@@ -7,6 +7,9 @@ import java.util.Optional;
 public interface ControlClient extends AutoCloseable {
   List<GroupView> groups();
 
+  /** What capture is doing, from the reports of the capture processes. */
+  CaptureView capture();
+
   Optional<GroupView> group(String name);
 
   /** Pauses the group; false when it was paused already. */

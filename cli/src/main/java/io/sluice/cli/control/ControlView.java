@@ -1,5 +1,6 @@
 package io.sluice.cli.control;
 
+import io.sluice.capture.CaptureSingleton;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.DesiredState;
@@ -19,7 +20,9 @@ import io.sluice.core.config.PipelineConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,44 @@ public final class ControlView implements ControlClient {
     return config.groups().stream().map(g -> view(g)).toList();
   }
 
+  /**
+   * What capture is doing: the report of the process that leads (or retries, or halted), else of a
+   * standby; UNKNOWN when none reported within three capture lease timeouts.
+   */
+  @Override
+  public CaptureView capture() {
+    Instant now = clock.instant();
+    Duration fresh = config.capture().leaseTimeout().multipliedBy(3);
+    List<WorkerStatus> reports =
+        control.workers(CaptureSingleton.LEASE_GROUP).stream()
+            .filter(w -> w.state() != WorkerStatus.ActualState.STOPPED)
+            .filter(w -> Duration.between(w.reportedAt(), now).compareTo(fresh) <= 0)
+            .toList();
+    List<String> standbys =
+        reports.stream()
+            .filter(w -> w.state() == WorkerStatus.ActualState.STANDBY)
+            .map(WorkerStatus::worker)
+            .toList();
+    Optional<WorkerStatus> leader =
+        reports.stream()
+            .filter(w -> w.state() != WorkerStatus.ActualState.STANDBY)
+            .max(Comparator.comparing(WorkerStatus::reportedAt));
+    if (leader.isEmpty()) {
+      return new CaptureView(
+          reports.isEmpty() ? "UNKNOWN" : "STANDBY", "", "", -1, "", "", standbys);
+    }
+    WorkerStatus w = leader.get();
+    Long through = w.appliedSourceMicros().get(0);
+    return new CaptureView(
+        w.state().name(),
+        w.worker(),
+        through == null ? "" : Instant.EPOCH.plus(through, ChronoUnit.MICROS).toString(),
+        through == null ? -1 : Math.max(0, now.toEpochMilli() * 1_000 - through) / 1e6,
+        w.lastError(),
+        w.reportedAt().toString(),
+        standbys);
+  }
+
   /** One group, or empty when the pipeline has no such group. */
   @Override
   public Optional<GroupView> group(String name) {
@@ -154,14 +195,13 @@ public final class ControlView implements ControlClient {
       long checkpoint = cp == null ? 0 : cp.nextOffset();
       long end = ends.getOrDefault(p, -1L);
       long lagEvents = end < 0 ? -1 : Math.max(0, end - checkpoint);
-      double lagSeconds;
-      if (lagEvents == 0) {
-        lagSeconds = 0;
-      } else if (appliedMicros.containsKey(p)) {
-        lagSeconds = Math.max(0, now.toEpochMilli() * 1_000 - appliedMicros.get(p)) / 1e6;
-      } else {
-        lagSeconds = -1;
-      }
+      // Seconds since the source commit the partition is applied up to (heartbeats move it on an
+      // idle source), as the lag metric counts them: it grows while changes wait, in Kafka or
+      // still in the source because capture does not run.
+      double lagSeconds =
+          appliedMicros.containsKey(p)
+              ? Math.max(0, now.toEpochMilli() * 1_000 - appliedMicros.get(p)) / 1e6
+              : lagEvents == 0 ? 0 : -1;
       partitions.add(
           new GroupView.Partition(
               p,
@@ -177,6 +217,7 @@ public final class ControlView implements ControlClient {
     List<GroupView.Worker> workerViews =
         workers.stream()
             .filter(w -> w.state() != WorkerStatus.ActualState.STOPPED)
+            .filter(w -> !gone(w, now))
             .map(
                 w ->
                     new GroupView.Worker(
@@ -186,8 +227,14 @@ public final class ControlView implements ControlClient {
                         w.lastError(),
                         w.reportedAt().toString()))
             .toList();
+    // The error of a worker that halts or retries now, not one an earlier process left behind.
     String lastError =
         workers.stream()
+            .filter(w -> !stale(w, now))
+            .filter(
+                w ->
+                    w.state() == WorkerStatus.ActualState.HALTED
+                        || w.state() == WorkerStatus.ActualState.RETRYING)
             .map(WorkerStatus::lastError)
             .filter(e -> !e.isEmpty())
             .findFirst()
@@ -204,11 +251,22 @@ public final class ControlView implements ControlClient {
         lastError);
   }
 
-  /** A worker that has not reported for three lease timeouts is presumed gone. */
+  /** A worker that has not reported for three lease timeouts is presumed unreachable. */
   private boolean stale(WorkerStatus w, Instant now) {
     Duration silence = Duration.between(w.reportedAt(), now);
     return silence.compareTo(config.apply().leaseTimeout().multipliedBy(3)) > 0;
   }
+
+  /**
+   * A worker silent for {@value #GONE_AFTER_LEASES} lease timeouts is gone (its process ended
+   * without reporting its stop, or another identity replaced it): no longer listed.
+   */
+  private boolean gone(WorkerStatus w, Instant now) {
+    Duration silence = Duration.between(w.reportedAt(), now);
+    return silence.compareTo(config.apply().leaseTimeout().multipliedBy(GONE_AFTER_LEASES)) > 0;
+  }
+
+  private static final int GONE_AFTER_LEASES = 20;
 
   private static String actual(GroupControl desired, List<GroupView.Worker> workers) {
     List<String> states =
@@ -221,6 +279,9 @@ public final class ControlView implements ControlClient {
     }
     if (states.contains("HALTED")) {
       return "HALTED";
+    }
+    if (states.contains("RETRYING")) {
+      return "RETRYING";
     }
     if (states.contains("RUNNING")) {
       return desired.paused() ? "PAUSING" : "RUNNING";

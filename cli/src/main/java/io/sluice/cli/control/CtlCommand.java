@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -145,15 +146,37 @@ public final class CtlCommand implements Runnable {
           groups = List.of(one.get());
         }
         PrintWriter out = spec.commandLine().getOut();
+        CaptureView capture = c.capture();
         if (json) {
           ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-          out.println(m.writeValueAsString(group == null ? groups : groups.get(0)));
+          Object shown =
+              group == null ? Map.of("capture", capture, "groups", groups) : groups.get(0);
+          out.println(m.writeValueAsString(shown));
         } else {
+          print(out, capture);
           groups.forEach(g -> print(out, g));
         }
         out.flush();
       }
       return 0;
+    }
+
+    /** Capture first: while it does not run, no group is in step, whatever apply reports. */
+    private static void print(PrintWriter out, CaptureView c) {
+      out.printf(
+          "capture: %s%s%s%n",
+          c.state(),
+          c.worker().isEmpty() ? "" : " in " + c.worker(),
+          c.capturedThrough().isEmpty()
+              ? ""
+              : String.format(
+                  ", captured through %s (%.1f s ago)", c.capturedThrough(), c.lagSeconds()));
+      if (!c.lastError().isEmpty()) {
+        out.printf("  last error: %s%n", c.lastError());
+      }
+      if (!c.standbys().isEmpty()) {
+        out.printf("  standing by: %s%n", String.join(", ", c.standbys()));
+      }
     }
 
     private static void print(PrintWriter out, GroupView g) {

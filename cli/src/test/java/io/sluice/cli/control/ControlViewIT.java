@@ -1,0 +1,146 @@
+package io.sluice.cli.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.capture.CaptureSingleton;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbGroupControlStore;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.checkpoint.WorkerStatus;
+import io.sluice.checkpoint.WorkerStatus.ActualState;
+import io.sluice.core.config.ConfigLoader;
+import io.sluice.core.config.PipelineConfig;
+import io.sluice.test.embedded.TestIsolation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What `sluice ctl status` and the admin API make of the reports in DynamoDB: a halted or
+ * restarting capture shows, lag in seconds grows while nothing is applied, and a halt an earlier
+ * process left behind neither sets the group's state nor its last error.
+ */
+class ControlViewIT {
+  private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+
+  @Test
+  void aHaltedCaptureIsShownWithItsErrorAndHowFarItGot() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("ctl capture");
+        DynamoDbClient dynamo = DynamoDbClients.create(config(slice).dynamoDb())) {
+      PipelineConfig config = config(slice);
+      DynamoDbGroupControlStore store = store(dynamo, config);
+      long capturedThrough = micros(NOW.minusSeconds(130));
+      store.report(
+          capture("capture-a", ActualState.HALTED, capturedThrough, "slot was dropped", 2));
+      store.report(capture("capture-b", ActualState.STANDBY, 0, "", 3));
+
+      try (ControlView view = ControlView.of(config, dynamo, Clock.fixed(NOW, ZoneOffset.UTC))) {
+        CaptureView c = view.capture();
+        assertThat(c.state()).isEqualTo("HALTED");
+        assertThat(c.worker()).isEqualTo("capture-a");
+        assertThat(c.lastError()).isEqualTo("slot was dropped");
+        assertThat(c.lagSeconds()).isEqualTo(130.0);
+        assertThat(c.standbys()).containsExactly("capture-b");
+      }
+      // a minute later nobody reported: nothing is known to run
+      try (ControlView later =
+          ControlView.of(config, dynamo, Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC))) {
+        assertThat(later.capture().state()).isEqualTo("UNKNOWN");
+      }
+    }
+  }
+
+  @Test
+  void aHaltAnEarlierProcessLeftBehindNeitherSetsStateNorLastErrorAndGoneWorkersDisappear()
+      throws Exception {
+    try (TestIsolation slice = TestIsolation.create("ctl stale");
+        DynamoDbClient dynamo = DynamoDbClients.create(config(slice).dynamoDb())) {
+      PipelineConfig config = config(slice);
+      DynamoDbGroupControlStore store = store(dynamo, config);
+      // killed while halted, ten minutes ago; its replacement runs and reports now
+      store.report(worker("pod-1", ActualState.HALTED, "old error", Duration.ofMinutes(10)));
+      store.report(worker("pod-2", ActualState.RUNNING, "", Duration.ofSeconds(1)));
+      // killed a minute ago while running: unreachable, not yet gone
+      store.report(worker("pod-3", ActualState.RUNNING, "", Duration.ofMinutes(1)));
+
+      try (ControlView view = ControlView.of(config, dynamo, Clock.fixed(NOW, ZoneOffset.UTC))) {
+        GroupView g = view.group("quotes").orElseThrow();
+        assertThat(g.actual()).isEqualTo("RUNNING");
+        assertThat(g.lastError()).isEmpty();
+        assertThat(g.workers())
+            .extracting(GroupView.Worker::worker, GroupView.Worker::state)
+            .containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("pod-2", "RUNNING"),
+                org.assertj.core.groups.Tuple.tuple("pod-3", "UNREACHABLE"));
+        // applied up to 40 s ago, though Kafka holds nothing more: the lag is 40 s, not 0
+        assertThat(g.partitions().get(0).lagSeconds()).isEqualTo(40.0);
+      }
+
+      store.report(worker("pod-2", ActualState.RETRYING, "target write failing", Duration.ZERO));
+      try (ControlView view = ControlView.of(config, dynamo, Clock.fixed(NOW, ZoneOffset.UTC))) {
+        GroupView g = view.group("quotes").orElseThrow();
+        assertThat(g.actual()).isEqualTo("RETRYING");
+        assertThat(g.lastError()).isEqualTo("target write failing");
+      }
+    }
+  }
+
+  private static PipelineConfig config(TestIsolation slice) {
+    return new ConfigLoader(Map.of())
+        .parse(
+            """
+            pipeline: {name: %s}
+            %sgroups:
+              - {name: quotes, tables: [quotes], partitions: 1}
+            """
+                .formatted(
+                    slice.id(),
+                    slice
+                        .infrastructure()
+                        .connectionYaml(
+                            slice.sourceDatabase(),
+                            slice.targetDatabase(),
+                            slice.topicPrefix(),
+                            slice.dynamoDbTablePrefix())),
+            "test");
+  }
+
+  private static DynamoDbGroupControlStore store(DynamoDbClient dynamo, PipelineConfig config) {
+    StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
+    tables.ensureExist(dynamo);
+    return new DynamoDbGroupControlStore(dynamo, tables, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private static WorkerStatus capture(
+      String worker, ActualState state, long through, String error, int secondsAgo) {
+    return new WorkerStatus(
+        CaptureSingleton.LEASE_GROUP,
+        worker,
+        state,
+        List.of(),
+        through == 0 ? Map.of() : Map.of(0, through),
+        error,
+        NOW.minusSeconds(secondsAgo));
+  }
+
+  private static WorkerStatus worker(
+      String worker, ActualState state, String error, Duration silentFor) {
+    return new WorkerStatus(
+        "quotes",
+        worker,
+        state,
+        List.of(0),
+        Map.of(0, micros(NOW.minusSeconds(40))),
+        error,
+        NOW.minus(silentFor));
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+  }
+}
