@@ -1,5 +1,7 @@
 package io.sluice.apply;
 
+import io.sluice.apply.internal.SourceAttributes;
+import io.sluice.apply.internal.TargetTable;
 import io.sluice.apply.internal.Transactions;
 import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
@@ -85,6 +87,12 @@ public final class TargetSchema {
               + SLUICE_SCHEMA
               + ".renamed_columns (tbl text NOT NULL, old_name text NOT NULL,"
               + " new_name text NOT NULL, PRIMARY KEY (tbl, old_name))");
+      // The source attribute (attnum) each target column was last known as: a rename keeps it.
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + SLUICE_SCHEMA
+              + ".columns (tbl text NOT NULL, name text NOT NULL, attnum int NOT NULL,"
+              + " PRIMARY KEY (tbl, name))");
       // The position of the newest source schema change each table followed: an older one met
       // later, by a partition behind the others, changes nothing.
       st.execute(
@@ -112,6 +120,7 @@ public final class TargetSchema {
                   + POSITION_COLUMN
                   + " bigint NOT NULL DEFAULT 0");
         }
+        SourceAttributes.recordKnown(c, t, TargetTable.describe(c, t.id()).columnNames());
       }
     }
   }

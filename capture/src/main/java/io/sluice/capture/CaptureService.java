@@ -306,7 +306,13 @@ public final class CaptureService implements AutoCloseable {
         sends.get(i).get();
       } catch (ExecutionException ex) {
         throw new SluiceException(
-            "Kafka refused a change of " + sent.get(i).table() + ": " + ex.getCause(), ex);
+            "Kafka did not take a change of "
+                + sent.get(i).table()
+                + " for topic "
+                + config.topicOf(groups.get(i))
+                + ": "
+                + ex.getCause(),
+            ex);
       }
     }
     for (int i = 0; i < sent.size(); i++) {

@@ -41,7 +41,7 @@ public final class SourceCatalog {
           + " AND n.nspname NOT LIKE 'pg\\_%'";
   private static final String COLUMNS =
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atttypid,"
-          + " a.attgenerated <> '', pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a"
+          + " a.attgenerated <> '', pg_get_expr(d.adbin, d.adrelid), a.attnum FROM pg_attribute a"
           + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
           + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
   private static final String PRIMARY_KEY =
@@ -192,7 +192,8 @@ public final class SourceCatalog {
           }
           carried.userTypes().forEach(u -> userTypes.putIfAbsent(u.quoted(), u));
           columns.add(
-              new ColumnSchema(name, carried.targetType(), !rs.getBoolean(3), rs.getString(6)));
+              new ColumnSchema(
+                  name, carried.targetType(), !rs.getBoolean(3), rs.getString(6), rs.getInt(7)));
           if (carried.reread()) {
             reread.put(name, type);
           }

@@ -18,11 +18,16 @@ import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
+import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.control.AdminServer;
 import io.sluice.cli.control.ControlView;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.retry.Backoff;
+import io.sluice.core.retry.Retrier;
+import io.sluice.core.retry.RetryLog;
+import io.sluice.core.retry.Sleeper;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
@@ -36,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * target tables and state tables, then starts capture and the workers.
  */
 final class Pipeline implements AutoCloseable, AdminServer.Probes {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
   private final PipelineConfig config;
   private final PrometheusMeterRegistry meters;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -109,21 +115,36 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
       config.group(g);
     }
 
-    CapturedTables tables;
-    try (Connection source =
-        DriverManager.getConnection(
-            config.source().jdbcUrl(),
-            config.source().user(),
-            config.source().password().value())) {
-      tables = SourceCatalog.resolve(source, config);
-    }
-    try (Connection target =
-        DriverManager.getConnection(
-            config.target().jdbcUrl(),
-            config.target().user(),
-            config.target().password().value())) {
-      TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
-    }
+    // A source or target that is away (restarting, failing over) is waited for, not a reason to
+    // exit; a wrong password or a missing table is.
+    Retrier retrier =
+        new Retrier(Backoff.DEFAULT, ErrorClassifier::classify, Sleeper.SYSTEM, Clock.systemUTC());
+    CapturedTables tables =
+        retrier.call(
+            () -> {
+              try (Connection source =
+                  DriverManager.getConnection(
+                      config.source().jdbcUrl(),
+                      config.source().user(),
+                      config.source().password().value())) {
+                return SourceCatalog.resolve(source, config);
+              }
+            },
+            new RetryLog(
+                log, "reading the source catalog", ErrorClassifier::describe, Clock.systemUTC()));
+    retrier.call(
+        () -> {
+          try (Connection target =
+              DriverManager.getConnection(
+                  config.target().jdbcUrl(),
+                  config.target().user(),
+                  config.target().password().value())) {
+            TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
+          }
+          return null;
+        },
+        new RetryLog(
+            log, "preparing the target tables", ErrorClassifier::describe, Clock.systemUTC()));
     DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
     state.ensureExist(dynamo);

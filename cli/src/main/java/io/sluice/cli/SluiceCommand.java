@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Keeps PostgreSQL tables in step with a PostgreSQL source, through Kafka.",
     subcommands = {
       DemoCommand.class,
+      DrillCommand.class,
       RunCommand.class,
       io.sluice.cli.control.CtlCommand.class,
       io.sluice.cli.bench.BenchCommand.class

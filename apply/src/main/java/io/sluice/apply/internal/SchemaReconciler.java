@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,12 +78,18 @@ public final class SchemaReconciler {
                     lock.execute();
                     TargetSchema.ensureTypes(tx, source.types());
                   }
-                  TableSchema before = TargetTable.describe(tx, source.id());
-                  List<String> plan = plan(source, before);
+                  TableSchema before =
+                      SourceAttributes.annotate(
+                          TargetTable.describe(tx, source.id()),
+                          SourceAttributes.recorded(tx, source.id()),
+                          source);
+                  Map<String, String> renames = new LinkedHashMap<>();
+                  List<String> plan = plan(source, before, renames);
                   for (String sql : plan) {
                     st.execute(sql);
                   }
-                  recordRenames(tx, source, before);
+                  SourceAttributes.recordRenames(tx, source.id(), renames);
+                  SourceAttributes.record(tx, source, renames.keySet());
                   recordFollowed(tx, source.id(), position);
                   return plan;
                 }
@@ -125,9 +132,18 @@ public final class SchemaReconciler {
 
   /** The DDL that makes the target fit the source, or a refusal naming what cannot be applied. */
   static List<String> plan(TableSchema source, TableSchema target) {
+    return plan(source, target, new LinkedHashMap<>());
+  }
+
+  /**
+   * As {@link #plan(TableSchema, TableSchema)}, for a target whose columns carry the source
+   * attribute each was last known as; adds the columns it renames to {@code renames} (old name to
+   * new).
+   */
+  static List<String> plan(TableSchema source, TableSchema target, Map<String, String> renames) {
     TableId id = source.id();
     List<String> ddl = new ArrayList<>();
-    target = renamed(source, target, ddl);
+    target = renamed(source, target, ddl, renames);
     if (!source.keyColumns().equals(target.keyColumns())) {
       throw incompatible(
           id,
@@ -194,45 +210,48 @@ public final class SchemaReconciler {
   }
 
   /**
-   * Keeps each rename this change made, so that a change written under the old name and applied
-   * later by another partition is written to the renamed column ({@link PostgresBatchWriter}).
-   */
-  private static void recordRenames(Connection c, TableSchema source, TableSchema before)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + TargetSchema.SLUICE_SCHEMA
-                + ".renamed_columns (tbl, old_name, new_name) VALUES (?, ?, ?)"
-                + " ON CONFLICT (tbl, old_name) DO UPDATE SET new_name = EXCLUDED.new_name")) {
-      for (ColumnSchema s : source.columns()) {
-        if (s.renamedFrom() != null && before.columnNames().contains(s.renamedFrom())) {
-          ps.setString(1, source.id().toString());
-          ps.setString(2, s.renamedFrom());
-          ps.setString(3, s.name());
-          ps.executeUpdate();
-        }
-      }
-    }
-  }
-
-  /**
    * The target as it is once the source's renames are applied, adding the statements to {@code
-   * ddl}: a column the source renamed is renamed on the target too, unless the target already
-   * carries the new name (the rename was applied before, by this partition or another).
+   * ddl}: a target column known as the same source attribute as a source column of another name is
+   * renamed to it (the source renamed it, perhaps while capture or apply was down). A target column
+   * of the source column's name that was another attribute cannot be followed in place: the source
+   * dropped that column and added a new one under its name.
    */
-  private static TableSchema renamed(TableSchema source, TableSchema target, List<String> ddl) {
+  private static TableSchema renamed(
+      TableSchema source, TableSchema target, List<String> ddl, Map<String, String> renames) {
     List<ColumnSchema> columns = new ArrayList<>(target.columns());
     List<String> key = new ArrayList<>(target.keyColumns());
     for (ColumnSchema s : source.columns()) {
-      String from = s.renamedFrom();
-      if (from == null || target.columnNames().contains(s.name())) {
+      if (s.attnum() <= 0) {
         continue;
       }
-      int at = target.columnNames().indexOf(from);
-      if (at < 0) {
-        continue; // the target never had it under the old name: the column is added below
+      int same = target.columnNames().indexOf(s.name());
+      if (same >= 0) {
+        int known = columns.get(same).attnum();
+        if (known > 0 && known != s.attnum()) {
+          throw incompatible(
+              source.id(),
+              "column "
+                  + s.name()
+                  + " was dropped and added again, so the target's column of that name holds"
+                  + " another column's values",
+              "rename or drop the target's column "
+                  + s.quotedName()
+                  + " yourself, delete its row from _sluice.columns, and restart the group; or"
+                  + " reload the table");
+        }
+        continue;
       }
+      int at = -1;
+      for (int i = 0; i < columns.size(); i++) {
+        ColumnSchema t = columns.get(i);
+        if (t.attnum() == s.attnum() && !source.columnNames().contains(t.name())) {
+          at = i;
+        }
+      }
+      if (at < 0) {
+        continue; // a new attribute: the column is added below
+      }
+      String from = columns.get(at).name();
       ddl.add(
           "ALTER TABLE "
               + source.id().quoted()
@@ -240,6 +259,7 @@ public final class SchemaReconciler {
               + TableId.quote(from)
               + " TO "
               + s.quotedName());
+      renames.put(from, s.name());
       columns.set(at, columns.get(at).named(s.name()));
       key.replaceAll(k -> k.equals(from) ? s.name() : k);
     }

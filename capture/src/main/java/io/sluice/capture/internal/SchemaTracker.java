@@ -48,7 +48,15 @@ public final class SchemaTracker {
   }
 
   /** A structure of a table and the attribute number of each of its columns. */
-  private record Version(TableSchema schema, Map<String, Integer> attnums) {}
+  private record Version(TableSchema schema, Map<String, Integer> attnums) {
+    static Version of(TableSchema schema) {
+      Map<String, Integer> attnums = new HashMap<>();
+      schema.columns().stream()
+          .filter(c -> c.attnum() > 0)
+          .forEach(c -> attnums.put(c.name(), c.attnum()));
+      return new Version(schema, attnums);
+    }
+  }
 
   private final Map<TableId, TableSchema> atStart;
   private final Map<TableId, Version> current = new HashMap<>();
@@ -86,12 +94,12 @@ public final class SchemaTracker {
     Version before = current.get(table);
     TableAttributes attributes = catalog.attributes(table);
     if (before == null) {
-      before = new Version(atStart.get(table), attributes.liveAttnums());
+      before = Version.of(atStart.get(table));
     }
     Version version =
         derive(table, columnsOf(envelope.get()), catalog.describe(table), attributes, before);
     current.put(table, version);
-    TableSchema announced = withRenames(version, before);
+    TableSchema announced = version.schema();
     if (!first && announced.equals(before.schema())) {
       return Optional.empty();
     }
@@ -139,7 +147,7 @@ public final class SchemaTracker {
     for (int i = 0; i < columns.size(); i++) {
       String name = columns.get(i);
       int attnum = attnums[i];
-      ColumnSchema column = null;
+      ColumnSchema column;
       if (attnum > 0 && !attributes.isDropped(attnum)) {
         column = now.column(attributes.name(attnum)).named(name);
       } else {
@@ -209,19 +217,6 @@ public final class SchemaTracker {
       }
     }
     return null;
-  }
-
-  /** The version as announced: columns whose attribute had another name before say so. */
-  private static TableSchema withRenames(Version version, Version before) {
-    Map<Integer, String> oldNames = new HashMap<>();
-    before.attnums().forEach((name, attnum) -> oldNames.put(attnum, name));
-    List<ColumnSchema> columns = new ArrayList<>();
-    for (ColumnSchema c : version.schema().columns()) {
-      String old = oldNames.get(version.attnums().get(c.name()));
-      columns.add(old != null && !old.equals(c.name()) ? c.renamedFrom(old) : c);
-    }
-    TableSchema s = version.schema();
-    return new TableSchema(s.id(), columns, s.keyColumns(), s.types());
   }
 
   private static boolean contains(int[] values, int value) {

@@ -25,13 +25,13 @@ import java.util.TreeSet;
 /**
  * Encodes change events as compact versioned JSON for Kafka values, and row keys for Kafka keys.
  *
- * <p>Value layout, version 2 (version 1 lacks the {@code l} op and {@code renamedFrom}): {@code
+ * <p>Value layout, version 2 (version 1 lacks the {@code l} op and {@code attnum}): {@code
  * {"v":2,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
  * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}, and {@code "co":..} on a
  * change of a table without a key ({@link ChangeEvent#commitOrder()}); a schema event (op {@code
  * s}) holds instead {@code
- * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql,"renamedFrom":..}],
- * "keyColumns":[col]} and, when its columns use enums or domains, {@code
+ * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql,"attnum":n}], "keyColumns":[col]}
+ * and, when its columns use enums or domains, {@code
  * "types":[{"schema":..,"name":..,"kind":"enum"|"domain",
  * "labels":[..],"base":..,"notNull":bool,"default":sql,"checks":[..]}]}, dependencies first. A
  * reader refuses versions it does not know instead of guessing. Thread-safe.
@@ -265,8 +265,8 @@ public final class ChangeEventCodec {
       if (c.defaultExpr() != null) {
         g.writeStringField("default", c.defaultExpr());
       }
-      if (c.renamedFrom() != null) {
-        g.writeStringField("renamedFrom", c.renamedFrom());
+      if (c.attnum() > 0) {
+        g.writeNumberField("attnum", c.attnum());
       }
       g.writeEndObject();
     }
@@ -362,7 +362,7 @@ public final class ChangeEventCodec {
       String type = null;
       boolean nullable = true;
       String defaultExpr = null;
-      String renamedFrom = null;
+      int attnum = 0;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -371,14 +371,14 @@ public final class ChangeEventCodec {
           case "type" -> type = p.getText();
           case "nullable" -> nullable = p.getBooleanValue();
           case "default" -> defaultExpr = p.getText();
-          case "renamedFrom" -> renamedFrom = p.getText();
+          case "attnum" -> attnum = p.getIntValue();
           default -> p.skipChildren();
         }
       }
       if (name == null || type == null) {
         throw new IOException("a column of a schema event lacks its name or type");
       }
-      columns.add(new ColumnSchema(name, type, nullable, defaultExpr, renamedFrom));
+      columns.add(new ColumnSchema(name, type, nullable, defaultExpr, attnum));
     }
     return columns;
   }

@@ -6,27 +6,23 @@ package io.sluice.core.schema;
  *
  * @param defaultExpr the column's default as SQL ({@code pg_get_expr}), or null for none; a column
  *     added with a default gets it on the target too, so existing rows match the source's
- * @param renamedFrom in a schema change, the name the column had before it was renamed; null
- *     otherwise (the target renames its column rather than adding an empty one)
+ * @param attnum the column's attribute number in the source table, which a rename keeps and a drop
+ *     retires; 0 when unknown. The target remembers it per column, so it renames a column the
+ *     source renamed instead of adding an empty one
  */
 public record ColumnSchema(
-    String name, String type, boolean nullable, String defaultExpr, String renamedFrom) {
+    String name, String type, boolean nullable, String defaultExpr, int attnum) {
   public ColumnSchema(String name, String type, boolean nullable) {
-    this(name, type, nullable, null, null);
+    this(name, type, nullable, null, 0);
   }
 
   public ColumnSchema(String name, String type, boolean nullable, String defaultExpr) {
-    this(name, type, nullable, defaultExpr, null);
+    this(name, type, nullable, defaultExpr, 0);
   }
 
-  /** The same column under another name, remembering nothing of a rename. */
+  /** The same column (same attribute) under another name. */
   public ColumnSchema named(String newName) {
-    return new ColumnSchema(newName, type, nullable, defaultExpr, null);
-  }
-
-  /** The same column, noted as renamed from {@code oldName}. */
-  public ColumnSchema renamedFrom(String oldName) {
-    return new ColumnSchema(name, type, nullable, defaultExpr, oldName);
+    return new ColumnSchema(newName, type, nullable, defaultExpr, attnum);
   }
 
   public String quotedName() {

@@ -1,0 +1,97 @@
+package io.sluice.test.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.apply.ApplyWorker;
+import io.sluice.capture.CaptureSingleton;
+import io.sluice.test.embedded.EmbeddedInfrastructure;
+import io.sluice.test.embedded.EmbeddedKafka;
+import io.sluice.test.embedded.TestIsolation;
+import io.sluice.test.workload.PositionWatch;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kafka broker stopped and started again in the middle of a steady workload, as a rolling
+ * restart or a broker failure does: capture and apply wait for it without halting, the slot does
+ * not move past what Kafka holds, and the target ends equal to the source with no row moving
+ * backwards.
+ */
+class KafkaFaultIT {
+  private static EmbeddedInfrastructure infra;
+
+  @BeforeAll
+  static void ownBroker() {
+    infra = EmbeddedInfrastructure.shared().withOwnKafka("kafka restart");
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (infra != null) {
+      infra.close();
+    }
+  }
+
+  @Test
+  void aBrokerStoppedAndStartedAgainIsWaitedOutAndNothingIsLost() throws Exception {
+    try (TestIsolation slice = TestIsolation.create(infra, "kafka restart");
+        PipelineFixture pipeline =
+            new PipelineFixture(slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n");
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget();
+        SourceWriter writer = new SourceWriter()) {
+      EndToEndIT.createSchema(source);
+      pipeline.prepare();
+      PositionWatch.install(target, "orders");
+      CaptureSingleton capture = pipeline.startCaptureSingleton();
+      ApplyWorker worker = pipeline.startApply().get(0);
+      writer.start(() -> connect(slice), 2_500, 100_000, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
+
+      EmbeddedKafka kafka = infra.kafka();
+      kafka.stop();
+      try {
+        // nothing reaches the target while the broker is away, and nothing halts
+        long stalledAt = awaitStalled(worker);
+        await()
+            .pollDelay(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> worker.stats().events() == stalledAt);
+        pipeline.assertHealthy();
+        assertThat(capture.failure()).isEmpty();
+      } finally {
+        kafka.restart();
+      }
+
+      writer.awaitDone();
+      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      assertThat(PositionWatch.regressions(target)).isZero();
+      pipeline.assertHealthy();
+    }
+  }
+
+  /** Waits until the worker applies nothing between two polls a second apart; its count then. */
+  private static long awaitStalled(ApplyWorker worker) {
+    AtomicLong last = new AtomicLong(-1);
+    await()
+        .pollInterval(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(30))
+        .alias("apply stops advancing")
+        .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
+    return worker.stats().events();
+  }
+
+  private static Connection connect(TestIsolation slice) {
+    try {
+      return slice.connectSource();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
