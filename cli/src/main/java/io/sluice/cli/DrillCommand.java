@@ -138,7 +138,7 @@ final class DrillCommand implements Callable<Integer> {
     ExecutorService faults = Executors.newCachedThreadPool();
     try {
       for (int round = 1; round <= rounds; round++) {
-        List<Fault> chosen = choose(random);
+        List<Fault> chosen = choose(round, random);
         List<String> done = new ArrayList<>();
         long changes;
         try (ChangeGenerator workload =
@@ -194,17 +194,22 @@ final class DrillCommand implements Callable<Integer> {
     return worstLost == 0 && diverged.isEmpty() && halts == 0 ? 0 : 1;
   }
 
-  /** One or two events of a round, each on another part of the deployment. */
-  private static List<Fault> choose(Random random) {
+  /** The parts of the deployment, in the order rounds take turns at them. */
+  private static final List<String> COMPONENTS = List.of("source", "target", "kafka", "dynamodb");
+
+  /**
+   * One or two events of a round, each on another part of the deployment: the first on the part
+   * whose turn it is (so any four rounds in a row hit each part), a second one in a third of the
+   * rounds on another part.
+   */
+  private static List<Fault> choose(int round, Random random) {
+    String turn = COMPONENTS.get((round - 1) % COMPONENTS.size());
     List<Fault> all = new ArrayList<>(List.of(Fault.values()));
     java.util.Collections.shuffle(all, random);
-    int wanted = random.nextInt(3) == 0 ? 2 : 1;
     List<Fault> chosen = new ArrayList<>();
-    Set<String> hit = new HashSet<>();
-    for (Fault f : all) {
-      if (chosen.size() < wanted && hit.add(f.component())) {
-        chosen.add(f);
-      }
+    all.stream().filter(f -> f.component().equals(turn)).findFirst().ifPresent(chosen::add);
+    if (random.nextInt(3) == 0) {
+      all.stream().filter(f -> !f.component().equals(turn)).findFirst().ifPresent(chosen::add);
     }
     return chosen;
   }
