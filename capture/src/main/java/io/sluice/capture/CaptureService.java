@@ -10,6 +10,7 @@ import io.sluice.capture.internal.DebeziumProperties;
 import io.sluice.capture.internal.PublicationSetup;
 import io.sluice.capture.internal.SchemaTracker;
 import io.sluice.capture.internal.SlotInspector;
+import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
@@ -25,6 +26,7 @@ import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
@@ -86,6 +88,9 @@ public final class CaptureService implements AutoCloseable {
   private boolean reloadPending;
 
   private volatile boolean progressed;
+
+  /** Watches this run's initial snapshot for tables rewritten before it read them. */
+  private SnapshotGuard snapshotGuard;
 
   private KafkaProducer<byte[], byte[]> producer;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -279,6 +284,10 @@ public final class CaptureService implements AutoCloseable {
         continue;
       }
       ChangeEvent e = event.get();
+      if (snapshotGuard != null && e.op() == Op.SNAPSHOT) {
+        TableId read = e.table();
+        guard(g -> g.firstRow(catalogConnection(), read));
+      }
       if (SourceRowFiller.needs(e)) {
         Optional<ChangeEvent> filled = fillFromSource(e);
         if (filled.isEmpty()) {
@@ -324,6 +333,10 @@ public final class CaptureService implements AutoCloseable {
     stats.observed(heartbeatMicros);
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {
+        if (snapshotGuard != null) {
+          guard(g -> g.finished(catalogConnection()));
+          snapshotGuard = null;
+        }
         stats.streamingStarted();
         metrics.snapshotting(false);
       }
@@ -386,6 +399,22 @@ public final class CaptureService implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    List<TableId> changed;
+    try {
+      snapshotGuard = SnapshotGuard.start(catalogConnection(), tables.ids());
+      changed =
+          SnapshotGuard.changedSinceSlot(catalogConnection(), config.source().slot(), tables.ids());
+    } catch (SQLException e) {
+      throw new SluiceException(
+          "could not check the captured tables for changes since slot "
+              + config.source().slot()
+              + " was created: "
+              + e.getMessage(),
+          e);
+    }
+    if (!changed.isEmpty()) {
+      throw SnapshotGuard.rewritten(changed);
+    }
     mapper.snapshotAt(restart + 1);
     long now = System.currentTimeMillis() * 1_000;
     List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -441,6 +470,20 @@ public final class CaptureService implements AutoCloseable {
       }
     }
     return sends;
+  }
+
+  /** A check of {@link SnapshotGuard}, whose reads of the source catalog may fail. */
+  private interface GuardCheck {
+    void run(SnapshotGuard guard) throws SQLException;
+  }
+
+  private void guard(GuardCheck check) {
+    try {
+      check.run(snapshotGuard);
+    } catch (SQLException e) {
+      throw new SluiceException(
+          "could not check the initial snapshot's tables for rewrites: " + e.getMessage(), e);
+    }
   }
 
   private void closeCatalogConnection() {

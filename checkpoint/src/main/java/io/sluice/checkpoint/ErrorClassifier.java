@@ -3,6 +3,7 @@ package io.sluice.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.sluice.core.error.ErrorClass;
 import io.sluice.core.error.SqlStates;
+import io.sluice.core.error.TryAgainException;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
@@ -37,6 +38,9 @@ public final class ErrorClassifier {
     for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
       if (t instanceof LeaseLostException) {
         return ErrorClass.FATAL;
+      }
+      if (t instanceof TryAgainException) {
+        return ErrorClass.RETRIABLE;
       }
       if (t instanceof SQLException sql) {
         if (sql.getSQLState() != null) {

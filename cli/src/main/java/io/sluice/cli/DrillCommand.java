@@ -116,6 +116,15 @@ final class DrillCommand implements Callable<Integer> {
       PipelineConfig config = config(infra);
       try (Pipeline pipeline = Pipeline.start(config);
           DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
+        while (!pipeline.capture().orElseThrow().stats().streaming()) {
+          if (pipeline.failure().isPresent()) {
+            out.println("pipeline failed before streaming: " + pipeline.failure().get());
+            return 1;
+          }
+          Thread.sleep(200);
+        }
+        out.printf("snapshot captured; %d rounds follow%n", rounds);
+        out.flush();
         return run(infra, pipeline, dynamo, migrations, out);
       }
     }
