@@ -119,13 +119,13 @@ class SourceCatalogIT {
       TableSchema schema = tables.schemas().get(fx);
       assertThat(schema.columns())
           .containsExactly(
-              new ColumnSchema("quote", "character(3)", false),
-              new ColumnSchema("base", "character(3)", false),
-              new ColumnSchema("rate", "numeric(38,18)", false),
-              new ColumnSchema("raw", "numeric", true),
-              new ColumnSchema("as_of", "timestamp with time zone", true),
-              new ColumnSchema("local_at", "timestamp(3) without time zone", true),
-              new ColumnSchema("label", "character varying(40)", true));
+              new ColumnSchema("quote", "character(3)", false, null, 1),
+              new ColumnSchema("base", "character(3)", false, null, 2),
+              new ColumnSchema("rate", "numeric(38,18)", false, null, 3),
+              new ColumnSchema("raw", "numeric", true, null, 4),
+              new ColumnSchema("as_of", "timestamp with time zone", true, null, 5),
+              new ColumnSchema("local_at", "timestamp(3) without time zone", true, null, 6),
+              new ColumnSchema("label", "character varying(40)", true, null, 7));
       assertThat(schema.keyColumns()).as("primary key order").containsExactly("base", "quote");
       assertThat(tables.ids())
           .containsExactly(
@@ -167,10 +167,10 @@ class SourceCatalogIT {
 
       assertThat(schema.columns())
           .containsExactly(
-              new ColumnSchema("id", "integer", false),
-              new ColumnSchema("feelings", "\"Kind Schema\".\"Mood\"[]", true),
-              new ColumnSchema("bargain", "cheap", true),
-              new ColumnSchema("plain", "integer[]", true));
+              new ColumnSchema("id", "integer", false, null, 1),
+              new ColumnSchema("feelings", "\"Kind Schema\".\"Mood\"[]", true, null, 2),
+              new ColumnSchema("bargain", "cheap", true, null, 3),
+              new ColumnSchema("plain", "integer[]", true, null, 4));
       assertThat(schema.types())
           .containsExactly(
               UserType.enumOf("Kind Schema", "Mood", List.of("calm", "it's", "wild")),
