@@ -210,18 +210,40 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private PipelineConfig config(EmbeddedInfrastructure infra) throws Exception {
+    // An operate token for this run only, so `sluice ctl --api` can be tried against the demo.
+    String token = java.util.UUID.randomUUID().toString();
+    return tradingPipeline(
+        "demo",
+        infra,
+        workDir.resolve("pipeline.yaml"),
+        4,
+        Map.of("SLUICE_ADMIN_OPERATE_TOKEN", token));
+  }
+
+  /**
+   * The pipeline over the trading schema in database {@code trading} on the embedded servers: the
+   * {@code fills}, {@code ref_*} and {@code cfg_*} groups; written to {@code file} for the user to
+   * read, then loaded with the given overrides.
+   */
+  static PipelineConfig tradingPipeline(
+      String name,
+      EmbeddedInfrastructure infra,
+      Path file,
+      int fillsPartitions,
+      Map<String, String> overrides)
+      throws Exception {
     String yaml =
         """
-        # Written by `sluice demo`: the pipeline it runs on the embedded infrastructure.
+        # Written by `sluice %s`: the pipeline it runs on the embedded infrastructure.
         pipeline:
-          name: demo
+          name: %s
         %s\
         capture:
           heartbeat-interval: 1s
         groups:
           - name: fills
             tables: [public.fills]
-            partitions: 4
+            partitions: %d
           - name: reference
             tables: ["public.ref_*"]
             partitions: 2
@@ -229,12 +251,13 @@ final class DemoCommand implements Callable<Integer> {
             tables: ["public.cfg_*"]
             partitions: 1
         """
-            .formatted(infra.connectionYaml("trading", "trading", null, null));
-    Path file = workDir.resolve("pipeline.yaml");
+            .formatted(
+                name,
+                name,
+                infra.connectionYaml("trading", "trading", null, null),
+                fillsPartitions);
     Files.writeString(file, yaml);
-    // An operate token for this run only, so `sluice ctl --api` can be tried against the demo.
-    String token = java.util.UUID.randomUUID().toString();
-    return new ConfigLoader(Map.of("SLUICE_ADMIN_OPERATE_TOKEN", token)).load(file);
+    return new ConfigLoader(overrides).load(file);
   }
 
   /** Prints one status line per group, redrawn in place on a terminal. */

@@ -3,7 +3,6 @@ package io.sluice.cli;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.cli.drill.Fault;
 import io.sluice.cli.drill.Migrations;
-import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.test.embedded.EmbeddedInfrastructure;
 import io.sluice.test.verify.ComparedTable;
@@ -287,28 +286,7 @@ final class DrillCommand implements Callable<Integer> {
   }
 
   private PipelineConfig config(EmbeddedInfrastructure infra) throws Exception {
-    String yaml =
-        """
-        # Written by `sluice drill`: the pipeline it runs on the embedded infrastructure.
-        pipeline:
-          name: drill
-        %s\
-        capture:
-          heartbeat-interval: 1s
-        groups:
-          - name: fills
-            tables: [public.fills]
-            partitions: 2
-          - name: reference
-            tables: ["public.ref_*"]
-            partitions: 2
-          - name: config
-            tables: ["public.cfg_*"]
-            partitions: 1
-        """
-            .formatted(infra.connectionYaml(DATABASE, DATABASE, null, null));
-    Path file = workDir.resolve("pipeline.yaml");
-    Files.writeString(file, yaml);
-    return new ConfigLoader(Map.of()).load(file);
+    return DemoCommand.tradingPipeline(
+        "drill", infra, workDir.resolve("pipeline.yaml"), 2, Map.of());
   }
 }

@@ -10,11 +10,9 @@ import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.workload.PositionWatch;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +31,7 @@ class DynamoDbOutageFaultIT {
           (pipeline, worker) -> {
             dynamo.interrupt();
             // apply stops advancing: a batch waits for its checkpoint
-            long stalledAt = awaitStalled(worker);
+            long stalledAt = PipelineFixture.awaitStalled(worker);
             // outlast the lease: the lease runs out on the worker's clock while DynamoDB is away
             await()
                 .pollDelay(Duration.ofSeconds(4))
@@ -69,7 +67,7 @@ class DynamoDbOutageFaultIT {
                   FaultyDynamoDbProxy.Mode.THROTTLE, FaultyDynamoDbProxy.Mode.FAIL
                 }) {
               proxy.mode(fault);
-              long stalledAt = awaitStalled(worker);
+              long stalledAt = PipelineFixture.awaitStalled(worker);
               pipeline.assertHealthy();
               proxy.mode(FaultyDynamoDbProxy.Mode.PASS);
               await()
@@ -106,7 +104,7 @@ class DynamoDbOutageFaultIT {
       PositionWatch.install(target, "orders");
       pipeline.startCapture();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> connect(slice), 1_500, 100_000, 10);
+      writer.start(() -> PipelineFixture.connectSource(slice), 1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       fault.inject(pipeline, worker);
@@ -115,25 +113,6 @@ class DynamoDbOutageFaultIT {
       EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
-    }
-  }
-
-  /** Waits until the worker applies nothing between two polls a second apart; its count then. */
-  private static long awaitStalled(ApplyWorker worker) {
-    AtomicLong last = new AtomicLong(-1);
-    await()
-        .pollInterval(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(20))
-        .alias("apply stops advancing")
-        .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
-    return worker.stats().events();
-  }
-
-  private static Connection connect(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

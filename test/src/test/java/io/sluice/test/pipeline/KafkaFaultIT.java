@@ -10,9 +10,7 @@ import io.sluice.test.embedded.EmbeddedKafka;
 import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.workload.PositionWatch;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,14 +49,14 @@ class KafkaFaultIT {
       PositionWatch.install(target, "orders");
       CaptureSingleton capture = pipeline.startCaptureSingleton();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> connect(slice), 2_500, 100_000, 10);
+      writer.start(() -> PipelineFixture.connectSource(slice), 2_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       EmbeddedKafka kafka = infra.kafka();
       kafka.stop();
       try {
         // nothing reaches the target while the broker is away, and nothing halts
-        long stalledAt = awaitStalled(worker);
+        long stalledAt = PipelineFixture.awaitStalled(worker);
         await()
             .pollDelay(Duration.ofSeconds(3))
             .atMost(Duration.ofSeconds(10))
@@ -73,25 +71,6 @@ class KafkaFaultIT {
       EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
-    }
-  }
-
-  /** Waits until the worker applies nothing between two polls a second apart; its count then. */
-  private static long awaitStalled(ApplyWorker worker) {
-    AtomicLong last = new AtomicLong(-1);
-    await()
-        .pollInterval(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(30))
-        .alias("apply stops advancing")
-        .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
-    return worker.stats().events();
-  }
-
-  private static Connection connect(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

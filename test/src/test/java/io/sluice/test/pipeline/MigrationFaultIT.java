@@ -47,7 +47,7 @@ class MigrationFaultIT {
               + " FROM generate_series(1, 200) g");
       pipeline.startCaptureSingleton();
       List<ApplyWorker> workers = pipeline.startApply();
-      writer.start(() -> connect(slice), 3_000, 100_000, 10);
+      writer.start(() -> PipelineFixture.connectSource(slice), 3_000, 100_000, 10);
       pipeline.awaitTargetMatches(source, target, "books", "id, name, qty, note, px", "id");
 
       // Inside transactions, DML on both sides of each statement.
@@ -183,14 +183,6 @@ class MigrationFaultIT {
       c.commit();
     } finally {
       c.setAutoCommit(true);
-    }
-  }
-
-  private static Connection connect(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

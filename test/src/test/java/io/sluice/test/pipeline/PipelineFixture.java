@@ -251,6 +251,26 @@ final class PipelineFixture implements AutoCloseable {
     return out;
   }
 
+  /** Opens a source connection of the slice, for a {@link SourceWriter}. */
+  static Connection connectSource(TestIsolation slice) {
+    try {
+      return slice.connectSource();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until the worker applies nothing between two polls a second apart; its count then. */
+  static long awaitStalled(ApplyWorker worker) {
+    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+    await()
+        .pollInterval(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(30))
+        .alias("apply stops advancing")
+        .until(() -> worker.stats().events() == last.getAndSet(worker.stats().events()));
+    return worker.stats().events();
+  }
+
   static void exec(Connection c, String... sql) throws SQLException {
     try (Statement st = c.createStatement()) {
       for (String s : sql) {

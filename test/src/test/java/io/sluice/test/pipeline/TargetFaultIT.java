@@ -11,7 +11,6 @@ import io.sluice.test.embedded.EmbeddedPostgres;
 import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.workload.PositionWatch;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -160,7 +159,7 @@ class TargetFaultIT {
       }
       pipeline.startCaptureSingleton();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> connect(slice), 1_500, 100_000, 10);
+      writer.start(() -> PipelineFixture.connectSource(slice), 1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       fault.inject(pipeline, worker);
@@ -214,13 +213,5 @@ class TargetFaultIT {
             .tags("group", "orders", "error_class", "retriable")
             .counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static Connection connect(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
