@@ -282,8 +282,11 @@ public final class PartitionApplier {
                   checkpointRetries.recovered(failures, outage);
                 }
               });
-    } catch (RuntimeException e) {
+      // a save after a lost lease ends the problem too, though this call saw no failure
       checkpointRetries.clear();
+    } catch (RuntimeException e) {
+      // The problem stays reported until a checkpoint is written again: after a lease lost to
+      // an outage, the partition is taken again only once DynamoDB answers.
       if (e instanceof LeaseLostException || ErrorClassifier.classify(e) != ErrorClass.RETRIABLE) {
         throw e;
       }
