@@ -103,6 +103,10 @@ public final class ApplyWorker implements AutoCloseable {
   private final Map<Integer, List<Meter>> partitionGauges = new HashMap<>();
   private final Map<TableId, Set<Integer>> tablePartitions = new ConcurrentHashMap<>();
   private final Map<Integer, Long> backlogs = new ConcurrentHashMap<>();
+
+  /** Partitions whose lease could not be read or taken, and why; DynamoDB away. */
+  private final Map<Integer, String> leaseProblems = new ConcurrentHashMap<>();
+
   private final List<PartitionApplier> appliers = new ArrayList<>();
   private volatile double retentionSeconds = Double.NaN;
   private volatile double deadLetterRecords;
@@ -207,8 +211,15 @@ public final class ApplyWorker implements AutoCloseable {
           Optional<Lease> acquired;
           try {
             acquired = control.leases().tryAcquire(group.name(), partition, control.workerId());
+            leaseProblems.remove(partition);
           } catch (SdkException e) {
             log.warn("could not take the lease of partition {}: {}", partition, e.getMessage());
+            leaseProblems.put(
+                partition,
+                "cannot take the lease of partition "
+                    + partition
+                    + " (DynamoDB): "
+                    + ErrorClassifier.describe(e));
             acquired = Optional.empty();
           }
           if (acquired.isEmpty()) {
@@ -247,6 +258,9 @@ public final class ApplyWorker implements AutoCloseable {
               group.name(),
               lost.getMessage());
           lease.set(null);
+          // not ready until the lease is taken again or another worker is seen to hold it
+          leaseProblems.put(
+              partition, "lost the lease of partition " + partition + ": " + lost.getMessage());
           appliedSourceMicros.remove(partition);
           MDC.remove("lease_epoch");
         }
@@ -540,7 +554,7 @@ public final class ApplyWorker implements AutoCloseable {
         return Optional.of("group " + group.name() + ": " + r.get());
       }
     }
-    return Optional.empty();
+    return leaseProblems.values().stream().findFirst().map(p -> "group " + group.name() + ": " + p);
   }
 
   /** What this worker is doing now. */
@@ -557,7 +571,11 @@ public final class ApplyWorker implements AutoCloseable {
     WorkerStatus.ActualState state;
     Throwable t = failure.get();
     Optional<String> retrying =
-        appliers.stream().map(PartitionApplier::retrying).flatMap(Optional::stream).findFirst();
+        appliers.stream()
+            .map(PartitionApplier::retrying)
+            .flatMap(Optional::stream)
+            .findFirst()
+            .or(() -> leaseProblems.values().stream().findFirst());
     if (t != null) {
       state = WorkerStatus.ActualState.HALTED;
     } else if (retrying.isPresent() && running.get()) {
