@@ -96,7 +96,7 @@ public final class PartitionApplier {
   /** Told of every committed batch. */
   public interface BatchListener {
     /**
-     * @param changes records of the batch, heartbeats not counted
+     * @param changes row changes of the batch: heartbeats, schema changes and reloads not counted
      * @param records records of the batch, heartbeats included
      * @param appliedThroughMicros the newest source commit time in the batch (of a change or a
      *     heartbeat): the partition is applied up to it
@@ -199,6 +199,7 @@ public final class PartitionApplier {
     long lsn = 0;
     long newestSource = 0;
     int heartbeats = 0;
+    int announcements = 0;
     for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
       ChangeEvent e = decode(r.value());
       nextOffset = Math.max(nextOffset, r.offset() + 1);
@@ -209,6 +210,9 @@ public final class PartitionApplier {
         continue; // its position and time count once the batch is committed
       }
       counts.merge(new EventKey(e.table(), e.op()), 1, Integer::sum);
+      if (e.op() == Op.SCHEMA || e.op() == Op.RELOAD) {
+        announcements++; // written to the target, but no row change of the source
+      }
       if (e.op() == Op.SCHEMA) {
         // Changes before the schema change are written under the old target definition.
         flush(changes);
@@ -233,7 +237,7 @@ public final class PartitionApplier {
     Set<TableId> tables = new HashSet<>();
     counts.forEach(
         (k, n) -> {
-          if (k.op() != Op.SCHEMA) {
+          if (k.op() != Op.SCHEMA && k.op() != Op.RELOAD) {
             tables.add(k.table());
             eventCounter(k).increment(n);
           }
@@ -241,7 +245,11 @@ public final class PartitionApplier {
     batchTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     s.listener()
         .applied(
-            s.partition(), records.count() - heartbeats, records.count(), newestSource, tables);
+            s.partition(),
+            records.count() - heartbeats - announcements,
+            records.count(),
+            newestSource,
+            tables);
   }
 
   private Counter eventCounter(EventKey k) {
