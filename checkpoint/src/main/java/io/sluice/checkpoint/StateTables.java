@@ -62,14 +62,45 @@ public final class StateTables {
         sourceOffsets(), applyCheckpoints(), leases(), groupControl(), audit(), workers());
   }
 
-  /** Creates any missing table and waits until all are active. */
+  /**
+   * Creates any missing table and waits until all are active. One request finds them when they
+   * exist (a listing of the tables with the prefix), as an operator command wants.
+   */
   public void ensureExist(DynamoDbClient client) {
-    create(client, sourceOffsets(), List.of(key("pipeline", ScalarAttributeType.S, KeyType.HASH)));
-    create(client, applyCheckpoints(), byGroupAnd("partition", ScalarAttributeType.N));
-    create(client, leases(), byGroupAnd("partition", ScalarAttributeType.N));
-    create(client, groupControl(), List.of(key("group", ScalarAttributeType.S, KeyType.HASH)));
-    create(client, audit(), byGroupAnd("at", ScalarAttributeType.S));
-    create(client, workers(), byGroupAnd("worker", ScalarAttributeType.S));
+    java.util.Set<String> present = new java.util.HashSet<>();
+    String last = all().stream().max(String::compareTo).orElseThrow();
+    // names come in order: from just before the prefix to the last of ours is enough
+    for (String name :
+        client
+            .listTablesPaginator(b -> b.exclusiveStartTableName(prefix.isEmpty() ? null : prefix))
+            .tableNames()) {
+      if (name.compareTo(last) > 0) {
+        break;
+      }
+      present.add(name);
+    }
+    createUnless(
+        present,
+        client,
+        sourceOffsets(),
+        List.of(key("pipeline", ScalarAttributeType.S, KeyType.HASH)));
+    createUnless(
+        present, client, applyCheckpoints(), byGroupAnd("partition", ScalarAttributeType.N));
+    createUnless(present, client, leases(), byGroupAnd("partition", ScalarAttributeType.N));
+    createUnless(
+        present,
+        client,
+        groupControl(),
+        List.of(key("group", ScalarAttributeType.S, KeyType.HASH)));
+    createUnless(present, client, audit(), byGroupAnd("at", ScalarAttributeType.S));
+    createUnless(present, client, workers(), byGroupAnd("worker", ScalarAttributeType.S));
+  }
+
+  private static void createUnless(
+      java.util.Set<String> present, DynamoDbClient client, String table, List<KeyAttr> keys) {
+    if (!present.contains(table)) {
+      create(client, table, keys);
+    }
   }
 
   /** Keyed by group, then by {@code sortKey}. */

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,23 +48,38 @@ public final class ControlView implements ControlClient {
   private final GroupControlStore control;
   private final LeaseStore leases;
   private final ApplyCheckpointStore checkpoints;
-  private final Admin kafka;
+  private Admin kafka;
   private final Clock clock;
   private final Optional<DynamoDbClient> owned;
 
   private ControlView(
       PipelineConfig config, DynamoDbClient dynamo, Clock clock, boolean ownsDynamo) {
     StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
-    Properties p = new Properties();
-    p.putAll(config.kafka().properties());
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     this.config = config;
     this.control = new DynamoDbGroupControlStore(dynamo, tables, clock);
     this.leases = new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout());
     this.checkpoints = new DynamoDbApplyCheckpointStore(dynamo, tables, clock);
-    this.kafka = Admin.create(p);
     this.clock = clock;
     this.owned = ownsDynamo ? Optional.of(dynamo) : Optional.empty();
+  }
+
+  /**
+   * The Kafka admin client, made at the first read of end offsets: pausing or resuming a group
+   * needs no Kafka, and a client made for nothing costs an operator command seconds.
+   */
+  private synchronized Admin kafka() {
+    if (kafka == null) {
+      Properties p = new Properties();
+      p.putAll(config.kafka().properties());
+      p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+      kafka = Admin.create(p);
+    }
+    return kafka;
+  }
+
+  /** Whether this view made a Kafka client (only reads of lag need one). */
+  synchronized boolean kafkaOpened() {
+    return kafka != null;
   }
 
   /**
@@ -76,7 +92,11 @@ public final class ControlView implements ControlClient {
 
   /** The view through a DynamoDB client of its own, creating missing state tables. */
   public static ControlView open(PipelineConfig config, Clock clock) {
-    DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
+    return open(config, DynamoDbClients.create(config.dynamoDb()), clock);
+  }
+
+  /** The view through the given client, which it closes, creating missing state tables. */
+  static ControlView open(PipelineConfig config, DynamoDbClient dynamo, Clock clock) {
     new StateTables(config.dynamoDb().tablePrefix()).ensureExist(dynamo);
     return new ControlView(config, dynamo, clock, true);
   }
@@ -85,10 +105,28 @@ public final class ControlView implements ControlClient {
     return config;
   }
 
-  /** Every group of the pipeline, in configuration order. */
+  /**
+   * Every group of the pipeline, in configuration order; the groups' items are read side by side,
+   * and the end offsets of all their topics in one request.
+   */
   @Override
   public List<GroupView> groups() {
-    return config.groups().stream().map(g -> view(g)).toList();
+    Map<String, Map<Integer, Long>> ends = endOffsets(config.groups());
+    List<java.util.concurrent.CompletableFuture<GroupView>> views = new ArrayList<>();
+    java.util.concurrent.ExecutorService readers =
+        Executors.newFixedThreadPool(Math.min(4, Math.max(1, config.groups().size())));
+    try {
+      for (GroupConfig g : config.groups()) {
+        views.add(
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> view(g, ends.getOrDefault(g.name(), Map.of())), readers));
+      }
+      return views.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    } finally {
+      readers.shutdown();
+    }
   }
 
   /**
@@ -132,7 +170,10 @@ public final class ControlView implements ControlClient {
   /** One group, or empty when the pipeline has no such group. */
   @Override
   public Optional<GroupView> group(String name) {
-    return config.groups().stream().filter(g -> g.name().equals(name)).findFirst().map(this::view);
+    return config.groups().stream()
+        .filter(g -> g.name().equals(name))
+        .findFirst()
+        .map(g -> view(g, endOffsets(List.of(g)).getOrDefault(g.name(), Map.of())));
   }
 
   /**
@@ -153,8 +194,10 @@ public final class ControlView implements ControlClient {
 
   /** Closes the Kafka admin client, and the DynamoDB client when it is this view's own. */
   @Override
-  public void close() {
-    kafka.close();
+  public synchronized void close() {
+    if (kafka != null) {
+      kafka.close(Duration.ofSeconds(2));
+    }
     owned.ifPresent(DynamoDbClient::close);
   }
 
@@ -176,14 +219,13 @@ public final class ControlView implements ControlClient {
     return group;
   }
 
-  private GroupView view(GroupConfig g) {
+  private GroupView view(GroupConfig g, Map<Integer, Long> ends) {
     Instant now = clock.instant();
     GroupControl desired = control.get(g.name());
     List<WorkerStatus> workers = control.workers(g.name());
     Map<Integer, Lease> leaseOf = new HashMap<>();
     leases.list(g.name()).forEach(l -> leaseOf.put(l.partition(), l));
     Map<Integer, ApplyCheckpoint> cps = checkpoints.load(g.name());
-    Map<Integer, Long> ends = endOffsets(g);
     Map<Integer, Long> appliedMicros = new HashMap<>();
     workers.forEach(
         w -> w.appliedSourceMicros().forEach((p, us) -> appliedMicros.merge(p, us, Math::max)));
@@ -292,21 +334,34 @@ public final class ControlView implements ControlClient {
     return "STANDBY";
   }
 
-  private Map<Integer, Long> endOffsets(GroupConfig g) {
-    String topic = config.topicOf(g);
+  /** The end offset of every partition of the groups' topics, by group; empty where unknown. */
+  private Map<String, Map<Integer, Long>> endOffsets(List<GroupConfig> groups) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    for (int p = 0; p < g.partitions(); p++) {
-      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    Map<String, String> groupOfTopic = new HashMap<>();
+    for (GroupConfig g : groups) {
+      String topic = config.topicOf(g);
+      groupOfTopic.put(topic, g.name());
+      for (int p = 0; p < g.partitions(); p++) {
+        request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
     }
-    Map<Integer, Long> out = new HashMap<>();
-    try {
-      Map<TopicPartition, ListOffsetsResultInfo> r =
-          kafka.listOffsets(request).all().get(10, TimeUnit.SECONDS);
-      r.forEach((tp, info) -> out.put(tp.partition(), info.offset()));
-    } catch (ExecutionException | TimeoutException e) {
-      // the topic may not exist yet (capture never ran): lag unknown
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Map<String, Map<Integer, Long>> out = new HashMap<>();
+    var result = kafka().listOffsets(request);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (TopicPartition tp : request.keySet()) {
+      try {
+        ListOffsetsResultInfo info =
+            result
+                .partitionResult(tp)
+                .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        out.computeIfAbsent(groupOfTopic.get(tp.topic()), k -> new HashMap<>())
+            .put(tp.partition(), info.offset());
+      } catch (ExecutionException | TimeoutException e) {
+        // the topic may not exist yet (capture never ran): that group's lag is unknown
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
     return out;
   }

@@ -90,6 +90,50 @@ class ControlViewIT {
     }
   }
 
+  /**
+   * An operator's pause is a JVM start plus a few requests: no Kafka client, and DynamoDB asked a
+   * handful of times (tables found by one listing, the control item read and written, the audit).
+   */
+  @Test
+  void aPauseAsksDynamoDbAFewTimesAndKafkaNothing() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("ctl pause requests")) {
+      PipelineConfig config = config(slice);
+      try (DynamoDbClient setup = DynamoDbClients.create(config.dynamoDb())) {
+        new StateTables(config.dynamoDb().tablePrefix()).ensureExist(setup);
+      }
+      java.util.concurrent.atomic.AtomicInteger requests =
+          new java.util.concurrent.atomic.AtomicInteger();
+      DynamoDbClient counted =
+          DynamoDbClient.builder()
+              .region(software.amazon.awssdk.regions.Region.of(config.dynamoDb().region()))
+              .endpointOverride(config.dynamoDb().endpoint().orElseThrow())
+              .credentialsProvider(
+                  software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                      software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                          "local", "local")))
+              .overrideConfiguration(
+                  o ->
+                      o.addExecutionInterceptor(
+                          new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                            @Override
+                            public void beforeExecution(
+                                software.amazon.awssdk.core.interceptor.Context.BeforeExecution
+                                    context,
+                                software.amazon.awssdk.core.interceptor.ExecutionAttributes
+                                    attributes) {
+                              requests.incrementAndGet();
+                            }
+                          }))
+              .build();
+
+      try (ControlView view = ControlView.open(config, counted, Clock.systemUTC())) {
+        assertThat(view.pause("quotes", "index rebuild", "ops")).isTrue();
+        assertThat(view.kafkaOpened()).isFalse();
+      }
+      assertThat(requests.get()).isBetween(1, 5);
+    }
+  }
+
   private static PipelineConfig config(TestIsolation slice) {
     return new ConfigLoader(Map.of())
         .parse(
