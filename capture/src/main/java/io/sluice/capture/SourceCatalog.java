@@ -68,7 +68,8 @@ public final class SourceCatalog {
                       + g.name()
                       + "': table "
                       + p.qualified()
-                      + " does not exist in the source database");
+                      + " does not exist in the source database"
+                      + nearest(p, all.keySet()));
         }
         for (TableId t : matched) {
           GroupConfig previous = groupOf.putIfAbsent(t, g);
@@ -151,6 +152,33 @@ public final class SourceCatalog {
       }
     }
     return out;
+  }
+
+  /**
+   * A hint for a name that matched nothing: the tables whose names differ from it only in case,
+   * written as the configuration must write them.
+   */
+  private static String nearest(TablePattern p, java.util.Collection<TableId> tables) {
+    List<String> close =
+        tables.stream()
+            .filter(t -> t.toString().equalsIgnoreCase(p.qualified()))
+            .map(SourceCatalog::configName)
+            .sorted()
+            .toList();
+    return close.isEmpty()
+        ? ""
+        : "; did you mean " + String.join(" or ", close) + "? Names are matched as written";
+  }
+
+  /** How a configuration names a table: a part holding a dot, * or " in double quotes. */
+  static String configName(TableId t) {
+    return configPart(t.schema()) + "." + configPart(t.table());
+  }
+
+  private static String configPart(String name) {
+    return name.contains(".") || name.contains("*") || name.contains("\"")
+        ? "\"" + name.replace("\"", "\"\"") + "\""
+        : name;
   }
 
   private static TableSchema describe(

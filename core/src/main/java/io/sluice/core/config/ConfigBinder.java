@@ -151,6 +151,15 @@ final class ConfigBinder {
     return groups;
   }
 
+  /** Adds a table name or pattern, or the problem with how it is written. */
+  private void addPattern(List<TablePattern> tables, String text, String label) {
+    try {
+      tables.add(new TablePattern(text.trim()));
+    } catch (IllegalArgumentException e) {
+      v.problems().add(label + ": " + e.getMessage());
+    }
+  }
+
   private GroupConfig group(int index, JsonNode n) {
     String where = "groups[" + index + "]";
     if (!n.isObject()) {
@@ -188,13 +197,13 @@ final class ConfigBinder {
       for (JsonNode item : t) {
         // Only text: asText() of an empty list item (YAML null) is "null", a table nobody meant.
         if (item.isTextual() && !item.asText().isBlank()) {
-          tables.add(new TablePattern(item.asText()));
+          addPattern(tables, item.asText(), label);
         } else {
           blankItem = true;
         }
       }
     } else if (t.isTextual() && !t.asText().isBlank()) {
-      tables.add(new TablePattern(t.asText()));
+      addPattern(tables, t.asText(), label);
     }
     if (tables.isEmpty()) {
       v.problems().add(label + ": tables must list at least one table name or pattern");
@@ -279,7 +288,11 @@ final class ConfigBinder {
                             + e.getKey()
                             + " must list column names, as `col1,col2`");
               } else {
-                keys.put(new TablePattern(e.getKey()).qualified(), cols);
+                try {
+                  keys.put(new TablePattern(e.getKey()).qualified(), cols);
+                } catch (IllegalArgumentException bad) {
+                  v.problems().add(label + ": key-columns: " + bad.getMessage());
+                }
               }
             });
     return keys;

@@ -185,7 +185,12 @@ public final class ConfigKeys {
               "groups[].tables",
               Type.STRING_LIST,
               "Tables of the group: `schema.table` names or patterns with `*` (`public.ref_*`)."
-                  + " A bare name means schema `public`. Every table belongs to at most one group."),
+                  + " A bare name means schema `public`. Names are matched as the catalog holds"
+                  + " them, capitals and spaces included (`public.Orders` is the table created as"
+                  + " `\"Orders\"`; in YAML quote the whole entry: `'public.Order Book'`). Put a"
+                  + " part in double quotes when it holds a dot, a `*` or a double quote (written"
+                  + " `\"\"`): `'\"Risk\".\"fx.rates\"'`. An unquoted table part may hold dots"
+                  + " (`public.q1.2024`). Every table belongs to at most one group."),
           opt(
               "groups[].partitions",
               Type.INT,

@@ -82,4 +82,48 @@ class TablePatternTest {
     assertThat(anySchema.matches(new TableId("public", "fills_old"))).isFalse();
     assertThat(new TablePattern("public.*").matches(new TableId("publicity", "x"))).isFalse();
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "public.\"Order Book\"; public; Order Book; true",
+        "public.Order Book; public; Order Book; true",
+        "public.\"Order Book\"; public; order book; false",
+        "\"Order Book\"; public; Order Book; true",
+        "\"Risk\".\"fx.rates\"; Risk; fx.rates; true",
+        "\"Risk\".\"fx.rates\"; risk; fx.rates; false",
+        "\"my.schema\".t; my.schema; t; true",
+        "public.\"a\"\"b\"; public; a\"b; true",
+        "public.\"ref_*\"; public; ref_*; true",
+        "public.\"ref_*\"; public; ref_x; false",
+        "\"Risk\".fx_*; Risk; fx_rates; true",
+      })
+  void quotedPartsAreTakenAsTheyAre(String pattern, String schema, String table, boolean matches) {
+    assertThat(new TablePattern(pattern).matches(new TableId(schema, table))).isEqualTo(matches);
+  }
+
+  @Test
+  void aQuotedNameIsQualifiedAsTheCatalogWritesIt() {
+    assertThat(new TablePattern("public.\"Order Book\"").qualified())
+        .isEqualTo("public.Order Book");
+    assertThat(new TablePattern("public.\"Order Book\"").isPattern()).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "public.\"Order Book; a double quote is not closed",
+        "public.; a name is missing after the dot",
+        "\"a\"b.c; a quoted part must be followed by a dot or end the name",
+        "pub\"lic\".t; a double quote may only open a part",
+        "public.\"a\".b; a quoted table part must end the name",
+      })
+  void aMalformedNameIsRefusedSayingHowToWriteOne(String text, String problem) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TablePattern(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(problem)
+        .hasMessageContaining("double quotes");
+  }
 }

@@ -88,6 +88,47 @@ class SourceCatalogIT {
   }
 
   @Test
+  void namesWithSpacesCapitalsAndDotsResolveAsWrittenAndACaseSlipGetsTheRightName()
+      throws Exception {
+    String groups =
+        """
+        - name: odd
+          tables:
+            - 'public."Order Book"'
+            - '"Risk"."fx.rates"'
+            - public.Trades
+        - name: slip
+          tables: [public.order book]
+        """;
+    try (TestIsolation slice = TestIsolation.create("catalog quoted names");
+        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        Connection source = slice.connectSource()) {
+      exec(
+          source,
+          "CREATE TABLE \"Order Book\" (id int PRIMARY KEY)",
+          "CREATE SCHEMA \"Risk\"",
+          "CREATE TABLE \"Risk\".\"fx.rates\" (id int PRIMARY KEY)",
+          "CREATE TABLE \"Trades\" (id int PRIMARY KEY)");
+
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class, () -> SourceCatalog.resolve(source, pipeline.config));
+
+      assertThat(e.problems())
+          .containsExactly(
+              "group 'slip': table public.order book does not exist in the source database;"
+                  + " did you mean public.Order Book? Names are matched as written");
+      exec(source, "CREATE TABLE \"order book\" (id int PRIMARY KEY)");
+      assertThat(SourceCatalog.resolve(source, pipeline.config).ids())
+          .containsExactlyInAnyOrder(
+              new TableId("public", "Order Book"),
+              new TableId("Risk", "fx.rates"),
+              new TableId("public", "Trades"),
+              new TableId("public", "order book"));
+    }
+  }
+
+  @Test
   void aValidConfigResolvesExactTypesKeysInKeyOrderAndGroups() throws Exception {
     String groups =
         """
