@@ -29,7 +29,6 @@ import io.sluice.core.retry.Retrier;
 import io.sluice.core.retry.RetryLog;
 import io.sluice.core.retry.Sleeper;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,11 +121,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
     CapturedTables tables =
         retrier.call(
             () -> {
-              try (Connection source =
-                  DriverManager.getConnection(
-                      config.source().jdbcUrl(),
-                      config.source().user(),
-                      config.source().password().value())) {
+              try (Connection source = Databases.source(config)) {
                 return SourceCatalog.resolve(source, config);
               }
             },
@@ -134,11 +129,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
                 log, "reading the source catalog", ErrorClassifier::describe, Clock.systemUTC()));
     retrier.call(
         () -> {
-          try (Connection target =
-              DriverManager.getConnection(
-                  config.target().jdbcUrl(),
-                  config.target().user(),
-                  config.target().password().value())) {
+          try (Connection target = Databases.target(config)) {
             TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
           }
           return null;

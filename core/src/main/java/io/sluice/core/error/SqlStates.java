@@ -14,16 +14,17 @@ import java.util.Set;
  * PostgreSQL's SQLSTATE codes: the condition name of each (from PostgreSQL's {@code errcodes.txt})
  * and the {@link ErrorClass} sluice gives it.
  *
- * <p>Retriable: connection exceptions ({@code 08*}), transaction rollbacks that a retry resolves
- * ({@code 40001} serialization failure, {@code 40P01} deadlock, {@code 40003} statement completion
- * unknown), read-only transactions ({@code 25006}: the node left behind by a failover),
- * insufficient resources ({@code 53*}: too many connections, disk full, out of memory), a lock or
- * object busy ({@code 55P03}, {@code 55006}: a replication slot still held by a dead session),
- * operator intervention ({@code 57014} statement timeout or cancel, {@code 57P01}-{@code 57P03} and
- * {@code 57P05}: terminated sessions, shutdown, a server starting up, idle session timeout) and
- * system errors ({@code 58*}). Bad data: {@code 22*} and {@code 23*}. Everything else is fatal,
- * among it authentication ({@code 28*}), missing objects and privileges ({@code 42*}) and a dropped
- * database ({@code 57P04}).
+ * <p>Retriable: connection exceptions ({@code 08*}, but {@code 08004}: the client refused to
+ * connect, as the JDBC driver does when the server asks for a password and none is set),
+ * transaction rollbacks that a retry resolves ({@code 40001} serialization failure, {@code 40P01}
+ * deadlock, {@code 40003} statement completion unknown), read-only transactions ({@code 25006}: the
+ * node left behind by a failover), insufficient resources ({@code 53*}: too many connections, disk
+ * full, out of memory), a lock or object busy ({@code 55P03}, {@code 55006}: a replication slot
+ * still held by a dead session), operator intervention ({@code 57014} statement timeout or cancel,
+ * {@code 57P01}-{@code 57P03} and {@code 57P05}: terminated sessions, shutdown, a server starting
+ * up, idle session timeout) and system errors ({@code 58*}). Bad data: {@code 22*} and {@code 23*}.
+ * Everything else is fatal, among it authentication ({@code 28*}), missing objects and privileges
+ * ({@code 42*}) and a dropped database ({@code 57P04}).
  */
 public final class SqlStates {
   private static final Map<String, String> NAMES = load();
@@ -59,7 +60,7 @@ public final class SqlStates {
     if (state == null || state.length() != 5) {
       return ErrorClass.FATAL;
     }
-    if (state.startsWith("08")
+    if ((state.startsWith("08") && !state.equals("08004"))
         || state.startsWith("53")
         || state.startsWith("58")
         || RETRIABLE_CODES.contains(state)) {

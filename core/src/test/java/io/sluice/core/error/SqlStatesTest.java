@@ -39,6 +39,7 @@ class SqlStatesTest {
     "23505, BAD_DATA",
     "23502, BAD_DATA",
     // only a person can fix these
+    "08004, FATAL",
     "28P01, FATAL",
     "28000, FATAL",
     "42P01, FATAL",
