@@ -103,6 +103,8 @@ public final class ApplyWorker implements AutoCloseable {
   private final Map<Integer, List<Meter>> partitionGauges = new HashMap<>();
   private final Map<TableId, Set<Integer>> tablePartitions = new ConcurrentHashMap<>();
   private final Map<Integer, Long> backlogs = new ConcurrentHashMap<>();
+  private final AtomicBoolean topicSeen = new AtomicBoolean();
+  private final AtomicBoolean topicMissingLogged = new AtomicBoolean();
 
   /** Partitions whose lease could not be read or taken, and why; DynamoDB away. */
   private final Map<Integer, String> leaseProblems = new ConcurrentHashMap<>();
@@ -207,6 +209,11 @@ public final class ApplyWorker implements AutoCloseable {
     AtomicReference<Lease> lease = new AtomicReference<>();
     try {
       while (running.get()) {
+        if (!topicExists()) {
+          partitionStates.put(partition, WorkerStatus.ActualState.STANDBY);
+          waitForNextTry();
+          continue;
+        }
         if (lease.get() == null) {
           Optional<Lease> acquired;
           try {
@@ -296,6 +303,40 @@ public final class ApplyWorker implements AutoCloseable {
       consumer.close();
       stopped.countDown();
       MDC.clear();
+    }
+  }
+
+  /**
+   * Whether the group's topic exists. Capture creates it with the group's partition count as it
+   * starts; until then (capture not started yet, or halted before it could) the partitions wait
+   * here, with one log line, instead of a consumer asking Kafka for an unknown topic every second.
+   */
+  private boolean topicExists() {
+    if (topicSeen.get()) {
+      return true;
+    }
+    String topic = config.topicOf(group);
+    try {
+      offsetReader.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS);
+      if (!topicSeen.getAndSet(true) && Double.isNaN(retentionSeconds)) {
+        retentionSeconds = retentionSeconds(topic);
+      }
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException
+          && !topicMissingLogged.getAndSet(true)) {
+        log.info(
+            "topic {} of group {} does not exist yet: capture creates it when it starts;"
+                + " apply waits for it",
+            topic,
+            group.name());
+      }
+      return false;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -414,7 +455,13 @@ public final class ApplyWorker implements AutoCloseable {
       }
       long ms = Long.parseLong(retention.value());
       return ms < 0 ? Double.POSITIVE_INFINITY : ms / 1000.0;
-    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+    } catch (ExecutionException e) {
+      if (!(e.getCause()
+          instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+        log.warn("could not read the retention of topic {}: {}", topic, e.toString());
+      }
+      return Double.NaN; // read again once the topic exists
+    } catch (TimeoutException | NumberFormatException e) {
       log.warn("could not read the retention of topic {}: {}", topic, e.toString());
       return Double.NaN;
     } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.sluice.capture;
 
 import io.sluice.capture.internal.SourceTypes;
 import io.sluice.capture.internal.SourceTypes.ColumnType;
+import io.sluice.capture.internal.SourceVersion;
 import io.sluice.core.ConfigException;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
@@ -54,6 +55,7 @@ public final class SourceCatalog {
 
   public static CapturedTables resolve(Connection source, PipelineConfig config)
       throws SQLException {
+    SourceVersion.check(source);
     List<String> problems = new ArrayList<>();
     Map<TableId, SourceTable> all = listTables(source);
     Map<TableId, GroupConfig> groupOf = new LinkedHashMap<>();
