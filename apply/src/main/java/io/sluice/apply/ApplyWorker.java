@@ -756,6 +756,9 @@ public final class ApplyWorker implements AutoCloseable {
     h.setMaximumPoolSize(Math.max(config.target().poolSize(), group.partitions()));
     h.setPoolName("sluice-target-" + group.name());
     h.setAutoCommit(true);
+    // money is written in the C locale, in which capture reads it: its cents arrive unchanged
+    // whatever lc_monetary the target has.
+    h.addDataSourceProperty("options", "-c lc_monetary=C");
     // A connection the pool cannot open within this fails the attempt, which apply retries with
     // backoff and reports (readiness, status, errors metric): a target that is away shows at once.
     h.setConnectionTimeout(Duration.ofSeconds(5).toMillis());

@@ -1,5 +1,6 @@
 package io.sluice.apply;
 
+import io.sluice.apply.internal.NotNullFollower;
 import io.sluice.apply.internal.SourceAttributes;
 import io.sluice.apply.internal.TargetTable;
 import io.sluice.apply.internal.Transactions;
@@ -25,9 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Prepares the target: sluice's bookkeeping schema (tombstones, truncation marks) and a table for
  * every captured source table, created with the source's exact column types plus the position
- * column {@value #POSITION_COLUMN}. The enums and domains those types use are created first, under
- * the source's names; one that exists already must have the source's definition, or nothing is
- * changed and the difference is reported.
+ * column {@value #POSITION_COLUMN}; a generated column is generated on the target from the same
+ * expression. The enums and domains those types use are created first, under the source's names;
+ * one that exists already must have the source's definition, or nothing is changed and the
+ * difference is reported. Extensions whose types columns use must be installed on the target, in
+ * the source's schema; a missing one is reported with the statement that installs it.
  */
 public final class TargetSchema {
   /** Source position (WAL LSN) of the change that last wrote a target row. */
@@ -99,6 +102,8 @@ public final class TargetSchema {
           "CREATE TABLE IF NOT EXISTS "
               + SLUICE_SCHEMA
               + ".schema_changes (tbl text PRIMARY KEY, lsn bigint NOT NULL)");
+      // NOT NULL of source columns that the target's rows do not allow yet, or that sluice set.
+      st.execute(NotNullFollower.createTable());
       ensureTypes(c, userTypes(tables));
       for (TableSchema t : tables) {
         Boolean hasPosition = hasPositionColumn(c, t.id());
@@ -149,6 +154,10 @@ public final class TargetSchema {
 
   private static void ensureType(Connection c, Statement st, UserType expected)
       throws SQLException {
+    if (expected.kind() == UserType.Kind.EXTENSION) {
+      ensureExtensionType(c, expected);
+      return;
+    }
     Optional<UserType> found = readType(c, expected);
     if (found.isEmpty()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + TableId.quote(expected.schema()));
@@ -167,6 +176,53 @@ public final class TargetSchema {
               + String.join("; ", differences)
               + " (expected is the source's); make the target's type match, or drop it and"
               + " the tables that use it to let sluice create them");
+    }
+  }
+
+  /**
+   * Checks that the target has an extension's type where the source has it: sluice does not install
+   * extensions, so a missing one is reported with the statement that installs it.
+   */
+  private static void ensureExtensionType(Connection c, UserType expected) throws SQLException {
+    String installed = null;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                + " WHERE e.extname = ?")) {
+      ps.setString(1, expected.extension());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          installed = rs.getString(1);
+        }
+      }
+    }
+    if (installed == null) {
+      throw new SluiceException(
+          "the source's columns of type "
+              + expected.qualifiedName()
+              + " need extension "
+              + expected.extension()
+              + " on the target, which does not have it: install it there (CREATE EXTENSION "
+              + expected.extension()
+              + " SCHEMA "
+              + TableId.quote(expected.schema())
+              + "), or leave those columns out with exclude-columns");
+    }
+    if (!installed.equals(expected.schema())) {
+      throw new SluiceException(
+          "the target has extension "
+              + expected.extension()
+              + " in schema "
+              + installed
+              + ", but the source's columns use its type in schema "
+              + expected.schema()
+              + " ("
+              + expected.qualifiedName()
+              + "): move it on the target (ALTER EXTENSION "
+              + expected.extension()
+              + " SET SCHEMA "
+              + TableId.quote(expected.schema())
+              + ")");
     }
   }
 
@@ -252,6 +308,9 @@ public final class TargetSchema {
     StringBuilder sql = new StringBuilder("CREATE TABLE ").append(t.id().quoted()).append(" (");
     for (ColumnSchema c : t.columns()) {
       sql.append(c.quotedName()).append(' ').append(c.type());
+      if (c.isGenerated()) {
+        sql.append(" GENERATED ALWAYS AS (").append(c.generated()).append(") STORED");
+      }
       if (!c.nullable()) {
         sql.append(" NOT NULL");
       }

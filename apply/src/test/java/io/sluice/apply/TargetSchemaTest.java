@@ -46,6 +46,24 @@ class TargetSchemaTest {
     assertThat(TargetSchema.userTypes(List.of(a, b))).containsExactly(MOOD, CODE, codes);
   }
 
+  @Test
+  void aGeneratedColumnIsCreatedGeneratedFromTheSourcesExpression() {
+    TableSchema t =
+        new TableSchema(
+            new TableId("public", "fills"),
+            List.of(
+                new ColumnSchema("id", "integer", false),
+                new ColumnSchema("qty", "integer", false),
+                ColumnSchema.generated("double_qty", "bigint", false, "((qty)::bigint * 2)", 3)),
+            List.of("id"));
+
+    assertThat(TargetSchema.createTable(t))
+        .isEqualTo(
+            "CREATE TABLE \"public\".\"fills\" (\"id\" integer NOT NULL, \"qty\" integer NOT NULL,"
+                + " \"double_qty\" bigint GENERATED ALWAYS AS (((qty)::bigint * 2)) STORED NOT NULL,"
+                + " _sluice_lsn bigint NOT NULL, PRIMARY KEY (\"id\"))");
+  }
+
   private static TableSchema table(String name, List<UserType> types) {
     return new TableSchema(
         new TableId("public", name),

@@ -25,8 +25,9 @@ import java.util.Map;
  * Resolves the configured groups against the source catalog and checks that sluice can capture
  * every table exactly. Reports every problem at once: missing tables, patterns that match nothing,
  * tables claimed by two groups, tables without a usable key, and columns of types sluice does not
- * carry exactly yet ({@link SourceTypes} decides which, and which enums and domains the target
- * needs).
+ * carry exactly yet ({@link SourceTypes} decides which, and which enums, domains and extensions the
+ * target needs). Columns listed under a group's {@code exclude-columns} are left out; stored
+ * generated columns are carried as such, for the target to generate.
  */
 public final class SourceCatalog {
   /** Schema holding sluice's own objects on the source (the heartbeat table); never captured. */
@@ -104,24 +105,36 @@ public final class SourceCatalog {
       }
     }
     for (GroupConfig g : config.groups()) {
-      for (String table : g.keyColumns().keySet()) {
-        boolean inGroup =
-            groupOf.entrySet().stream()
-                .anyMatch(e -> e.getKey().toString().equals(table) && e.getValue() == g);
-        if (!inGroup) {
-          problems.add(
-              "group '"
-                  + g.name()
-                  + "': key-columns names table "
-                  + table
-                  + ", which is not one of the group's tables");
-        }
-      }
+      tablesOutsideGroup(g, "key-columns", g.keyColumns().keySet(), groupOf, problems);
+      tablesOutsideGroup(g, "exclude-columns", g.excludeColumns().keySet(), groupOf, problems);
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new CapturedTables(schemas, groupOf);
+  }
+
+  private static void tablesOutsideGroup(
+      GroupConfig g,
+      String setting,
+      java.util.Set<String> tables,
+      Map<TableId, GroupConfig> groupOf,
+      List<String> problems) {
+    for (String table : tables) {
+      boolean inGroup =
+          groupOf.entrySet().stream()
+              .anyMatch(e -> e.getKey().toString().equals(table) && e.getValue() == g);
+      if (!inGroup) {
+        problems.add(
+            "group '"
+                + g.name()
+                + "': "
+                + setting
+                + " names table "
+                + table
+                + ", which is not one of the group's tables");
+      }
+    }
   }
 
   /**
@@ -189,6 +202,8 @@ public final class SourceCatalog {
     List<ColumnSchema> columns = new ArrayList<>();
     Map<String, UserType> userTypes = new LinkedHashMap<>();
     Map<String, String> reread = new LinkedHashMap<>();
+    java.util.Set<String> excluded =
+        new java.util.LinkedHashSet<>(group.excludedColumns(t.id.toString()));
     int before = problems.size();
     try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
       ps.setLong(1, t.oid);
@@ -196,14 +211,7 @@ public final class SourceCatalog {
         while (rs.next()) {
           String name = rs.getString(1);
           String type = rs.getString(2);
-          if (rs.getBoolean(5)) {
-            problems.add(
-                "table "
-                    + t.id
-                    + " column "
-                    + name
-                    + ": generated columns are not"
-                    + " captured by logical replication; sluice cannot carry them exactly yet");
+          if (excluded.remove(name)) {
             continue;
           }
           ColumnType carried = types.resolve(rs.getLong(4), type);
@@ -217,18 +225,37 @@ public final class SourceCatalog {
                     + type
                     + ", "
                     + carried.problem()
-                    + "; exclude the table from its group");
+                    + ": leave the column out with exclude-columns of group '"
+                    + group.name()
+                    + "' ("
+                    + configName(t.id)
+                    + ": "
+                    + name
+                    + "), or take the table out of the group");
             continue;
           }
           carried.userTypes().forEach(u -> userTypes.putIfAbsent(u.quoted(), u));
+          boolean nullable = !rs.getBoolean(3);
           columns.add(
-              new ColumnSchema(
-                  name, carried.targetType(), !rs.getBoolean(3), rs.getString(6), rs.getInt(7)));
+              rs.getBoolean(5)
+                  ? ColumnSchema.generated(
+                      name, carried.targetType(), nullable, rs.getString(6), rs.getInt(7))
+                  : new ColumnSchema(
+                      name, carried.targetType(), nullable, rs.getString(6), rs.getInt(7)));
           if (carried.reread()) {
             reread.put(name, type);
           }
         }
       }
+    }
+    for (String missing : excluded) {
+      problems.add(
+          "exclude-columns of table "
+              + t.id
+              + " in group '"
+              + group.name()
+              + "': no column "
+              + missing);
     }
     List<String> key = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(PRIMARY_KEY)) {
@@ -306,6 +333,31 @@ public final class SourceCatalog {
               + " REPLICA IDENTITY DEFAULT");
     }
     for (String k : key) {
+      if (group.excludedColumns(t.id.toString()).contains(k)) {
+        problems.add(
+            "table "
+                + t.id
+                + " key column "
+                + k
+                + " is listed under exclude-columns of group '"
+                + group.name()
+                + "': the key identifies rows, so it cannot be left out");
+        continue;
+      }
+      columns.stream()
+          .filter(col -> col.name().equals(k) && col.isGenerated())
+          .forEach(
+              col ->
+                  problems.add(
+                      "table "
+                          + t.id
+                          + " key column "
+                          + k
+                          + " is generated, and logical replication does not carry generated"
+                          + " columns, so changes could not name their row: list other key"
+                          + " columns under key-columns of group '"
+                          + group.name()
+                          + "' and set REPLICA IDENTITY FULL"));
       if (reread.containsKey(k)) {
         problems.add(
             "table "

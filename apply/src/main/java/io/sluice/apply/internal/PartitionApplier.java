@@ -119,6 +119,17 @@ public final class PartitionApplier {
   private Supplier<Lease> lease;
   private BooleanSupplier keepRetrying = () -> true;
 
+  /** When each table's pending NOT NULL is looked at next ({@link NotNullFollower}). */
+  private final Map<TableId, java.time.Instant> notNullDue = new HashMap<>();
+
+  /**
+   * Tables with NOT NULL pending when last looked at, or with a schema change since: looked at
+   * again with every batch once due, heartbeats included, so an idle table gets it too.
+   */
+  private final Set<TableId> notNullPending = new HashSet<>();
+
+  private static final Duration NOT_NULL_INTERVAL = Duration.ofSeconds(10);
+
   private record EventKey(TableId table, Op op) {}
 
   public PartitionApplier(Setup setup) {
@@ -217,6 +228,7 @@ public final class PartitionApplier {
         // Changes before the schema change are written under the old target definition.
         flush(changes);
         reconcileWithRetry(e);
+        notNullPending.add(e.table());
         continue;
       }
       if (e.op() == Op.TRUNCATE && !admitTruncate(e)) {
@@ -250,6 +262,37 @@ public final class PartitionApplier {
             records.count(),
             newestSource,
             tables);
+    followNotNull(tables);
+  }
+
+  /**
+   * Every {@link #NOT_NULL_INTERVAL} per table with changes, sets NOT NULL that the source has and
+   * the target could not take yet. Best effort: a failure is tried again at the next interval.
+   */
+  private void followNotNull(Set<TableId> tables) {
+    java.time.Instant now = s.clock().instant();
+    Set<TableId> look = new HashSet<>(tables);
+    look.addAll(notNullPending);
+    for (TableId t : look) {
+      java.time.Instant due = notNullDue.get(t);
+      if (due != null && now.isBefore(due)) {
+        continue;
+      }
+      notNullDue.put(t, now.plus(NOT_NULL_INTERVAL));
+      try (Connection c = s.target().getConnection()) {
+        if (NotNullFollower.hasPending(c, t)) {
+          NotNullFollower.tightenPending(c, t);
+        }
+        if (NotNullFollower.hasPending(c, t)) {
+          notNullPending.add(t);
+        } else {
+          notNullPending.remove(t);
+        }
+      } catch (SQLException e) {
+        notNullPending.add(t);
+        log.debug("pending NOT NULL of {} not set this time: {}", t, e.toString());
+      }
+    }
   }
 
   private Counter eventCounter(EventKey k) {
@@ -384,7 +427,9 @@ public final class PartitionApplier {
                   return null;
                 });
           } catch (SQLException e) {
-            if (describedAgain[0] || !STALE_STRUCTURE.contains(e.getSQLState())) {
+            if (describedAgain[0]
+                || e.getSQLState() == null
+                || !STALE_STRUCTURE.contains(e.getSQLState())) {
               throw e;
             }
             describedAgain[0] = true;
@@ -467,6 +512,12 @@ public final class PartitionApplier {
         throw e;
       }
       c.rollback();
+      if (NotNullFollower.loosen(c, e)) {
+        throw new SQLTransientException(
+            "a change carries a NULL for a column set NOT NULL before the change was applied;"
+                + " NOT NULL is off until it holds again",
+            e);
+      }
     }
     List<BadChange> bad = unroller.unroll(c, batch);
     if (bad.isEmpty()) {

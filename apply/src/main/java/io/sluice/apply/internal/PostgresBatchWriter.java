@@ -78,7 +78,8 @@ public final class PostgresBatchWriter {
     if (t == null) {
       t =
           new Target(
-              TargetTable.describe(c, table),
+              // Generated columns are the target's to compute: no write names them.
+              TargetTable.describe(c, table).written(),
               TargetTable.stagingTypes(c, table),
               renamedColumns(c, table));
       targets.put(table, t);

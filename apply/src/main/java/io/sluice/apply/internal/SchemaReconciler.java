@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a target table in line with a changed source table, in its own transaction: the enums and
  * domains its columns use are created if the target lacks them, renamed columns are renamed, added
- * columns are added, widened types are widened, a dropped source column stays on the target (and
- * loses NOT NULL, since nothing writes it any more). Anything else (a narrowed or changed type, a
- * different key) cannot be applied to the target's rows in place and halts the group with what
- * changed and how to go on. Running it again for the same source schema changes nothing.
+ * columns are added (generated ones generated), widened types are widened, a dropped source column
+ * stays on the target (and loses NOT NULL, since nothing writes it any more), and NOT NULL follows
+ * the source once the target's rows allow it ({@link NotNullFollower}). Anything else (a narrowed
+ * or changed type, a different key) cannot be applied to the target's rows in place and halts the
+ * group with what changed and how to go on. Running it again for the same source schema changes
+ * nothing.
  */
 public final class SchemaReconciler {
   private static final Logger log = LoggerFactory.getLogger(SchemaReconciler.class);
@@ -90,8 +92,10 @@ public final class SchemaReconciler {
                   }
                   SourceAttributes.recordRenames(tx, source.id(), renames);
                   SourceAttributes.record(tx, source, renames.keySet());
+                  List<String> ran = new ArrayList<>(plan);
+                  ran.addAll(NotNullFollower.follow(tx, source, renames));
                   recordFollowed(tx, source.id(), position);
-                  return plan;
+                  return ran;
                 }
               });
     } finally {
@@ -162,7 +166,8 @@ public final class SchemaReconciler {
       ColumnSchema t = onTarget.get(s.name());
       if (t == null) {
         // With the source's default, rows already on the target get the value the source's
-        // existing rows got (exactly, for a constant default).
+        // existing rows got (exactly, for a constant default). A generated column is generated
+        // on the target too.
         ddl.add(
             "ALTER TABLE "
                 + table
@@ -170,10 +175,28 @@ public final class SchemaReconciler {
                 + s.quotedName()
                 + " "
                 + s.type()
-                + (s.defaultExpr() == null || s.defaultExpr().contains("nextval(")
-                    ? ""
-                    : " DEFAULT " + s.defaultExpr()));
+                + (s.isGenerated()
+                    ? " GENERATED ALWAYS AS (" + s.generated() + ") STORED"
+                    : s.defaultExpr() == null || s.defaultExpr().contains("nextval(")
+                        ? ""
+                        : " DEFAULT " + s.defaultExpr()));
         continue;
+      }
+      if (s.isGenerated() && !t.isGenerated()) {
+        throw incompatible(
+            id,
+            "column "
+                + s.name()
+                + " is generated on the source ("
+                + s.generated()
+                + ") but not on the target, so nothing would fill it",
+            "drop the target's column "
+                + s.quotedName()
+                + " and restart the group: sluice adds it back generated");
+      }
+      if (!s.isGenerated() && t.isGenerated()) {
+        // The source dropped the expression (the column keeps its values): changes carry them now.
+        ddl.add("ALTER TABLE " + table + " ALTER COLUMN " + s.quotedName() + " DROP EXPRESSION");
       }
       if (!t.type().equals(s.type())) {
         if (!widens(t.type(), s.type())) {

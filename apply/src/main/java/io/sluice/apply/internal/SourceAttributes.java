@@ -60,7 +60,12 @@ public final class SourceAttributes {
       }
       columns.add(
           new ColumnSchema(
-              t.name(), t.type(), t.nullable(), t.defaultExpr(), attnum == null ? 0 : attnum));
+              t.name(),
+              t.type(),
+              t.nullable(),
+              t.defaultExpr(),
+              attnum == null ? 0 : attnum,
+              t.generated()));
     }
     return new TableSchema(target.id(), columns, target.keyColumns(), target.types());
   }

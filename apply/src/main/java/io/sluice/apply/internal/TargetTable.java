@@ -17,8 +17,11 @@ import java.util.Map;
 /** Reads a target table's columns and key from the target catalog. */
 public final class TargetTable {
   private static final String COLUMNS =
-      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull"
-          + " FROM pg_attribute a WHERE a.attrelid = ?::regclass AND a.attnum > 0"
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
+          + " CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END"
+          + " FROM pg_attribute a"
+          + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+          + " WHERE a.attrelid = ?::regclass AND a.attnum > 0"
           + " AND NOT a.attisdropped ORDER BY a.attnum";
   private static final String KEY =
       "SELECT a.attname FROM pg_index i"
@@ -56,7 +59,10 @@ public final class TargetTable {
     return out;
   }
 
-  /** The table's data columns (without the position column) and primary key, if it has one. */
+  /**
+   * The table's data columns (without the position column, with generated ones marked by their
+   * expression) and primary key, if it has one.
+   */
   public static TableSchema describe(Connection c, TableId id) throws SQLException {
     List<ColumnSchema> columns = new ArrayList<>();
     boolean hasPosition = false;
@@ -67,7 +73,9 @@ public final class TargetTable {
           if (rs.getString(1).equals(TargetSchema.POSITION_COLUMN)) {
             hasPosition = true;
           } else {
-            columns.add(new ColumnSchema(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+            columns.add(
+                new ColumnSchema(
+                    rs.getString(1), rs.getString(2), rs.getBoolean(3), null, 0, rs.getString(4)));
           }
         }
       }

@@ -108,6 +108,40 @@ class SchemaReconcilerTest {
         .hasMessageContaining("its key changed from [id] to [v]");
   }
 
+  @Test
+  void aGeneratedColumnIsAddedGeneratedAndOneTheSourceStoppedGeneratingIsWrittenFromThenOn() {
+    TableSchema target =
+        table(
+            col("id", "bigint", false),
+            col("qty", "integer", true),
+            ColumnSchema.generated("twice", "integer", true, "(qty * 2)", 0));
+    TableSchema source =
+        table(
+            col("id", "bigint", false),
+            col("qty", "integer", true),
+            col("twice", "integer", true),
+            ColumnSchema.generated("thrice", "integer", true, "(qty * 3)", 0));
+
+    assertThat(SchemaReconciler.plan(source, target))
+        .containsExactly(
+            "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"twice\" DROP EXPRESSION",
+            "ALTER TABLE \"public\".\"t\" ADD COLUMN \"thrice\" integer"
+                + " GENERATED ALWAYS AS ((qty * 3)) STORED");
+  }
+
+  @Test
+  void refusesAGeneratedSourceColumnThatIsAPlainTargetColumn() {
+    TableSchema target = table(col("id", "bigint", false), col("twice", "integer", true));
+    TableSchema source =
+        table(
+            col("id", "bigint", false),
+            ColumnSchema.generated("twice", "integer", true, "(id * 2)", 0));
+
+    assertThatThrownBy(() -> SchemaReconciler.plan(source, target))
+        .hasMessageContaining("column twice is generated on the source ((id * 2))")
+        .hasMessageContaining("drop the target's column \"twice\" and restart the group");
+  }
+
   private static ColumnSchema col(String name, String type, boolean nullable) {
     return new ColumnSchema(name, type, nullable);
   }

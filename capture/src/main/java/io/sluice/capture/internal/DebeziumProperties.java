@@ -13,9 +13,13 @@ import java.util.stream.Collectors;
 
 /** The Debezium engine settings sluice runs with, and why each one is set. */
 public final class DebeziumProperties {
-  /** Session settings for every connection Debezium opens to the source. */
+  /**
+   * Session settings for every connection Debezium opens to the source; {@code money} is read in
+   * the C locale, in which apply writes it back (two fraction digits), so its whole number of cents
+   * travels unchanged.
+   */
   public static final String SESSION_OPTIONS =
-      "-c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex";
+      "-c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex -c lc_monetary=C";
 
   private DebeziumProperties() {}
 
@@ -50,6 +54,11 @@ public final class DebeziumProperties {
     if (!keyColumns.isEmpty()) {
       p.setProperty("message.key.columns", keyColumns);
     }
+    // Columns a group leaves out are never read: not by the snapshot, not into records.
+    String excluded = excludedColumns(config);
+    if (!excluded.isEmpty()) {
+      p.setProperty("column.exclude.list", excluded);
+    }
     p.setProperty("snapshot.mode", "initial");
     // Exact values: every column travels as the PostgreSQL text of its value. The snapshot reads
     // each column as text, and one converter writes streamed values back to text.
@@ -63,8 +72,8 @@ public final class DebeziumProperties {
     p.setProperty("include.unknown.datatypes", "true");
     p.setProperty("unavailable.value.placeholder", SourceRecordMapper.UNCHANGED_PLACEHOLDER);
     // The server's text forms that the converter and the target read back, whatever the source's
-    // defaults: intervals as pgjdbc parses them, floats to the last bit, bytea in hex. The
-    // replication connection takes these too.
+    // defaults: intervals as pgjdbc parses them, floats to the last bit, bytea in hex, money in
+    // the C locale. The replication connection takes these too.
     p.setProperty("database.options", SESSION_OPTIONS);
     // Truncates are changes too; apply honours them.
     p.setProperty("skipped.operations", "none");
@@ -89,6 +98,13 @@ public final class DebeziumProperties {
         .flatMap(g -> g.keyColumns().entrySet().stream())
         .map(e -> Pattern.quote(e.getKey()) + ":" + String.join(",", e.getValue()))
         .collect(Collectors.joining(";"));
+  }
+
+  private static String excludedColumns(PipelineConfig config) {
+    return config.groups().stream()
+        .flatMap(g -> g.excludeColumns().entrySet().stream())
+        .flatMap(e -> e.getValue().stream().map(column -> Pattern.quote(e.getKey() + "." + column)))
+        .collect(Collectors.joining(","));
   }
 
   private static String includeList(Collection<TableId> tables) {

@@ -35,6 +35,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  * added again under its old name while capture was behind cannot be told apart from the old one:
  * that halts, saying so.
  *
+ * <p>Generated columns never travel in a record (logical replication leaves them out) and excluded
+ * columns are dropped by Debezium: a table's generated columns are added to the structure from the
+ * catalog, and neither kind is taken for a column a record holds.
+ *
  * <p>The first record of each table in a process is always announced, since the table may have
  * changed while capture was down. Not thread-safe: capture maps records on one thread.
  */
@@ -140,7 +144,7 @@ public final class SchemaTracker {
       }
       attnums[i] = live != null ? live : known != null ? known : 0;
     }
-    inferByPlace(attnums, attributes);
+    inferByPlace(attnums, attributes, now);
     List<ColumnSchema> out = new ArrayList<>();
     Map<String, Integer> outAttnums = new HashMap<>();
     Map<Integer, String> nameByAttnum = new HashMap<>();
@@ -159,6 +163,13 @@ public final class SchemaTracker {
       out.add(column);
       outAttnums.put(name, attnum);
       nameByAttnum.put(attnum, name);
+    }
+    // Generated columns never travel; they are part of the structure all the same.
+    for (ColumnSchema c : now.columns()) {
+      if (c.isGenerated() && !outAttnums.containsKey(c.name())) {
+        out.add(c);
+        outAttnums.put(c.name(), c.attnum());
+      }
     }
     List<String> key = new ArrayList<>();
     for (String k : now.keyColumns()) {
@@ -183,7 +194,7 @@ public final class SchemaTracker {
    * when that gap holds exactly one unmatched column and one attribute no other column took, they
    * are the same.
    */
-  private static void inferByPlace(int[] attnums, TableAttributes attributes) {
+  private static void inferByPlace(int[] attnums, TableAttributes attributes, TableSchema now) {
     for (int i = 0; i < attnums.length; i++) {
       if (attnums[i] != 0) {
         continue;
@@ -199,7 +210,10 @@ public final class SchemaTracker {
       int high = from + 1 < attnums.length ? attnums[from + 1] : Integer.MAX_VALUE;
       List<Integer> free = new ArrayList<>();
       for (int attnum : attributes.attnums()) {
-        if (attnum > low && attnum < high && !contains(attnums, attnum)) {
+        if (attnum > low
+            && attnum < high
+            && !contains(attnums, attnum)
+            && travels(attnum, attributes, now)) {
           free.add(attnum);
         }
       }
@@ -207,6 +221,18 @@ public final class SchemaTracker {
         attnums[from] = free.get(0);
       }
     }
+  }
+
+  /**
+   * Whether values of the attribute can be in a record: not for a live column capture leaves out
+   * (excluded) or that is generated. A dropped attribute may have been a renamed column.
+   */
+  private static boolean travels(int attnum, TableAttributes attributes, TableSchema now) {
+    if (attributes.isDropped(attnum)) {
+      return true;
+    }
+    String name = attributes.name(attnum);
+    return now.columns().stream().anyMatch(c -> c.name().equals(name) && !c.isGenerated());
   }
 
   private static ColumnSchema knownColumn(Version before, int attnum, String name) {

@@ -27,9 +27,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  * to commit before it writes its own WAL record.
  *
  * <p>A row image is read with the structure {@link SchemaTracker} found it was written with, so a
- * column added, dropped or renamed since (even within the change's transaction) is no problem. It
- * refuses, rather than drops, anything it cannot carry exactly: a value that did not arrive as text
- * stops capture with the table and column named.
+ * column added, dropped or renamed since (even within the change's transaction) is no problem.
+ * Generated columns are not read: the target computes them. It refuses, rather than drops, anything
+ * it cannot carry exactly: a value that did not arrive as text stops capture with the table and
+ * column named.
  */
 public final class SourceRecordMapper {
   /**
@@ -129,6 +130,9 @@ public final class SourceRecordMapper {
     if (after != null) {
       values = new LinkedHashMap<>();
       for (ColumnSchema column : columns.columns()) {
+        if (column.isGenerated()) {
+          continue;
+        }
         String v = value(table, after, column);
         if (UNCHANGED_PLACEHOLDER.equals(v)) {
           unchanged.add(column.name());
@@ -188,6 +192,9 @@ public final class SourceRecordMapper {
       TableId table, long lsn, Struct row, TableSchema columns, Map<String, String> oldRow) {
     Map<String, String> values = new LinkedHashMap<>();
     for (ColumnSchema column : columns.columns()) {
+      if (column.isGenerated()) {
+        continue;
+      }
       String v = value(table, row, column);
       if (UNCHANGED_PLACEHOLDER.equals(v) && oldRow != null && oldRow.containsKey(column.name())) {
         v = oldRow.get(column.name());

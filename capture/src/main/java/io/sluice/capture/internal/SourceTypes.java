@@ -33,6 +33,12 @@ import java.util.Set;
  * stream as the server's text, so arrays of those two types are exact as they come. Domains are
  * carried over any carried type, those that reject NULL included (apply stages rows in the domain's
  * base type).
+ *
+ * <p>{@code money} travels as text under {@code lc_monetary=C} on both sides ({@link
+ * DebeziumProperties#SESSION_OPTIONS}), so its whole number of cents arrives unchanged whatever
+ * locale the databases use; Debezium parses a streamed value into an exact decimal. The types of
+ * the extensions in {@link #CARRIED_EXTENSIONS} travel as their text, which their input function
+ * reads back to the same value; the target needs the extension installed.
  */
 public final class SourceTypes {
   /** Built-in base types carried exactly, by {@code pg_type.typname}. */
@@ -76,7 +82,14 @@ public final class SourceTypes {
           "nummultirange",
           "datemultirange",
           "tsmultirange",
-          "tstzmultirange");
+          "tstzmultirange",
+          "money");
+
+  /**
+   * Extensions whose types are carried, by extension name: each type's text form reads back to the
+   * same value, and Debezium 3.6.3 hands streamed values over as that text.
+   */
+  public static final Set<String> CARRIED_EXTENSIONS = Set.of("hstore", "ltree", "citext");
 
   /** Built-in types whose streamed values capture reads again from the source row. */
   private static final Set<String> REREAD_TYPES = Set.of("timetz", "interval");
@@ -91,6 +104,10 @@ public final class SourceTypes {
       "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder";
   private static final String DOMAIN_CHECKS =
       "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = ? AND contype = 'c'";
+  private static final String EXTENSION =
+      "SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid"
+          + " WHERE d.classid = 'pg_type'::regclass AND d.objid = ?"
+          + " AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'";
   private static final String NOT_YET = "which sluice cannot carry exactly yet";
 
   private final Connection source;
@@ -156,14 +173,37 @@ public final class SourceTypes {
       need(r.needed, oid, t);
       return null;
     }
-    boolean builtIn = t.typtype == 'b' || t.typtype == 'r' || t.typtype == 'm';
-    if (!builtIn || !"pg_catalog".equals(t.schema)) {
+    boolean base = t.typtype == 'b' || t.typtype == 'r' || t.typtype == 'm';
+    if (!base) {
       return NOT_YET;
+    }
+    if (!"pg_catalog".equals(t.schema)) {
+      return extensionType(oid, t, r);
     }
     if (REREAD_TYPES.contains(t.name) && !inArray) {
       r.reread = true;
     }
     return SUPPORTED_TYPES.contains(t.name) ? null : NOT_YET;
+  }
+
+  /** A base type outside pg_catalog: carried when an extension sluice carries defines it. */
+  private String extensionType(long oid, PgType t, Resolution r) throws SQLException {
+    List<String> owners = strings(EXTENSION, oid);
+    if (owners.isEmpty()) {
+      return NOT_YET;
+    }
+    String extension = owners.get(0);
+    if (!CARRIED_EXTENSIONS.contains(extension)) {
+      return "a type of extension "
+          + extension
+          + ", "
+          + NOT_YET
+          + " (extensions whose types it carries: "
+          + String.join(", ", CARRIED_EXTENSIONS.stream().sorted().toList())
+          + ")";
+    }
+    r.needed.putIfAbsent(oid, UserType.extensionOf(t.schema, t.name, extension));
+    return null;
   }
 
   private void need(Map<Long, UserType> needed, long oid, PgType t) throws SQLException {

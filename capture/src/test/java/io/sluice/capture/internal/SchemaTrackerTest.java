@@ -127,6 +127,41 @@ class SchemaTrackerTest {
         .hasMessageContaining("column name of public.books was dropped and added again");
   }
 
+  @Test
+  void generatedColumnsJoinFromTheCatalogAndNeitherThemNorExcludedOnesAreTakenByPlace()
+      throws Exception {
+    // secret (2) is excluded from capture, total (4) is generated; qty (3) was renamed to amount
+    // and then to count while capture was behind.
+    ColumnSchema total = ColumnSchema.generated("total", "bigint", true, "(qty * 2)", 4);
+    TableSchema atStart = schema(col("id", "integer", 1), col("qty", "integer", 3), total);
+    TableSchema now = schema(col("id", "integer", 1), col("count", "integer", 3), total);
+    TableAttributes attributes =
+        attributes(Map.of(1, "id", 2, "secret", 3, "count", 4, "total"), Set.of());
+    SchemaTracker withGenerated =
+        new SchemaTracker(
+            Map.of(BOOKS, atStart),
+            new SchemaTracker.Catalog() {
+              @Override
+              public TableSchema describe(TableId table) {
+                return now;
+              }
+
+              @Override
+              public TableAttributes attributes(TableId table) {
+                return attributes;
+              }
+            });
+
+    ChangeEvent e = withGenerated.observe(record("id", "amount")).orElseThrow();
+
+    assertThat(e.schema().columns())
+        .extracting(ColumnSchema::name, ColumnSchema::attnum, ColumnSchema::isGenerated)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("id", 1, false),
+            org.assertj.core.groups.Tuple.tuple("amount", 3, false),
+            org.assertj.core.groups.Tuple.tuple("total", 4, true));
+  }
+
   private static ColumnSchema col(String name, String type, int attnum) {
     return new ColumnSchema(name, type, !name.equals("id"), null, attnum);
   }

@@ -189,6 +189,31 @@ class SourceRecordMapperTest {
   }
 
   @Test
+  void aGeneratedColumnIsNeitherExpectedInARecordNorCarried() {
+    TableSchema withGenerated =
+        new TableSchema(
+            FILLS,
+            List.of(
+                new ColumnSchema("id", "bigint", false),
+                new ColumnSchema("venue", "text", false),
+                ColumnSchema.generated("venue_lower", "text", true, "lower(venue)", 3)),
+            List.of("venue", "id"));
+    SourceRecordMapper generatedMapper = new SourceRecordMapper(t -> Optional.of(withGenerated));
+    Schema streamed =
+        SchemaBuilder.struct()
+            .optional()
+            .field("id", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("venue", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    Struct after = new Struct(streamed).put("id", "1").put("venue", "X");
+
+    ChangeEvent e =
+        generatedMapper.map(envelope(streamed, "c", FILLS, 9L, null, after)).orElseThrow();
+
+    assertThat(e.after()).containsOnlyKeys("id", "venue");
+  }
+
+  @Test
   void anAfterImageWithoutACatalogColumnIsRefusedNamingTableAndColumn() {
     Schema narrower =
         SchemaBuilder.struct()

@@ -229,7 +229,8 @@ final class ConfigBinder {
         partitions,
         truncate,
         onBadData,
-        keyColumns(label, n),
+        columnsByTable(label, n, "key-columns"),
+        columnsByTable(label, n, "exclude-columns"),
         positiveDuration(label + ": alert-lag", n.path("alert-lag")),
         positiveDuration(label + ": alert-paused", n.path("alert-paused")));
   }
@@ -256,14 +257,15 @@ final class ConfigBinder {
     }
   }
 
-  private Map<String, List<String>> keyColumns(String label, JsonNode n) {
+  /** A map of table names to column lists, such as {@code key-columns}. */
+  private Map<String, List<String>> columnsByTable(String label, JsonNode n, String key) {
     Map<String, List<String>> keys = new LinkedHashMap<>();
-    JsonNode k = n.path("key-columns");
+    JsonNode k = n.path(key);
     if (k.isMissingNode() || k.isNull()) {
       return keys;
     }
     if (!k.isObject()) {
-      v.problems().add(label + ": key-columns must map `schema.table` to `col1,col2`");
+      v.problems().add(label + ": " + key + " must map `schema.table` to `col1,col2`");
       return keys;
     }
     k.fields()
@@ -284,14 +286,16 @@ final class ConfigBinder {
                 v.problems()
                     .add(
                         label
-                            + ": key-columns of "
+                            + ": "
+                            + key
+                            + " of "
                             + e.getKey()
                             + " must list column names, as `col1,col2`");
               } else {
                 try {
                   keys.put(new TablePattern(e.getKey()).qualified(), cols);
                 } catch (IllegalArgumentException bad) {
-                  v.problems().add(label + ": key-columns: " + bad.getMessage());
+                  v.problems().add(label + ": " + key + ": " + bad.getMessage());
                 }
               }
             });

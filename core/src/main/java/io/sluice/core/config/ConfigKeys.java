@@ -218,6 +218,17 @@ public final class ConfigKeys {
                   + " so deletes and updates carry them. A REPLICA IDENTITY FULL table left out"
                   + " is carried without a key, as a multiset of rows."),
           opt(
+              "groups[].exclude-columns",
+              Type.STRING_MAP,
+              null,
+              "Columns capture leaves out, as `schema.table: col1,col2` (table names written as"
+                  + " under `tables`). An excluded column is never read from the source, never"
+                  + " sent to Kafka and not created on the target; use it for a column of a type"
+                  + " sluice cannot carry exactly, or one the target must not hold. Key columns"
+                  + " cannot be excluded. Taking a column out of the list later adds it to the"
+                  + " target empty: existing rows get its values as they change, or when the table"
+                  + " is reloaded."),
+          opt(
               "groups[].alert-lag",
               Type.DURATION,
               null,

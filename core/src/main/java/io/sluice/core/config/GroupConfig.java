@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param onBadData this group's bad-data policy; empty means the pipeline's {@code
  *     apply.on-bad-data}
  * @param keyColumns key columns for tables without a primary key, by qualified table name
+ * @param excludeColumns columns left out of capture, by qualified table name: never read from the
+ *     source, never sent to Kafka, not created on the target
  * @param alertLag this group's lag warning threshold; empty means the pipeline's {@code alerts.lag}
  * @param alertPaused how long this group may stay paused before an alert; empty means the
  *     pipeline's {@code alerts.paused}
@@ -25,13 +27,24 @@ public record GroupConfig(
     Optional<TruncatePolicy> truncate,
     Optional<BadDataPolicy> onBadData,
     Map<String, List<String>> keyColumns,
+    Map<String, List<String>> excludeColumns,
     Optional<Duration> alertLag,
     Optional<Duration> alertPaused) {
   public GroupConfig {
     tables = List.copyOf(tables);
-    TreeMap<String, List<String>> keys = new TreeMap<>();
-    keyColumns.forEach((t, cols) -> keys.put(t, List.copyOf(cols)));
-    keyColumns = java.util.Collections.unmodifiableMap(keys);
+    keyColumns = sortedCopy(keyColumns);
+    excludeColumns = sortedCopy(excludeColumns);
+  }
+
+  private static Map<String, List<String>> sortedCopy(Map<String, List<String>> byTable) {
+    TreeMap<String, List<String>> copy = new TreeMap<>();
+    byTable.forEach((t, cols) -> copy.put(t, List.copyOf(cols)));
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** The columns of the table (by qualified name) that capture leaves out. */
+  public List<String> excludedColumns(String table) {
+    return excludeColumns.getOrDefault(table, List.of());
   }
 
   public GroupConfig(String name, List<TablePattern> tables, int partitions) {
@@ -41,6 +54,7 @@ public record GroupConfig(
         partitions,
         Optional.empty(),
         Optional.empty(),
+        Map.of(),
         Map.of(),
         Optional.empty(),
         Optional.empty());

@@ -25,20 +25,24 @@ import java.util.TreeSet;
 /**
  * Encodes change events as compact versioned JSON for Kafka values, and row keys for Kafka keys.
  *
- * <p>Value layout, version 2 (version 1 lacks the {@code l} op and {@code attnum}): {@code
- * {"v":2,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
+ * <p>Value layout, version 3: {@code {"v":3,"schema":..,"table":..,"op":"u","lsn":..,"tx":..,
  * "ts":..,"key":{col:text},"after":{col:text|null},"unchanged":[col]}}, and {@code "co":..} on a
  * change of a table without a key ({@link ChangeEvent#commitOrder()}); a schema event (op {@code
  * s}) holds instead {@code
- * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql,"attnum":n}], "keyColumns":[col]}
- * and, when its columns use enums or domains, {@code
- * "types":[{"schema":..,"name":..,"kind":"enum"|"domain",
- * "labels":[..],"base":..,"notNull":bool,"default":sql,"checks":[..]}]}, dependencies first. A
- * reader refuses versions it does not know instead of guessing. Thread-safe.
+ * "columns":[{"name":..,"type":..,"nullable":bool,"default":sql,"attnum":n,"generated":sql}],
+ * "keyColumns":[col]} and, when its columns use enums, domains or extensions' types, {@code
+ * "types":[{"schema":..,"name":..,"kind":"enum"|"domain"|"extension",
+ * "labels":[..],"base":..,"notNull":bool,"default":sql,"checks":[..],"extension":..}]},
+ * dependencies first. Version 2 lacks generated columns and extensions' types, version 1 also the
+ * {@code l} op and {@code attnum}.
+ *
+ * <p>An event is written in the lowest version that holds it: only a schema event with a generated
+ * column or an extension's type needs version 3, so workers of the release before read everything
+ * else. A reader refuses versions it does not know instead of guessing. Thread-safe.
  */
 public final class ChangeEventCodec {
   /** The layout this build writes; it reads this and every earlier one. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** Values up to Kafka's 64 MiB message limit: Jackson's default stops at 20M characters. */
   private static final JsonFactory JSON =
@@ -87,7 +91,7 @@ public final class ChangeEventCodec {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
-      g.writeNumberField("v", VERSION);
+      g.writeNumberField("v", version(e));
       g.writeStringField("schema", e.table().schema());
       g.writeStringField("table", e.table().table());
       g.writeStringField("op", String.valueOf(e.op().code()));
@@ -198,6 +202,16 @@ public final class ChangeEventCodec {
     }
   }
 
+  /** The lowest version that holds the event. */
+  static int version(ChangeEvent e) {
+    TableSchema s = e.schema();
+    boolean needsThree =
+        s != null
+            && (s.columns().stream().anyMatch(ColumnSchema::isGenerated)
+                || s.types().stream().anyMatch(u -> u.kind() == UserType.Kind.EXTENSION));
+    return needsThree ? 3 : 2;
+  }
+
   private static int checkVersion(int version) {
     if (version < 1 || version > VERSION) {
       throw new SluiceException(
@@ -268,6 +282,9 @@ public final class ChangeEventCodec {
       if (c.attnum() > 0) {
         g.writeNumberField("attnum", c.attnum());
       }
+      if (c.isGenerated()) {
+        g.writeStringField("generated", c.generated());
+      }
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -296,6 +313,9 @@ public final class ChangeEventCodec {
         g.writeString(label);
       }
       g.writeEndArray();
+    } else if (u.kind() == UserType.Kind.EXTENSION) {
+      g.writeStringField("kind", "extension");
+      g.writeStringField("extension", u.extension());
     } else {
       g.writeStringField("kind", "domain");
       g.writeStringField("base", u.baseType());
@@ -324,6 +344,7 @@ public final class ChangeEventCodec {
       boolean notNull = false;
       String defaultExpr = null;
       List<String> checks = List.of();
+      String extension = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -336,6 +357,7 @@ public final class ChangeEventCodec {
           case "notNull" -> notNull = p.getBooleanValue();
           case "default" -> defaultExpr = p.getText();
           case "checks" -> checks = readList(p);
+          case "extension" -> extension = p.getText();
           default -> p.skipChildren();
         }
       }
@@ -346,6 +368,7 @@ public final class ChangeEventCodec {
           switch (kind) {
             case "enum" -> UserType.enumOf(schema, name, labels);
             case "domain" -> UserType.domainOf(schema, name, base, notNull, defaultExpr, checks);
+            case "extension" -> UserType.extensionOf(schema, name, extension);
             default ->
                 throw new IOException(
                     "type " + schema + "." + name + " of a schema event has unknown kind " + kind);
@@ -363,6 +386,7 @@ public final class ChangeEventCodec {
       boolean nullable = true;
       String defaultExpr = null;
       int attnum = 0;
+      String generated = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -372,13 +396,14 @@ public final class ChangeEventCodec {
           case "nullable" -> nullable = p.getBooleanValue();
           case "default" -> defaultExpr = p.getText();
           case "attnum" -> attnum = p.getIntValue();
+          case "generated" -> generated = p.getText();
           default -> p.skipChildren();
         }
       }
       if (name == null || type == null) {
         throw new IOException("a column of a schema event lacks its name or type");
       }
-      columns.add(new ColumnSchema(name, type, nullable, defaultExpr, attnum));
+      columns.add(new ColumnSchema(name, type, nullable, defaultExpr, attnum, generated));
     }
     return columns;
   }

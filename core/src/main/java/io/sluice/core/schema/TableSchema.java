@@ -44,6 +44,18 @@ public record TableSchema(
     return keyColumns.isEmpty();
   }
 
+  /**
+   * The table as changes write it: without its generated columns, whose values the target computes.
+   * This table itself when it has none.
+   */
+  public TableSchema written() {
+    if (columns.stream().noneMatch(ColumnSchema::isGenerated)) {
+      return this;
+    }
+    return new TableSchema(
+        id, columns.stream().filter(c -> !c.isGenerated()).toList(), keyColumns, types);
+  }
+
   public List<String> columnNames() {
     return columns.stream().map(ColumnSchema::name).toList();
   }

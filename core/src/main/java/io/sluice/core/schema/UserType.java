@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * A user-defined type that captured columns use and that the target must have under the same name
- * and with the same definition: an enum (its labels in order) or a domain (its base type as {@code
+ * and with the same definition: an enum (its labels in order), a domain (its base type as {@code
  * format_type} prints it, NOT NULL, default expression and CHECK constraints as PostgreSQL deparses
- * them).
+ * them), or a type an extension defines (such as {@code hstore}), which the target gets by having
+ * that extension installed.
  *
  * <p>Two definitions of one type are compared with {@link #differencesFrom}; constraint names are
  * not part of a domain's definition, their expressions are.
@@ -21,12 +22,15 @@ public record UserType(
     String baseType,
     boolean notNull,
     String defaultExpression,
-    List<String> checks) {
+    List<String> checks,
+    String extension) {
 
   /** The kinds of user-defined type sluice carries. */
   public enum Kind {
     ENUM,
-    DOMAIN
+    DOMAIN,
+    /** A type defined by an extension; sluice never creates it, the extension does. */
+    EXTENSION
   }
 
   public UserType {
@@ -41,10 +45,20 @@ public record UserType(
     if (kind == Kind.DOMAIN && (baseType == null || !labels.isEmpty())) {
       throw new IllegalArgumentException("domain " + schema + "." + name + " needs a base type");
     }
+    if ((kind == Kind.EXTENSION) != (extension != null)) {
+      throw new IllegalArgumentException(
+          "type " + schema + "." + name + ": only an extension's type names its extension");
+    }
   }
 
   public static UserType enumOf(String schema, String name, List<String> labels) {
-    return new UserType(schema, name, Kind.ENUM, labels, null, false, null, List.of());
+    return new UserType(schema, name, Kind.ENUM, labels, null, false, null, List.of(), null);
+  }
+
+  /** A type the named extension defines, such as {@code public.hstore} of extension hstore. */
+  public static UserType extensionOf(String schema, String name, String extension) {
+    return new UserType(
+        schema, name, Kind.EXTENSION, List.of(), null, false, null, List.of(), extension);
   }
 
   public static UserType domainOf(
@@ -55,7 +69,7 @@ public record UserType(
       String defaultExpression,
       List<String> checks) {
     return new UserType(
-        schema, name, Kind.DOMAIN, List.of(), baseType, notNull, defaultExpression, checks);
+        schema, name, Kind.DOMAIN, List.of(), baseType, notNull, defaultExpression, checks, null);
   }
 
   /** The name quoted for SQL, e.g. {@code "public"."mood"}. */
@@ -78,6 +92,7 @@ public record UserType(
     compare(out, "NOT NULL", notNull, found.notNull);
     compare(out, "default", defaultExpression, found.defaultExpression);
     compare(out, "constraints", checks, found.checks);
+    compare(out, "extension", extension, found.extension);
     return out;
   }
 
@@ -88,7 +103,11 @@ public record UserType(
   }
 
   private static String describe(Kind kind) {
-    return kind == Kind.ENUM ? "an enum" : "a domain";
+    return switch (kind) {
+      case ENUM -> "an enum";
+      case DOMAIN -> "a domain";
+      case EXTENSION -> "an extension's type";
+    };
   }
 
   /** The name for messages, e.g. {@code public.mood}. */

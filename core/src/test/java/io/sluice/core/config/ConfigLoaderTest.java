@@ -146,6 +146,8 @@ class ConfigLoaderTest {
             key-columns:
               audit_log: "at, seq"
               public.notes: [id]
+            exclude-columns:
+              '"Order Book"': "trader notes, raw_fix"
           - name: refs
             tables: [public.ref_*]
             on-bad-data: halt
@@ -170,6 +172,9 @@ class ConfigLoaderTest {
         .containsExactly(
             Map.entry("public.audit_log", List.of("at", "seq")),
             Map.entry("public.notes", List.of("id")));
+    assertThat(fills.excludedColumns("public.Order Book"))
+        .containsExactly("trader notes", "raw_fix");
+    assertThat(fills.excludedColumns("public.notes")).isEmpty();
     GroupConfig refs = c.group("refs");
     assertThat(c.truncatePolicy(refs)).isEqualTo(TruncatePolicy.APPLY);
     assertThat(c.badDataPolicy(refs)).isEqualTo(BadDataPolicy.HALT);
@@ -224,7 +229,8 @@ class ConfigLoaderTest {
   void reportsUnknownPoliciesAndEmptyKeyColumns() {
     String yaml =
         MINIMAL.replace(
-                "tables: [fills]", "tables: [fills]\n    truncate: drop\n    key-columns: {t: ''}")
+                "tables: [fills]",
+                "tables: [fills]\n    truncate: drop\n    key-columns: {t: ''}\n    exclude-columns: [t]")
             + "apply: {on-bad-data: skip, batch: {bytes: 10}}\n";
 
     ConfigException e = failure(yaml, Map.of());
@@ -234,7 +240,8 @@ class ConfigLoaderTest {
             "apply.batch.bytes is 10 but must be between 65536 and 2147483647",
             "apply.on-bad-data must be one of [halt, dead-letter], not 'skip'",
             "group 'fills': truncate must be one of [apply, ignore, halt], not 'drop'",
-            "group 'fills': key-columns of t must list column names, as `col1,col2`");
+            "group 'fills': key-columns of t must list column names, as `col1,col2`",
+            "group 'fills': exclude-columns must map `schema.table` to `col1,col2`");
   }
 
   @Test

@@ -184,15 +184,46 @@ class ChangeEventCodecTest {
 
   @Test
   void refusesAnUnknownVersionEvenWhenItsFieldsAreUnfamiliar() {
-    byte[] v3 =
-        "{\"v\":3,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"m\",\"key\":[\"1\"]}"
+    byte[] v4 =
+        "{\"v\":4,\"schema\":\"public\",\"table\":\"fills\",\"op\":\"m\",\"key\":[\"1\"]}"
             .getBytes(StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> codec.decode(v3))
+    assertThatThrownBy(() -> codec.decode(v4))
         .isInstanceOf(SluiceException.class)
         .hasMessage(
-            "change event version 3 is not supported (this build reads 1 to 2); upgrade the apply"
+            "change event version 4 is not supported (this build reads 1 to 3); upgrade the apply"
                 + " workers");
+  }
+
+  @Test
+  void onlyASchemaEventWithAGeneratedColumnOrAnExtensionsTypeNeedsTheThirdLayout() {
+    TableSchema plain =
+        new TableSchema(
+            FILLS,
+            List.of(new ColumnSchema("id", "bigint", false), new ColumnSchema("qty", "int", true)),
+            List.of("id"));
+    TableSchema generated =
+        new TableSchema(
+            FILLS,
+            List.of(
+                new ColumnSchema("id", "bigint", false, null, 1),
+                new ColumnSchema("qty", "integer", true, null, 2),
+                ColumnSchema.generated("double_qty", "integer", true, "(qty * 2)", 3)),
+            List.of("id"));
+    TableSchema extension =
+        new TableSchema(
+            FILLS,
+            List.of(
+                new ColumnSchema("id", "bigint", false), new ColumnSchema("tags", "hstore", true)),
+            List.of("id"),
+            List.of(UserType.extensionOf("public", "hstore", "hstore")));
+
+    for (TableSchema s : List.of(plain, generated, extension)) {
+      byte[] bytes = codec.encode(ChangeEvent.schemaChange(s, 5, 6, 7));
+      assertThat(codec.decode(bytes).schema()).isEqualTo(s);
+      assertThat(new String(bytes, StandardCharsets.UTF_8))
+          .startsWith(s == plain ? "{\"v\":2," : "{\"v\":3,");
+    }
   }
 
   @Test

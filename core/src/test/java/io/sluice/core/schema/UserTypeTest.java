@@ -69,9 +69,41 @@ class UserTypeTest {
     assertThatThrownBy(
             () ->
                 new UserType(
-                    "s", "e", UserType.Kind.ENUM, List.of("a"), "text", false, null, List.of()))
+                    "s",
+                    "e",
+                    UserType.Kind.ENUM,
+                    List.of("a"),
+                    "text",
+                    false,
+                    null,
+                    List.of(),
+                    null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> UserType.domainOf("s", "d", null, false, null, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new UserType(
+                    "s",
+                    "d",
+                    UserType.Kind.DOMAIN,
+                    List.of(),
+                    "text",
+                    false,
+                    null,
+                    List.of(),
+                    "hstore"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anExtensionsTypeDiffersByItsExtension() {
+    UserType hstore = UserType.extensionOf("public", "hstore", "hstore");
+    assertThat(hstore.differencesFrom(UserType.extensionOf("public", "hstore", "hstore")))
+        .isEmpty();
+    assertThat(hstore.differencesFrom(UserType.extensionOf("public", "hstore", "other")))
+        .containsExactly("extension hstore expected, other found");
+    assertThat(hstore.differencesFrom(UserType.enumOf("public", "hstore", List.of("a"))))
+        .containsExactly("an extension's type expected, an enum found");
   }
 }

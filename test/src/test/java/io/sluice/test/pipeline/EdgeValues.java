@@ -222,6 +222,16 @@ final class EdgeValues {
     column("c_cidr", "cidr", "'10.0.0.0/8'", "'2001:db8::/32'", "'192.168.100.128/25'");
     column("c_macaddr", "macaddr", "'08:00:2b:01:02:03'", "'ff-ff-ff-ff-ff-ff'");
     column("c_macaddr8", "macaddr8", "'08:00:2b:01:02:03:04:05'", "'08:00:2b:01:02:03'");
+    column(
+        "c_money",
+        "money",
+        "'92233720368547758.07'",
+        "'-92233720368547758.08'",
+        "'90071992547409.93'",
+        "'-0.01'",
+        "'0'",
+        "'1234567.891'");
+    column("c_money_array", "money[]", "'{\"$1,234.56\",-0.01,NULL}'");
     column("c_bit", "bit(4)", "B'1010'", "B'0000'");
     column("c_varbit", "varbit", "B''", "B'1'", "B'10101010101'");
     column("c_tsvector", "tsvector", "'a fat cat sat on a mat'", "$$'quoted space' x:1A,2B$$");

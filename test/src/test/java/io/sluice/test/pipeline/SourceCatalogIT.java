@@ -37,7 +37,10 @@ class SourceCatalogIT {
           tables:
             - "public.*_both"
             - public.odd_types
-            - public.generated
+            - public.generated_key
+          exclude-columns:
+            public.odd_types: "id, no_such_column"
+            public.fine: note
         """;
     try (TestIsolation slice = TestIsolation.create("catalog problems");
         PipelineFixture pipeline = new PipelineFixture(slice, groups);
@@ -54,10 +57,11 @@ class SourceCatalogIT {
           "CREATE TABLE nothing_ident (id int PRIMARY KEY)",
           "ALTER TABLE nothing_ident REPLICA IDENTITY NOTHING",
           "CREATE TABLE fine (id int PRIMARY KEY, note text)",
-          "CREATE TABLE odd_types (id int PRIMARY KEY, price money, host inet, feeling mood,"
-              + " at_local timetz, fine_text text)",
-          "CREATE TABLE generated (id int PRIMARY KEY, qty int,"
-              + " twice int GENERATED ALWAYS AS (qty * 2) STORED)");
+          "CREATE EXTENSION cube",
+          "CREATE TABLE odd_types (id int PRIMARY KEY, spot point, box cube, host inet,"
+              + " feeling mood, at_local timetz, fine_text text)",
+          "CREATE TABLE generated_key (qty int,"
+              + " twice int GENERATED ALWAYS AS (qty * 2) STORED PRIMARY KEY)");
 
       ConfigException e =
           catchThrowableOfType(
@@ -79,11 +83,24 @@ class SourceCatalogIT {
                   + " 0): list key columns under key-columns of group 'alpha'",
               "table public.nothing_ident has REPLICA IDENTITY NOTHING, so deletes carry no key:"
                   + " ALTER TABLE \"public\".\"nothing_ident\" REPLICA IDENTITY DEFAULT",
-              "table public.odd_types column price has type money, which sluice cannot carry"
-                  + " exactly yet; exclude the table from its group",
-              "table public.generated column twice: generated columns are not captured by logical"
-                  + " replication; sluice cannot carry them exactly yet");
-      assertThat(e.getMessage()).startsWith("invalid configuration (8 problems):");
+              "table public.odd_types column spot has type point, which sluice cannot carry"
+                  + " exactly yet: leave the column out with exclude-columns of group 'beta'"
+                  + " (public.odd_types: spot), or take the table out of the group",
+              "table public.odd_types column box has type cube, a type of extension cube, which"
+                  + " sluice cannot carry exactly yet (extensions whose types it carries: citext,"
+                  + " hstore, ltree): leave the column out with exclude-columns of group 'beta'"
+                  + " (public.odd_types: box), or take the table out of the group",
+              "exclude-columns of table public.odd_types in group 'beta': no column"
+                  + " no_such_column",
+              "table public.odd_types key column id is listed under exclude-columns of group"
+                  + " 'beta': the key identifies rows, so it cannot be left out",
+              "table public.generated_key key column twice is generated, and logical replication"
+                  + " does not carry generated columns, so changes could not name their row: list"
+                  + " other key columns under key-columns of group 'beta' and set REPLICA IDENTITY"
+                  + " FULL",
+              "group 'beta': exclude-columns names table public.fine, which is not one of the"
+                  + " group's tables");
+      assertThat(e.getMessage()).startsWith("invalid configuration (12 problems):");
     }
   }
 
@@ -229,6 +246,50 @@ class SourceCatalogIT {
                   false,
                   null,
                   List.of("CHECK (((VALUE)::numeric < (10)::numeric))")));
+    }
+  }
+
+  @Test
+  void generatedMoneyAndExtensionColumnsAreCarriedAndExcludedColumnsLeftOut() throws Exception {
+    String groups =
+        """
+        - name: desk
+          tables: ['public."Order Book"']
+          exclude-columns:
+            'public."Order Book"': "spot, trader notes"
+        """;
+    try (TestIsolation slice = TestIsolation.create("catalog column kinds");
+        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        Connection source = slice.connectSource()) {
+      exec(
+          source,
+          "CREATE EXTENSION hstore",
+          "CREATE EXTENSION ltree",
+          "CREATE EXTENSION citext",
+          "CREATE TABLE \"Order Book\" (id int PRIMARY KEY, qty int NOT NULL,"
+              + " notional money, spot point, \"trader notes\" text, tags hstore,"
+              + " paths ltree[], venue citext,"
+              + " double_qty bigint GENERATED ALWAYS AS (qty::bigint * 2) STORED NOT NULL)");
+
+      TableSchema schema =
+          SourceCatalog.resolve(source, pipeline.config)
+              .schemas()
+              .get(new TableId("public", "Order Book"));
+
+      assertThat(schema.columns())
+          .containsExactly(
+              new ColumnSchema("id", "integer", false, null, 1),
+              new ColumnSchema("qty", "integer", false, null, 2),
+              new ColumnSchema("notional", "money", true, null, 3),
+              new ColumnSchema("tags", "hstore", true, null, 6),
+              new ColumnSchema("paths", "ltree[]", true, null, 7),
+              new ColumnSchema("venue", "citext", true, null, 8),
+              ColumnSchema.generated("double_qty", "bigint", false, "((qty)::bigint * 2)", 9));
+      assertThat(schema.types())
+          .containsExactlyInAnyOrder(
+              UserType.extensionOf("public", "hstore", "hstore"),
+              UserType.extensionOf("public", "ltree", "ltree"),
+              UserType.extensionOf("public", "citext", "citext"));
     }
   }
 }

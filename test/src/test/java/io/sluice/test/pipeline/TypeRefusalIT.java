@@ -30,7 +30,7 @@ class TypeRefusalIT {
           "CREATE TYPE shade AS ENUM ('dark', 'light')",
           "CREATE DOMAIN finite_span AS interval CHECK (isfinite(VALUE))",
           "CREATE DOMAIN local_times AS timetz",
-          "CREATE TABLE odd (id int PRIMARY KEY, at_local timetz, price money, spot point,"
+          "CREATE TABLE odd (id int PRIMARY KEY, at_local timetz, price_ok money, spot point,"
               + " p pair, pairs pair[], span interval,"
               + " late local_times, doc xml, bits_ok bit(3), span_ok interval"
               + " CHECK (isfinite(span_ok)), span_domain_ok finite_span, at_locals_ok timetz[],"
@@ -41,19 +41,15 @@ class TypeRefusalIT {
 
       ConfigException e = catchThrowableOfType(ConfigException.class, pipeline::startCapture);
 
-      String exclude = "; exclude the table from its group";
       assertThat(e.problems())
           .containsExactlyInAnyOrder(
-              "table public.odd column price has type money, which sluice cannot carry exactly"
-                  + " yet"
-                  + exclude,
               "table public.odd column spot has type point, which sluice cannot carry exactly yet"
-                  + exclude,
+                  + exclude("spot"),
               "table public.odd column p has type pair, which sluice cannot carry exactly yet"
-                  + exclude,
+                  + exclude("p"),
               "table public.odd column pairs has type pair[], which sluice cannot carry exactly"
                   + " yet"
-                  + exclude,
+                  + exclude("pairs"),
               "table public.clocks key column at has type local_times, whose streamed values"
                   + " sluice reads again from the source row by key (a timetz loses its offset in"
                   + " Debezium 3.6.3, an infinite interval arrives as 0): it cannot be part of the"
@@ -62,7 +58,7 @@ class TypeRefusalIT {
                   + " reads again from the source row by key (a timetz loses its offset in Debezium"
                   + " 3.6.3, an infinite interval arrives as 0): it cannot be part of the key",
               "table public.odd column doc has type xml, which sluice cannot carry exactly yet"
-                  + exclude);
+                  + exclude("doc"));
       assertThat(
               rows(
                   target,
@@ -81,6 +77,12 @@ class TypeRefusalIT {
                   "1"))
           .isEmpty();
     }
+  }
+
+  private static String exclude(String column) {
+    return ": leave the column out with exclude-columns of group 'odd' (public.odd: "
+        + column
+        + "), or take the table out of the group";
   }
 
   @Test
