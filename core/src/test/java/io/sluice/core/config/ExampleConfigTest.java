@@ -33,6 +33,7 @@ class ExampleConfigTest {
     assertThat(c.groups()).extracting(GroupConfig::name).containsExactly("fills", "reference");
     assertThat(c.group("fills").partitions()).isEqualTo(12);
     assertThat(c.group("fills").tables()).containsExactly(new TablePattern("public.fills"));
+    assertThat(c.group("fills").excludedColumns("public.fills")).containsExactly("raw_fix");
     assertThat(c.group("reference").partitions()).isEqualTo(2);
     assertThat(c.group("reference").tables().get(0).matches(new TableId("public", "ref_venues")))
         .isTrue();
