@@ -1,17 +1,14 @@
 package io.sluice.apply.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.apply.ApplyMetrics;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
-import io.sluice.core.MetricNames;
 import io.sluice.core.SluiceException;
-import io.sluice.core.config.BadDataPolicy;
 import io.sluice.core.config.TruncatePolicy;
 import io.sluice.core.error.ErrorClass;
 import io.sluice.core.event.ChangeEvent;
@@ -31,6 +28,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,22 +59,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartitionApplier {
   private static final Logger log = LoggerFactory.getLogger(PartitionApplier.class);
-  private static final Duration[] BATCH_BUCKETS = {
-    Duration.ofMillis(5),
-    Duration.ofMillis(10),
-    Duration.ofMillis(25),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1),
-    Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30)
-  };
 
-  /** What a partition applier needs from its group. */
+  /**
+   * What a partition applier needs from its group.
+   *
+   * @param deadLetters the group's dead-letter topic, present when its bad-data policy is {@code
+   *     dead-letter}; without it, bad data halts the group
+   */
   public record Setup(
       String group,
       String topic,
@@ -88,9 +77,8 @@ public final class PartitionApplier {
       Clock clock,
       Retrier retrier,
       TruncatePolicy truncatePolicy,
-      BadDataPolicy badDataPolicy,
       Optional<DeadLetters> deadLetters,
-      MeterRegistry meters,
+      ApplyMetrics metrics,
       BatchListener listener) {}
 
   /** Told of every committed batch. */
@@ -108,46 +96,32 @@ public final class PartitionApplier {
 
   private final Setup s;
   private final ChangeEventCodec codec = new ChangeEventCodec();
-  private final BatchUnroller unroller;
   private final SchemaReconciler reconciler;
+  private final BadDataHandler badData;
+  private final PendingNotNull pendingNotNull;
   private final TopicPartition tp;
-  private final Map<EventKey, Counter> eventCounters = new HashMap<>();
   private final Timer batchTimer;
-  private final Counter checkpointFailures;
   private final RetryLog targetRetries;
   private final RetryLog checkpointRetries;
   private Supplier<Lease> lease;
   private BooleanSupplier keepRetrying = () -> true;
 
-  /** When each table's pending NOT NULL is looked at next ({@link NotNullFollower}). */
-  private final Map<TableId, java.time.Instant> notNullDue = new HashMap<>();
-
-  /**
-   * Tables with NOT NULL pending when last looked at, or with a schema change since: looked at
-   * again with every batch once due, heartbeats included, so an idle table gets it too.
-   */
-  private final Set<TableId> notNullPending = new HashSet<>();
-
-  private static final Duration NOT_NULL_INTERVAL = Duration.ofSeconds(10);
-
   private record EventKey(TableId table, Op op) {}
 
   public PartitionApplier(Setup setup) {
     this.s = setup;
-    this.unroller = new BatchUnroller(setup.writer());
     this.reconciler = new SchemaReconciler(setup.writer());
+    this.badData =
+        new BadDataHandler(
+            setup.group(),
+            setup.topic(),
+            setup.partition(),
+            setup.deadLetters(),
+            new BatchUnroller(setup.writer()),
+            setup.metrics());
+    this.pendingNotNull = new PendingNotNull(setup.target(), setup.clock());
     this.tp = new TopicPartition(setup.topic(), setup.partition());
-    this.batchTimer =
-        Timer.builder(MetricNames.APPLY_BATCH_DURATION)
-            .description("Time a batch takes from poll to stored checkpoint")
-            .tag("group", setup.group())
-            .serviceLevelObjectives(BATCH_BUCKETS)
-            .register(setup.meters());
-    this.checkpointFailures =
-        Counter.builder(MetricNames.APPLY_CHECKPOINT_FAILURES)
-            .description("Checkpoint writes DynamoDB refused or did not answer (each is retried)")
-            .tag("group", setup.group())
-            .register(setup.meters());
+    this.batchTimer = setup.metrics().batchDuration();
     String where = "group " + setup.group() + " partition " + setup.partition();
     this.targetRetries =
         new RetryLog(log, "target write of " + where, TargetErrors::describe, setup.clock());
@@ -228,7 +202,7 @@ public final class PartitionApplier {
         // Changes before the schema change are written under the old target definition.
         flush(changes);
         reconcileWithRetry(e);
-        notNullPending.add(e.table());
+        pendingNotNull.schemaChanged(e.table());
         continue;
       }
       if (e.op() == Op.TRUNCATE && !admitTruncate(e)) {
@@ -251,7 +225,7 @@ public final class PartitionApplier {
         (k, n) -> {
           if (k.op() != Op.SCHEMA && k.op() != Op.RELOAD) {
             tables.add(k.table());
-            eventCounter(k).increment(n);
+            s.metrics().events(k.table(), k.op()).increment(n);
           }
         });
     batchTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -262,49 +236,7 @@ public final class PartitionApplier {
             records.count(),
             newestSource,
             tables);
-    followNotNull(tables);
-  }
-
-  /**
-   * Every {@link #NOT_NULL_INTERVAL} per table with changes, sets NOT NULL that the source has and
-   * the target could not take yet. Best effort: a failure is tried again at the next interval.
-   */
-  private void followNotNull(Set<TableId> tables) {
-    java.time.Instant now = s.clock().instant();
-    Set<TableId> look = new HashSet<>(tables);
-    look.addAll(notNullPending);
-    for (TableId t : look) {
-      java.time.Instant due = notNullDue.get(t);
-      if (due != null && now.isBefore(due)) {
-        continue;
-      }
-      notNullDue.put(t, now.plus(NOT_NULL_INTERVAL));
-      try (Connection c = s.target().getConnection()) {
-        if (NotNullFollower.hasPending(c, t)) {
-          NotNullFollower.tightenPending(c, t);
-        }
-        if (NotNullFollower.hasPending(c, t)) {
-          notNullPending.add(t);
-        } else {
-          notNullPending.remove(t);
-        }
-      } catch (SQLException e) {
-        notNullPending.add(t);
-        log.debug("pending NOT NULL of {} not set this time: {}", t, e.toString());
-      }
-    }
-  }
-
-  private Counter eventCounter(EventKey k) {
-    return eventCounters.computeIfAbsent(
-        k,
-        key ->
-            Counter.builder(MetricNames.APPLY_EVENTS)
-                .description("Changes committed to the target, before key reduction")
-                .tag("group", s.group())
-                .tag("table", key.table().toString())
-                .tag("op", key.op().name().toLowerCase(java.util.Locale.ROOT))
-                .register(s.meters()));
+    pendingNotNull.afterBatch(tables);
   }
 
   /**
@@ -324,7 +256,7 @@ public final class PartitionApplier {
               new Retrier.Listener() {
                 @Override
                 public void retrying(int attempt, Throwable error, Duration next) {
-                  checkpointFailures.increment();
+                  s.metrics().checkpointFailures().increment();
                   checkpointRetries.retrying(attempt, error, next);
                 }
 
@@ -341,7 +273,7 @@ public final class PartitionApplier {
       if (e instanceof LeaseLostException || ErrorClassifier.classify(e) != ErrorClass.RETRIABLE) {
         throw e;
       }
-      checkpointFailures.increment();
+      s.metrics().checkpointFailures().increment();
       stopIfAsked();
       throw new LeaseLostException(
           "the checkpoint of partition "
@@ -383,12 +315,8 @@ public final class PartitionApplier {
   }
 
   private boolean admitTruncate(ChangeEvent e) {
-    Counter.builder(MetricNames.APPLY_TRUNCATES)
-        .description("Source TRUNCATEs seen by apply")
-        .tag("group", s.group())
-        .tag("table", e.table().toString())
-        .tag("outcome", s.truncatePolicy().name().toLowerCase())
-        .register(s.meters())
+    s.metrics()
+        .truncates(e.table(), s.truncatePolicy().name().toLowerCase(Locale.ROOT))
         .increment();
     switch (s.truncatePolicy()) {
       case APPLY:
@@ -473,7 +401,7 @@ public final class PartitionApplier {
               new Retrier.Listener() {
                 @Override
                 public void retrying(int attempt, Throwable error, Duration next) {
-                  errorCounter(ErrorClass.RETRIABLE).increment();
+                  s.metrics().errors(ErrorClass.RETRIABLE).increment();
                   targetRetries.retrying(attempt, error, next);
                 }
 
@@ -488,7 +416,7 @@ public final class PartitionApplier {
       if (c == ErrorClass.RETRIABLE) {
         stopIfAsked();
       }
-      errorCounter(c).increment();
+      s.metrics().errors(c).increment();
       throw new SluiceException(
           "group "
               + s.group()
@@ -506,72 +434,12 @@ public final class PartitionApplier {
   private void write(Connection c, Collection<BatchReducer.TableBatch> batch) throws SQLException {
     try {
       s.writer().write(c, batch);
-      return;
     } catch (SQLException e) {
       if (ErrorClassifier.classify(e) != ErrorClass.BAD_DATA) {
         throw e;
       }
-      c.rollback();
-      if (NotNullFollower.loosen(c, e)) {
-        throw new SQLTransientException(
-            "a change carries a NULL for a column set NOT NULL before the change was applied;"
-                + " NOT NULL is off until it holds again",
-            e);
-      }
+      badData.handle(c, batch, e);
     }
-    List<BadChange> bad = unroller.unroll(c, batch);
-    if (bad.isEmpty()) {
-      // Refused as a whole yet accepted change by change: the transaction now holds them all.
-      return;
-    }
-    errorCounter(ErrorClass.BAD_DATA).increment(bad.size());
-    BadChange first = bad.get(0);
-    if (s.badDataPolicy() == BadDataPolicy.HALT || s.deadLetters().isEmpty()) {
-      throw new SluiceException(
-          "group "
-              + s.group()
-              + " halted: the target refused "
-              + bad.size()
-              + " change(s); first: "
-              + describe(first)
-              + ". Fix the target (or the source row) and restart; the group's policy is halt"
-              + " (on-bad-data: dead-letter would set such changes aside)");
-    }
-    DeadLetters dlq = s.deadLetters().get();
-    dlq.send(bad, s.topic(), s.partition());
-    for (BadChange b : bad) {
-      Counter.builder(MetricNames.APPLY_DEAD_LETTERS)
-          .description("Changes sent to the group's dead-letter topic")
-          .tag("group", s.group())
-          .tag("table", b.change().table().toString())
-          .register(s.meters())
-          .increment();
-      log.error("change sent to dead-letter topic {}: {}", dlq.topic(), describe(b));
-    }
-  }
-
-  private static String describe(BadChange b) {
-    ChangeEvent e = b.change();
-    return e.op()
-        + " of "
-        + e.table()
-        + " key ("
-        + String.join(", ", e.key().keySet())
-        + ")=("
-        + String.join(", ", e.key().values())
-        + ")"
-        + " at LSN "
-        + e.lsn()
-        + ": "
-        + b.reason();
-  }
-
-  private Counter errorCounter(ErrorClass errorClass) {
-    return Counter.builder(MetricNames.APPLY_ERRORS)
-        .description("Target errors met by apply")
-        .tag("group", s.group())
-        .tag("error_class", errorClass.tag())
-        .register(s.meters());
   }
 
   private static List<TableId> tables(Collection<BatchReducer.TableBatch> batch) {

@@ -1,6 +1,7 @@
 package io.sluice.core.config;
 
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,17 @@ public record KafkaConfig(
 
   public KafkaConfig {
     properties = Map.copyOf(properties);
+  }
+
+  /**
+   * The settings every Kafka client of the pipeline starts from: the bootstrap servers and the
+   * configured pass-through properties. A fresh copy each call, for the caller to add to.
+   */
+  public Properties clientProperties() {
+    Properties p = new Properties();
+    p.putAll(properties);
+    p.put("bootstrap.servers", bootstrapServers);
+    return p;
   }
 
   @Override
