@@ -104,8 +104,8 @@ public final class ApplyWorker implements AutoCloseable {
     offsets =
         new TopicOffsets(
             clients.admin(),
-            group.name(),
-            topic,
+            config,
+            group,
             Optional.ofNullable(deadLetters).map(DeadLetters::topic),
             control.clock(),
             control.controlPoll().multipliedBy(5));

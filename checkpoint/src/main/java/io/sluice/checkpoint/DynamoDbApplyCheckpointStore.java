@@ -74,16 +74,7 @@ public final class DynamoDbApplyCheckpointStore implements ApplyCheckpointStore 
     item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
     Instant now = clock.instant();
     item.put("updated_at", AttributeValue.fromS(now.toString()));
-    TransactWriteItem fence =
-        TransactWriteItem.builder()
-            .conditionCheck(
-                b ->
-                    b.tableName(leases)
-                        .key(DynamoDbLeaseStore.key(c.group(), c.partition()))
-                        .conditionExpression(DynamoDbLeaseStore.fenceCondition())
-                        .expressionAttributeNames(Map.of("#o", "owner"))
-                        .expressionAttributeValues(DynamoDbLeaseStore.fenceValues(lease, now)))
-            .build();
+    TransactWriteItem fence = DynamoDbLeaseStore.fenceCheck(leases, lease, now);
     TransactWriteItem put =
         TransactWriteItem.builder()
             .put(

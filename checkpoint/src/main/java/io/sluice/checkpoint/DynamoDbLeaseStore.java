@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Leases in DynamoDB: one item per (group, partition) holding owner, epoch and expiry (epoch
@@ -147,16 +148,28 @@ public final class DynamoDbLeaseStore implements LeaseStore {
     return out;
   }
 
-  /** The condition on the lease item that fences a checkpoint write (see the checkpoint store). */
-  static String fenceCondition() {
-    return "#o = :lease_owner AND epoch = :lease_epoch AND expires_at > :lease_now";
-  }
-
-  static Map<String, AttributeValue> fenceValues(Lease lease, Instant now) {
-    return Map.of(
-        ":lease_owner", AttributeValue.fromS(lease.owner()),
-        ":lease_epoch", number(lease.epoch()),
-        ":lease_now", millis(now));
+  /**
+   * The check that fences a write in the same DynamoDB transaction: the lease item still names this
+   * owner and epoch and has not expired at {@code now}. A write beside it is refused (the
+   * transaction cancelled) once the lease ran out or another worker took it.
+   *
+   * @param leases the name of the lease table
+   */
+  static TransactWriteItem fenceCheck(String leases, Lease lease, Instant now) {
+    return TransactWriteItem.builder()
+        .conditionCheck(
+            c ->
+                c.tableName(leases)
+                    .key(key(lease.group(), lease.partition()))
+                    .conditionExpression(
+                        "#o = :lease_owner AND epoch = :lease_epoch AND expires_at > :lease_now")
+                    .expressionAttributeNames(Map.of("#o", "owner"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":lease_owner", AttributeValue.fromS(lease.owner()),
+                            ":lease_epoch", number(lease.epoch()),
+                            ":lease_now", millis(now))))
+        .build();
   }
 
   static Map<String, AttributeValue> key(String group, int partition) {

@@ -267,16 +267,7 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
       client.transactWriteItems(
           b ->
               b.transactItems(
-                  TransactWriteItem.builder()
-                      .conditionCheck(
-                          c ->
-                              c.tableName(leases)
-                                  .key(DynamoDbLeaseStore.key(fence.group(), fence.partition()))
-                                  .conditionExpression(DynamoDbLeaseStore.fenceCondition())
-                                  .expressionAttributeNames(Map.of("#o", "owner"))
-                                  .expressionAttributeValues(
-                                      DynamoDbLeaseStore.fenceValues(fence, now)))
-                      .build(),
+                  DynamoDbLeaseStore.fenceCheck(leases, fence, now),
                   TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build()));
     } catch (TransactionCanceledException e) {
       throw new LeaseLostException(

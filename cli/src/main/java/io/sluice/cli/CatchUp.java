@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.apply.GroupBacklog;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.StateTables;
@@ -14,15 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -43,15 +39,12 @@ final class CatchUp {
   /** Returns false if the deadline passed first, or {@code failed} became true. */
   boolean await(Duration timeout, BooleanSupplier failed) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
-    Properties kafka = new Properties();
-    kafka.putAll(config.kafka().properties());
-    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
     try (Connection source =
             DriverManager.getConnection(
                 config.source().jdbcUrl(),
                 config.source().user(),
                 config.source().password().value());
-        Admin admin = Admin.create(kafka)) {
+        Admin admin = Admin.create(config.kafka().clientProperties())) {
       long sourceLsn = currentWalLsn(source);
       return pollUntil(() -> slotConfirmed(source, sourceLsn), deadline, failed)
           && pollUntil(() -> appliedToEnd(admin), deadline, failed);
@@ -99,18 +92,15 @@ final class CatchUp {
 
   private boolean appliedToEnd(Admin admin) throws Exception {
     for (GroupConfig g : config.groups()) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int i = 0; i < g.partitions(); i++) {
-        latest.put(new TopicPartition(config.topicOf(g), i), OffsetSpec.latest());
+      List<Integer> partitions = GroupBacklog.allPartitions(g);
+      GroupBacklog.EndOffsets ends =
+          GroupBacklog.endOffsets(admin, config, Map.of(g, partitions), Duration.ofSeconds(60));
+      if (ends.failure().isPresent()) {
+        throw ends.failure().get();
       }
-      Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-      Map<Integer, ApplyCheckpoint> stored = checkpoints.load(g.name());
-      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
-        ApplyCheckpoint cp = stored.get(end.getKey().partition());
-        long endOffset = end.getValue().offset();
-        if (endOffset > 0 && (cp == null || cp.nextOffset() < endOffset)) {
-          return false;
-        }
+      if (!GroupBacklog.of(g.name(), partitions, ends.of(g.name()), checkpoints.load(g.name()))
+          .caughtUp()) {
+        return false;
       }
     }
     return true;

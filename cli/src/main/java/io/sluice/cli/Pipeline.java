@@ -9,30 +9,24 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.apply.ApplyWorker;
-import io.sluice.apply.TargetSchema;
 import io.sluice.capture.CaptureMetrics;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
-import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
-import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.control.AdminServer;
 import io.sluice.cli.control.ControlView;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
-import io.sluice.core.retry.Backoff;
-import io.sluice.core.retry.Retrier;
-import io.sluice.core.retry.RetryLog;
-import io.sluice.core.retry.Sleeper;
-import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -40,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * target tables and state tables, then starts capture and the workers.
  */
 final class Pipeline implements AutoCloseable, AdminServer.Probes {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private final PipelineConfig config;
   private final PrometheusMeterRegistry meters;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -114,28 +108,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
       config.group(g);
     }
 
-    // A source or target that is away (restarting, failing over) is waited for, not a reason to
-    // exit; a wrong password or a missing table is.
-    Retrier retrier =
-        new Retrier(Backoff.DEFAULT, ErrorClassifier::classify, Sleeper.SYSTEM, Clock.systemUTC());
-    CapturedTables tables =
-        retrier.call(
-            () -> {
-              try (Connection source = Databases.source(config)) {
-                return SourceCatalog.resolve(source, config);
-              }
-            },
-            new RetryLog(
-                log, "reading the source catalog", ErrorClassifier::describe, Clock.systemUTC()));
-    retrier.call(
-        () -> {
-          try (Connection target = Databases.target(config)) {
-            TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
-          }
-          return null;
-        },
-        new RetryLog(
-            log, "preparing the target tables", ErrorClassifier::describe, Clock.systemUTC()));
+    CapturedTables tables = PipelinePreparation.prepare(config);
     DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
     state.ensureExist(dynamo);

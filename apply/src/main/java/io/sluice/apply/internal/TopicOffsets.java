@@ -1,21 +1,21 @@
 package io.sluice.apply.internal;
 
+import io.sluice.apply.GroupBacklog;
 import io.sluice.checkpoint.ApplyCheckpoint;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -34,14 +34,15 @@ public final class TopicOffsets implements AutoCloseable {
   private static final long TIMEOUT_SECONDS = 10;
 
   private final Admin admin;
-  private final String group;
+  private final PipelineConfig config;
+  private final GroupConfig group;
   private final String topic;
   private final Optional<String> deadLetterTopic;
   private final Clock clock;
   private final Duration deadLetterEvery;
   private final AtomicBoolean topicSeen = new AtomicBoolean();
   private final AtomicBoolean topicMissingLogged = new AtomicBoolean();
-  private final Map<Integer, Long> backlogs = new ConcurrentHashMap<>();
+  private volatile GroupBacklog backlog;
   private volatile double retentionSeconds;
   private volatile double deadLetterRecords;
   private volatile String problem;
@@ -54,14 +55,16 @@ public final class TopicOffsets implements AutoCloseable {
    */
   public TopicOffsets(
       Admin admin,
-      String group,
-      String topic,
+      PipelineConfig config,
+      GroupConfig group,
       Optional<String> deadLetterTopic,
       Clock clock,
       Duration deadLetterEvery) {
     this.admin = admin;
+    this.config = config;
     this.group = group;
-    this.topic = topic;
+    this.topic = config.topicOf(group);
+    this.backlog = GroupBacklog.of(group.name(), List.of(), Map.of(), Map.of());
     this.deadLetterTopic = deadLetterTopic;
     this.clock = clock;
     this.deadLetterEvery = deadLetterEvery;
@@ -90,7 +93,7 @@ public final class TopicOffsets implements AutoCloseable {
             "topic {} of group {} does not exist yet: capture creates it when it starts;"
                 + " apply waits for it",
             topic,
-            group);
+            group.name());
       }
       return false;
     } catch (TimeoutException e) {
@@ -103,35 +106,30 @@ public final class TopicOffsets implements AutoCloseable {
 
   /** Reads the backlog of each owned partition: changes past its checkpoint. */
   public void readBacklogs(List<Integer> owned, Map<Integer, ApplyCheckpoint> checkpoints) {
-    backlogs.keySet().retainAll(owned);
-    if (owned.isEmpty()) {
-      return;
-    }
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    owned.forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
-    Map<TopicPartition, ListOffsetsResultInfo> ends;
+    GroupBacklog.EndOffsets ends;
     try {
-      ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      problem = null;
-    } catch (ExecutionException | TimeoutException e) {
-      problem = "cannot read end offsets from Kafka: " + e;
-      log.warn("could not read the end offsets of group {}: {}", group, e.toString());
-      return;
+      ends =
+          GroupBacklog.endOffsets(
+              admin, config, Map.of(group, owned), Duration.ofSeconds(TIMEOUT_SECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
-      ApplyCheckpoint cp = checkpoints.get(end.getKey().partition());
-      backlogs.put(
-          end.getKey().partition(),
-          Math.max(0, end.getValue().offset() - (cp == null ? 0 : cp.nextOffset())));
+    if (ends.failure().isPresent()) {
+      problem = "cannot read end offsets from Kafka: " + ends.failure().get();
+      log.warn(
+          "could not read the end offsets of group {}: {}",
+          group.name(),
+          ends.failure().get().toString());
+      return;
     }
+    problem = null;
+    backlog = GroupBacklog.of(group.name(), owned, ends.of(group.name()), checkpoints);
   }
 
   /** Changes in the partition past its checkpoint, as last read; 0 when not read. */
   public long backlog(int partition) {
-    return backlogs.getOrDefault(partition, 0L);
+    return backlog.partition(partition).map(GroupBacklog.Partition::backlog).orElse(0L);
   }
 
   /** Why the last read of end offsets failed; empty when it succeeded. */

@@ -1,5 +1,6 @@
 package io.sluice.cli.bench;
 
+import io.sluice.apply.GroupBacklog;
 import io.sluice.core.Lsn;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
@@ -21,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The apply benchmark, start to end: embedded servers, identical preloads, sluice's snapshot
@@ -179,7 +178,7 @@ final class ApplyBenchmark {
                 sluice.publishedEvents(), sluice.appliedEvents()));
     Lsn now = sluice.sourceLsn();
     waiter.await("capture after the snapshot", () -> sluice.slotConfirmed().compareTo(now) >= 0);
-    Map<TopicPartition, Long> ends = sluice.endOffsets();
+    GroupBacklog.EndOffsets ends = sluice.endOffsets();
     waiter.await(
         "apply of the snapshot",
         () -> sluice.checkpointsReached(ends),
@@ -261,7 +260,7 @@ final class ApplyBenchmark {
   private DrainResult drainSluice(
       EmbeddedInfrastructure infra, SluiceContender sluice, Shape shape, long rows)
       throws Exception {
-    Map<TopicPartition, Long> ends = sluice.endOffsets();
+    GroupBacklog.EndOffsets ends = sluice.endOffsets();
     DrainedCheck drained = new DrainedCheck(sluice, ends);
     ResourceMeter meter = ResourceMeter.start(infra.source(), infra.target());
     long start = System.nanoTime();

@@ -1,7 +1,6 @@
 package io.sluice.cli.bench;
 
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
+import io.sluice.apply.GroupBacklog;
 
 /**
  * Whether a sluice drain is complete: every partition's checkpoint has reached its end offset. The
@@ -13,17 +12,17 @@ final class DrainedCheck {
   private static final long FALLBACK_NANOS = 1_000_000_000L;
 
   private final SluiceContender sluice;
-  private final Map<TopicPartition, Long> ends;
+  private final GroupBacklog.EndOffsets ends;
   private final long expected;
   private long lastRead = System.nanoTime();
 
-  DrainedCheck(SluiceContender sluice, Map<TopicPartition, Long> ends) {
+  DrainedCheck(SluiceContender sluice, GroupBacklog.EndOffsets ends) {
     this.sluice = sluice;
     this.ends = ends;
-    Map<TopicPartition, Long> from = sluice.checkpointOffsets();
     this.expected =
-        ends.entrySet().stream()
-            .mapToLong(e -> Math.max(0, e.getValue() - from.getOrDefault(e.getKey(), 0L)))
+        sluice.backlogs(ends).stream()
+            .flatMap(b -> b.partitions().stream())
+            .mapToLong(GroupBacklog.Partition::backlog)
             .sum();
   }
 

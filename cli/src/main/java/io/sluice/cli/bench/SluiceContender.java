@@ -1,16 +1,15 @@
 package io.sluice.cli.bench;
 
 import io.sluice.apply.ApplyWorker;
-import io.sluice.apply.TargetSchema;
+import io.sluice.apply.GroupBacklog;
 import io.sluice.capture.CaptureService;
 import io.sluice.capture.CapturedTables;
-import io.sluice.capture.SourceCatalog;
-import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
+import io.sluice.cli.PipelinePreparation;
 import io.sluice.core.Lsn;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
@@ -19,16 +18,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -52,10 +48,7 @@ final class SluiceContender implements AutoCloseable {
     this.checkpoints =
         new DynamoDbApplyCheckpointStore(dynamo, new StateTables(config.dynamoDb().tablePrefix()));
     this.capture = new CaptureService(config, tables);
-    Properties kafka = new Properties();
-    kafka.putAll(config.kafka().properties());
-    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
-    this.admin = Admin.create(kafka);
+    this.admin = Admin.create(config.kafka().clientProperties());
     this.sourcePoll = connect(config.source().jdbcUrl(), config);
   }
 
@@ -64,17 +57,7 @@ final class SluiceContender implements AutoCloseable {
    * tables into Kafka and then streams.
    */
   static SluiceContender start(PipelineConfig config) throws Exception {
-    CapturedTables tables;
-    try (Connection source = connect(config.source().jdbcUrl(), config)) {
-      tables = SourceCatalog.resolve(source, config);
-    }
-    try (Connection target =
-        DriverManager.getConnection(
-            config.target().jdbcUrl(),
-            config.target().user(),
-            config.target().password().value())) {
-      TargetSchema.ensure(target, tables.ids().stream().map(tables.schemas()::get).toList());
-    }
+    CapturedTables tables = PipelinePreparation.prepare(config);
     SluiceContender c = new SluiceContender(config, tables);
     try {
       c.capture.start();
@@ -164,35 +147,33 @@ final class SluiceContender implements AutoCloseable {
   }
 
   /** The end offset of every partition of every group's topic. */
-  Map<TopicPartition, Long> endOffsets() throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (GroupConfig g : config.groups()) {
-      for (int i = 0; i < g.partitions(); i++) {
-        latest.put(new TopicPartition(config.topicOf(g), i), OffsetSpec.latest());
-      }
+  GroupBacklog.EndOffsets endOffsets() throws Exception {
+    Map<GroupConfig, List<Integer>> all = new LinkedHashMap<>();
+    config.groups().forEach(g -> all.put(g, GroupBacklog.allPartitions(g)));
+    GroupBacklog.EndOffsets ends =
+        GroupBacklog.endOffsets(admin, config, all, Duration.ofSeconds(60));
+    if (ends.failure().isPresent()) {
+      throw ends.failure().get();
     }
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
   }
 
-  /** The stored checkpoint (next offset to apply) of every partition; 0 where none is stored. */
-  Map<TopicPartition, Long> checkpointOffsets() {
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    for (GroupConfig g : config.groups()) {
-      Map<Integer, ApplyCheckpoint> stored = checkpoints.load(g.name());
-      for (int i = 0; i < g.partitions(); i++) {
-        ApplyCheckpoint cp = stored.get(i);
-        offsets.put(new TopicPartition(config.topicOf(g), i), cp == null ? 0 : cp.nextOffset());
-      }
-    }
-    return offsets;
+  /** Each group's backlog against the given end offsets, from the stored checkpoints. */
+  List<GroupBacklog> backlogs(GroupBacklog.EndOffsets ends) {
+    return config.groups().stream()
+        .map(
+            g ->
+                GroupBacklog.of(
+                    g.name(),
+                    GroupBacklog.allPartitions(g),
+                    ends.of(g.name()),
+                    checkpoints.load(g.name())))
+        .toList();
   }
 
   /** Whether every partition's checkpoint has reached the given end offset. */
-  boolean checkpointsReached(Map<TopicPartition, Long> ends) {
-    Map<TopicPartition, Long> now = checkpointOffsets();
-    return ends.entrySet().stream().allMatch(e -> now.get(e.getKey()) >= e.getValue());
+  boolean checkpointsReached(GroupBacklog.EndOffsets ends) {
+    return backlogs(ends).stream().allMatch(GroupBacklog::caughtUp);
   }
 
   @Override

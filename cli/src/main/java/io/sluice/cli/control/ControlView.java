@@ -1,5 +1,6 @@
 package io.sluice.cli.control;
 
+import io.sluice.apply.GroupBacklog;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
@@ -10,6 +11,7 @@ import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.GroupControl;
 import io.sluice.checkpoint.GroupControlStore;
+import io.sluice.checkpoint.GroupState;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseStore;
 import io.sluice.checkpoint.StateTables;
@@ -24,19 +26,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -69,10 +67,7 @@ public final class ControlView implements ControlClient {
    */
   private synchronized Admin kafka() {
     if (kafka == null) {
-      Properties p = new Properties();
-      p.putAll(config.kafka().properties());
-      p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-      kafka = Admin.create(p);
+      kafka = Admin.create(config.kafka().clientProperties());
     }
     return kafka;
   }
@@ -112,17 +107,17 @@ public final class ControlView implements ControlClient {
   @Override
   public List<GroupView> groups() {
     Map<String, Map<Integer, Long>> ends = endOffsets(config.groups());
-    List<java.util.concurrent.CompletableFuture<GroupView>> views = new ArrayList<>();
-    java.util.concurrent.ExecutorService readers =
+    List<CompletableFuture<GroupView>> views = new ArrayList<>();
+    ExecutorService readers =
         Executors.newFixedThreadPool(Math.min(4, Math.max(1, config.groups().size())));
     try {
       for (GroupConfig g : config.groups()) {
         views.add(
-            java.util.concurrent.CompletableFuture.supplyAsync(
+            CompletableFuture.supplyAsync(
                 () -> view(g, ends.getOrDefault(g.name(), Map.of())), readers));
       }
-      return views.stream().map(java.util.concurrent.CompletableFuture::join).toList();
-    } catch (java.util.concurrent.CompletionException e) {
+      return views.stream().map(CompletableFuture::join).toList();
+    } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     } finally {
       readers.shutdown();
@@ -226,17 +221,17 @@ public final class ControlView implements ControlClient {
     Map<Integer, Lease> leaseOf = new HashMap<>();
     leases.list(g.name()).forEach(l -> leaseOf.put(l.partition(), l));
     Map<Integer, ApplyCheckpoint> cps = checkpoints.load(g.name());
+    GroupBacklog backlog = GroupBacklog.of(g.name(), GroupBacklog.allPartitions(g), ends, cps);
     Map<Integer, Long> appliedMicros = new HashMap<>();
     workers.forEach(
         w -> w.appliedSourceMicros().forEach((p, us) -> appliedMicros.merge(p, us, Math::max)));
     List<GroupView.Partition> partitions = new ArrayList<>();
-    for (int p = 0; p < g.partitions(); p++) {
+    for (GroupBacklog.Partition bp : backlog.partitions()) {
+      int p = bp.partition();
       Lease lease = leaseOf.get(p);
       boolean held = lease != null && lease.heldAt(now);
       ApplyCheckpoint cp = cps.get(p);
-      long checkpoint = cp == null ? 0 : cp.nextOffset();
-      long end = ends.getOrDefault(p, -1L);
-      long lagEvents = end < 0 ? -1 : Math.max(0, end - checkpoint);
+      long lagEvents = bp.backlog();
       // Seconds since the source commit the partition is applied up to (heartbeats move it on an
       // idle source), as the lag metric counts them: it grows while changes wait, in Kafka or
       // still in the source because capture does not run.
@@ -250,9 +245,9 @@ public final class ControlView implements ControlClient {
               held ? lease.owner() : "",
               lease == null ? 0 : lease.epoch(),
               held ? lease.expiresAt().toString() : "",
-              checkpoint,
+              bp.nextOffset(),
               cp == null ? "" : new Lsn(cp.lsn()).toString(),
-              end,
+              bp.endOffset(),
               lagEvents,
               lagSeconds));
     }
@@ -287,7 +282,14 @@ public final class ControlView implements ControlClient {
         desired.reason(),
         desired.by(),
         desired.at() == null ? "" : desired.at().toString(),
-        actual(desired, workerViews),
+        GroupState.of(
+                desired,
+                workers.stream()
+                    .filter(w -> w.state() != WorkerStatus.ActualState.STOPPED)
+                    .filter(w -> !stale(w, now))
+                    .map(WorkerStatus::state)
+                    .toList())
+            .name(),
         workerViews,
         partitions,
         lastError);
@@ -310,59 +312,16 @@ public final class ControlView implements ControlClient {
 
   private static final int GONE_AFTER_LEASES = 20;
 
-  private static String actual(GroupControl desired, List<GroupView.Worker> workers) {
-    List<String> states =
-        workers.stream()
-            .map(GroupView.Worker::state)
-            .filter(s -> !s.equals("UNREACHABLE"))
-            .toList();
-    if (states.isEmpty()) {
-      return "UNKNOWN";
-    }
-    if (states.contains("HALTED")) {
-      return "HALTED";
-    }
-    if (states.contains("RETRYING")) {
-      return "RETRYING";
-    }
-    if (states.contains("RUNNING")) {
-      return desired.paused() ? "PAUSING" : "RUNNING";
-    }
-    if (states.contains("PAUSED")) {
-      return "PAUSED";
-    }
-    return "STANDBY";
-  }
-
   /** The end offset of every partition of the groups' topics, by group; empty where unknown. */
   private Map<String, Map<Integer, Long>> endOffsets(List<GroupConfig> groups) {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    Map<String, String> groupOfTopic = new HashMap<>();
-    for (GroupConfig g : groups) {
-      String topic = config.topicOf(g);
-      groupOfTopic.put(topic, g.name());
-      for (int p = 0; p < g.partitions(); p++) {
-        request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-      }
+    Map<GroupConfig, List<Integer>> partitions = new LinkedHashMap<>();
+    groups.forEach(g -> partitions.put(g, GroupBacklog.allPartitions(g)));
+    try {
+      // a topic may not exist yet (capture never ran): that group's backlog is unknown
+      return GroupBacklog.endOffsets(kafka(), config, partitions, Duration.ofSeconds(10)).byGroup();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
     }
-    Map<String, Map<Integer, Long>> out = new HashMap<>();
-    var result = kafka().listOffsets(request);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (TopicPartition tp : request.keySet()) {
-      try {
-        ListOffsetsResultInfo info =
-            result
-                .partitionResult(tp)
-                .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        out.computeIfAbsent(groupOfTopic.get(tp.topic()), k -> new HashMap<>())
-            .put(tp.partition(), info.offset());
-      } catch (ExecutionException | TimeoutException e) {
-        // the topic may not exist yet (capture never ran): that group's lag is unknown
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return out;
   }
 }
