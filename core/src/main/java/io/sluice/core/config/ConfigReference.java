@@ -25,8 +25,6 @@ public final class ConfigReference {
   static final String REGENERATE_COMMAND =
       "./mvnw -q -o -pl core test -Dtest=ConfigReferenceTest -Dsluice.docs.regenerate=true";
 
-  private static final String GROUPS = "groups";
-
   private ConfigReference() {}
 
   /** Writes the reference to the path given as the only argument. */
@@ -55,7 +53,7 @@ public final class ConfigReference {
     md.append(intro()).append("\n");
     for (Map.Entry<String, List<ConfigKey>> section : sections().entrySet()) {
       md.append("\n## `").append(section.getKey()).append("`\n\n");
-      if (section.getKey().equals(GROUPS)) {
+      if (section.getKey().equals(ConfigKeys.GROUPS)) {
         md.append(
             "`groups` is a list with at least one entry; each entry has the keys below. Group keys"
                 + " are set in the file only.\n\n");
@@ -66,8 +64,8 @@ public final class ConfigReference {
   }
 
   private static String intro() {
-    ConfigKey rows = key("apply.batch.rows");
-    ConfigKey servers = key("kafka.bootstrap-servers");
+    ConfigKey rows = ConfigKeys.APPLY_BATCH_ROWS;
+    ConfigKey servers = ConfigKeys.KAFKA_BOOTSTRAP_SERVERS;
     return "A pipeline is configured by one YAML file whose nested sections mirror the dotted keys"
         + " below (`apply.batch.rows` is `rows` under `batch` under `apply`). Every key that holds"
         + " a single value can be overridden by an environment variable named `SLUICE_` followed"
@@ -96,7 +94,7 @@ public final class ConfigReference {
       String section = k.path().substring(0, k.path().indexOf('.'));
       sections.computeIfAbsent(section, s -> new ArrayList<>()).add(k);
     }
-    sections.put(GROUPS, ConfigKeys.GROUP_KEYS);
+    sections.put(ConfigKeys.GROUPS, ConfigKeys.GROUP_KEYS);
     return sections;
   }
 
@@ -111,7 +109,10 @@ public final class ConfigReference {
           .append(" | ")
           .append(defaultText(k))
           .append(" | ")
-          .append(k.envOverridable() && !k.path().startsWith(GROUPS) ? code(k.envName()) : "—")
+          .append(
+              k.envOverridable() && !k.path().startsWith(ConfigKeys.GROUPS)
+                  ? code(k.envName())
+                  : "—")
           .append(" | ")
           .append(cell(k.description()))
           .append(" |\n");
@@ -148,9 +149,5 @@ public final class ConfigReference {
   /** Makes text safe inside a table cell: a pipe would end the cell, a newline the row. */
   private static String cell(String text) {
     return text.replace("|", "\\|").replace("\n", " ");
-  }
-
-  private static ConfigKey key(String path) {
-    return ConfigKeys.find(path).orElseThrow(() -> new IllegalStateException("no key " + path));
   }
 }

@@ -365,6 +365,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesValuesThatBreakTheirKeysRule() {
+    String yaml =
+        MINIMAL
+            .replace("pipeline: {name: orders}", "pipeline: {name: Orders}")
+            .replace(
+                "tables: [fills]", "tables: [fills]\n    alert-lag: soon\n    on-bad-data: skip");
+
+    ConfigException e =
+        failure(
+            yaml,
+            Map.of(
+                "SLUICE_KAFKA_REPLICATION_FACTOR", "33",
+                "SLUICE_ADMIN_PORT", "-1",
+                "SLUICE_APPLY_BATCH_ROWS", "0",
+                "SLUICE_TARGET_POOL_SIZE", "65",
+                "SLUICE_APPLY_CONTROL_POLL", "PT-1S"));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "pipeline.name 'Orders' must start with a lowercase letter and hold only lowercase"
+                + " letters, digits and _ (at most 48)",
+            "kafka.replication-factor is 33 but must be between 1 and 32",
+            "admin.port is -1 but must be between 0 and 65535",
+            "apply.batch.rows is 0 but must be between 1 and 1000000",
+            "target.pool-size is 65 but must be between 1 and 64",
+            "apply.control-poll is PT-1S but must not be negative",
+            "group 'fills': alert-lag must be a duration such as 200ms, 10s, 5m, 1h or PT10S,"
+                + " not 'soon'",
+            "group 'fills': on-bad-data must be one of [halt, dead-letter], not 'skip'");
+  }
+
+  @Test
   void missingGroupsIsAProblem() {
     String noGroups = MINIMAL.substring(0, MINIMAL.indexOf("groups:"));
 
