@@ -83,8 +83,10 @@ public final class ConfigReference {
         + " control. They are masked whenever the configuration is printed. Durations are written `200ms`, `10s`, `5m`,"
         + " `1h` or in ISO-8601 (`PT5S`). The configuration is checked as a whole at startup:"
         + " every problem (unknown keys, with a suggestion when one is close; missing or"
-        + " malformed values; conflicting groups) is reported at once, nothing is corrected"
-        + " silently, and sluice refuses to start until all are fixed.";
+        + " malformed values; values a key does not accept; conflicting groups) is reported at"
+        + " once, nothing is corrected silently, and sluice refuses to start until all are fixed."
+        + " The last column of each table says which values a key accepts beyond its type (—"
+        + " when its type says it all).";
   }
 
   /** Keys grouped by their first path segment, sections in the order of {@link ConfigKeys#ALL}. */
@@ -99,8 +101,8 @@ public final class ConfigReference {
   }
 
   private static void table(StringBuilder md, List<ConfigKey> keys) {
-    md.append("| key | type | default | environment variable | description |\n");
-    md.append("|---|---|---|---|---|\n");
+    md.append("| key | type | default | environment variable | description | valid values |\n");
+    md.append("|---|---|---|---|---|---|\n");
     for (ConfigKey k : keys) {
       md.append("| `")
           .append(k.path())
@@ -115,6 +117,8 @@ public final class ConfigReference {
                   : "—")
           .append(" | ")
           .append(cell(k.description()))
+          .append(" | ")
+          .append(k.rule().map(r -> cell(r.text())).orElse("—"))
           .append(" |\n");
     }
   }
