@@ -118,7 +118,7 @@ class ConfigLoaderTest {
                 "prod-orders-",
                 true));
     assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.apply()).isEqualTo(new ApplyConfig(1000, Duration.ofMillis(50)));
+    assertThat(c.apply()).isEqualTo(applyWithDefaults(1000, Duration.ofMillis(50)));
     assertThat(c.groups())
         .containsExactly(
             new GroupConfig(
@@ -163,8 +163,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(1),
                 TruncatePolicy.APPLY,
                 BadDataPolicy.DEAD_LETTER,
-                ApplyConfig.DEFAULT_LEASE_TIMEOUT,
-                ApplyConfig.DEFAULT_CONTROL_POLL));
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(1)));
     GroupConfig fills = c.group("fills");
     assertThat(c.truncatePolicy(fills)).isEqualTo(TruncatePolicy.HALT);
     assertThat(c.badDataPolicy(fills)).isEqualTo(BadDataPolicy.DEAD_LETTER);
@@ -186,7 +186,7 @@ class ConfigLoaderTest {
 
     assertThat(c.apply().truncate()).isEqualTo(TruncatePolicy.APPLY);
     assertThat(c.apply().onBadData()).isEqualTo(BadDataPolicy.HALT);
-    assertThat(c.apply().batchBytes()).isEqualTo(ApplyConfig.DEFAULT_BATCH_BYTES);
+    assertThat(c.apply().batchBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(c.group("fills").keyColumns()).isEmpty();
   }
 
@@ -260,7 +260,7 @@ class ConfigLoaderTest {
     assertThat(c.dynamoDb())
         .isEqualTo(new DynamoDbConfig("us-east-1", Optional.empty(), "sluice-orders-", false));
     assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.apply()).isEqualTo(new ApplyConfig(5000, Duration.ofMillis(200)));
+    assertThat(c.apply()).isEqualTo(applyWithDefaults(5000, Duration.ofMillis(200)));
     assertThat(c.groups())
         .containsExactly(new GroupConfig("fills", List.of(new TablePattern("fills")), 1));
     assertThat(c.topicOf(c.group("fills"))).isEqualTo("sluice.orders.fills");
@@ -517,6 +517,18 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loader.load(dir.resolve("absent.yaml")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("absent.yaml does not exist");
+  }
+
+  /** Apply settings at their documented defaults but for batch rows and linger. */
+  private static ApplyConfig applyWithDefaults(int batchRows, Duration batchLinger) {
+    return new ApplyConfig(
+        batchRows,
+        4 * 1024 * 1024,
+        batchLinger,
+        TruncatePolicy.APPLY,
+        BadDataPolicy.HALT,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(1));
   }
 
   private static PipelineConfig parse(String yaml, Map<String, String> env) {
