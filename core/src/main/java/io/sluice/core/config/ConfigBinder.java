@@ -1,6 +1,7 @@
 package io.sluice.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.core.config.ConfigRule.Range;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,12 +9,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Binds values to the configuration records, reading each through its descriptor in {@link
- * ConfigKeys} (which checks it against the key's rule) and checking the rules that span keys,
- * recording every problem it meets.
+ * Binds values to the configuration records, recording every problem it meets. Each value is read
+ * through its descriptor in {@link ConfigKeys}, whose default and rule apply; the rules that span
+ * keys are checked here: group names and tables against other groups, {@code target.pool-size}
+ * against each group's partitions, lag alerts against {@code alerts.lag-critical}.
  */
 final class ConfigBinder {
   /** Keys of a group entry, in documentation order, taken from {@link ConfigKeys#GROUP_KEYS}. */
@@ -44,7 +47,7 @@ final class ConfigBinder {
             v.string(ConfigKeys.TARGET_DATABASE),
             v.string(ConfigKeys.TARGET_USER),
             v.secret(ConfigKeys.TARGET_PASSWORD),
-            v.integer(ConfigKeys.TARGET_POOL_SIZE));
+            v.optInteger(ConfigKeys.TARGET_POOL_SIZE));
     KafkaConfig kafka =
         new KafkaConfig(
             v.string(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
@@ -81,7 +84,7 @@ final class ConfigBinder {
             v.duration(ConfigKeys.ALERTS_LAG),
             v.duration(ConfigKeys.ALERTS_LAG_CRITICAL),
             v.duration(ConfigKeys.ALERTS_PAUSED));
-    List<GroupConfig> groups = groups();
+    List<GroupConfig> groups = groups(target.poolSize());
     for (GroupConfig g : groups) {
       Duration lag = g.alertLag().orElse(alerts.lag());
       if (lag.compareTo(alerts.lagCritical()) >= 0) {
@@ -100,7 +103,8 @@ final class ConfigBinder {
         name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups);
   }
 
-  private List<GroupConfig> groups() {
+  /** The groups, each checked against the others and against {@code target.pool-size}. */
+  private List<GroupConfig> groups(OptionalInt poolSize) {
     JsonNode node = v.raw(ConfigKeys.GROUPS);
     List<GroupConfig> groups = new ArrayList<>();
     if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
@@ -138,9 +142,38 @@ final class ConfigBinder {
                       + "'; a table belongs to one group");
         }
       }
+      if (poolSize.isPresent() && poolSize.getAsInt() < g.partitions()) {
+        v.problems().add(poolTooSmall(poolSize.getAsInt(), label(i, g.name()), g.partitions()));
+      }
       groups.add(g);
     }
     return groups;
+  }
+
+  /**
+   * The problem with a pool smaller than a group's partitions: each partition holds one target
+   * connection while it writes, so some would wait for a connection.
+   */
+  private static String poolTooSmall(int poolSize, String group, int partitions) {
+    int most = ConfigKeys.TARGET_POOL_SIZE.rule(Range.class).orElseThrow().max();
+    String fix =
+        partitions <= most
+            ? "set it to at least " + partitions + ", or leave it unset"
+            : "leave it unset";
+    return "target.pool-size is "
+        + poolSize
+        + " but "
+        + group
+        + " has "
+        + partitions
+        + " partitions, each holding a target connection while it writes: "
+        + fix
+        + " so that each group's pool has one connection per partition";
+  }
+
+  /** Names a group in problems: by its name, or by its place in the list when it has none. */
+  private static String label(int index, String name) {
+    return name.isEmpty() ? "groups[" + index + "]" : "group '" + name + "'";
   }
 
   /** Adds a table name or pattern, or the problem with how it is written. */
@@ -180,7 +213,7 @@ final class ConfigBinder {
     } else {
       v.checkPattern(ConfigKeys.GROUP_NAME, where + ".name", name);
     }
-    String label = name.isEmpty() ? where : "group '" + name + "'";
+    String label = label(index, name);
     List<TablePattern> tables = new ArrayList<>();
     JsonNode t = n.path(ConfigKeys.groupField(ConfigKeys.GROUP_TABLES));
     boolean blankItem = false;

@@ -69,7 +69,15 @@ public final class ConfigKeys {
   public static final ConfigKey TARGET_PASSWORD =
       opt("target.password", Type.SECRET, "", "Target password.");
   public static final ConfigKey TARGET_POOL_SIZE =
-      opt("target.pool-size", Type.INT, "4", between(1, 64), "Connections per apply worker pool.");
+      opt(
+          "target.pool-size",
+          Type.INT,
+          null,
+          between(1, 64),
+          "Target connections of each apply worker's pool; a worker applies one group, and each"
+              + " of the group's partitions holds one connection while it writes. Default: the"
+              + " group's `partitions`. A value below any group's `partitions` is refused. Keep"
+              + " the sum over all workers under the target's `max_connections`.");
   public static final ConfigKey KAFKA_BOOTSTRAP_SERVERS =
       req("kafka.bootstrap-servers", Type.STRING, "Kafka bootstrap servers, `host:port,...`.");
   public static final ConfigKey KAFKA_TOPIC_PREFIX =

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class ConfigLoaderTest {
         database: reporting
         user: sluice_apply
         password: file-target-pw
-        pool-size: 8
+        pool-size: 12
       kafka:
         bootstrap-servers: b-1.msk:9098,b-2.msk:9098
         topic-prefix: cdc.orders
@@ -101,7 +102,7 @@ class ConfigLoaderTest {
                 "reporting",
                 "sluice_apply",
                 new Secret("file-target-pw"),
-                8));
+                OptionalInt.of(12)));
     assertThat(c.kafka().bootstrapServers()).isEqualTo("b-1.msk:9098,b-2.msk:9098");
     assertThat(c.kafka().topicPrefix()).isEqualTo("cdc.orders");
     assertThat(c.kafka().replicationFactor()).isEqualTo(2);
@@ -125,6 +126,8 @@ class ConfigLoaderTest {
                 "fills", List.of(new TablePattern("public.fills"), new TablePattern("trades")), 12),
             new GroupConfig("reference", List.of(new TablePattern("public.ref_*")), 2));
     assertThat(c.topicOf(c.group("reference"))).isEqualTo("cdc.orders.reference");
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(12);
+    assertThat(c.targetPoolSize(c.group("reference"))).isEqualTo(12);
   }
 
   @Test
@@ -253,7 +256,8 @@ class ConfigLoaderTest {
     assertThat(c.source().slot()).isEqualTo("sluice_orders");
     assertThat(c.source().publication()).isEqualTo("sluice_orders");
     assertThat(c.target().port()).isEqualTo(5432);
-    assertThat(c.target().poolSize()).isEqualTo(4);
+    assertThat(c.target().poolSize()).isEmpty();
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(1);
     assertThat(c.kafka().topicPrefix()).isEqualTo("sluice.orders");
     assertThat(c.kafka().replicationFactor()).isEqualTo(3);
     assertThat(c.kafka().properties()).isEmpty();
@@ -362,6 +366,49 @@ class ConfigLoaderTest {
     assertThat(e.getMessage())
         .startsWith("invalid configuration (13 problems):")
         .contains("  - source.port is 70000");
+  }
+
+  @Test
+  void targetPoolSizeDefaultsToEachGroupsPartitions() {
+    PipelineConfig c = parse(FULL.replace("  pool-size: 12\n", ""), Map.of());
+
+    assertThat(c.target().poolSize()).isEmpty();
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(12);
+    assertThat(c.targetPoolSize(c.group("reference"))).isEqualTo(2);
+  }
+
+  @Test
+  void refusesATargetPoolSizeBelowTheNamedGroupsPartitions() {
+    String yaml =
+        FULL.replace("  pool-size: 12\n", "  pool-size: 4\n")
+            + "  - name: ledger\n"
+            + "    tables: [public.ledger]\n"
+            + "    partitions: 100\n";
+
+    ConfigException e = failure(yaml, Map.of("SLUICE_APPLY_BATCH_ROWS", "0"));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "apply.batch.rows is 0 but must be between 1 and 1000000",
+            "target.pool-size is 4 but group 'fills' has 12 partitions, each holding a target"
+                + " connection while it writes: set it to at least 12, or leave it unset so that"
+                + " each group's pool has one connection per partition",
+            "target.pool-size is 4 but group 'ledger' has 100 partitions, each holding a target"
+                + " connection while it writes: leave it unset so that each group's pool has one"
+                + " connection per partition");
+  }
+
+  @Test
+  void refusesATargetPoolSizeFromTheEnvironmentBelowAGroupsPartitions() {
+    String twoPartitions = MINIMAL.replace("tables: [fills]", "tables: [fills]\n    partitions: 2");
+
+    assertThat(parse(twoPartitions, Map.of("SLUICE_TARGET_POOL_SIZE", "2")).target().poolSize())
+        .hasValue(2);
+    assertThat(failure(twoPartitions, Map.of("SLUICE_TARGET_POOL_SIZE", "1")).problems())
+        .containsExactly(
+            "target.pool-size is 1 but group 'fills' has 2 partitions, each holding a target"
+                + " connection while it writes: set it to at least 2, or leave it unset so that"
+                + " each group's pool has one connection per partition");
   }
 
   @Test
