@@ -29,7 +29,7 @@ public final class ApplyClients {
     h.setUsername(config.target().user());
     h.setPassword(config.target().password().value());
     // Each partition holds at most one connection at a time.
-    h.setMaximumPoolSize(Math.max(config.target().poolSize(), group.partitions()));
+    h.setMaximumPoolSize(config.targetPoolSize(group));
     h.setPoolName("sluice-target-" + group.name());
     h.setAutoCommit(true);
     // money is written in the C locale, in which capture reads it: its cents arrive unchanged

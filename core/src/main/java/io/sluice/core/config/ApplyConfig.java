@@ -20,22 +20,4 @@ public record ApplyConfig(
     TruncatePolicy truncate,
     BadDataPolicy onBadData,
     Duration leaseTimeout,
-    Duration controlPoll) {
-
-  /** Defaults for everything but the batch size and linger. */
-  public ApplyConfig(int batchRows, Duration batchLinger) {
-    this(
-        batchRows,
-        DEFAULT_BATCH_BYTES,
-        batchLinger,
-        TruncatePolicy.APPLY,
-        BadDataPolicy.HALT,
-        DEFAULT_LEASE_TIMEOUT,
-        DEFAULT_CONTROL_POLL);
-  }
-
-  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_CONTROL_POLL = Duration.ofSeconds(1);
-
-  public static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
-}
+    Duration controlPoll) {}

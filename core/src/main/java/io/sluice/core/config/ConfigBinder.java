@@ -1,6 +1,7 @@
 package io.sluice.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.core.config.ConfigRule.Range;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,18 +9,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
-/** Binds validated values to the configuration records, recording every problem it meets. */
+/**
+ * Binds values to the configuration records, recording every problem it meets. Each value is read
+ * through its descriptor in {@link ConfigKeys}, whose default and rule apply; the rules that span
+ * keys are checked here: group names and tables against other groups, {@code target.pool-size}
+ * against each group's partitions, lag alerts against {@code alerts.lag-critical}.
+ */
 final class ConfigBinder {
-  private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
-  private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-
   /** Keys of a group entry, in documentation order, taken from {@link ConfigKeys#GROUP_KEYS}. */
   private static final List<String> GROUP_FIELDS =
-      ConfigKeys.GROUP_KEYS.stream().map(k -> k.path().substring("groups[].".length())).toList();
+      ConfigKeys.GROUP_KEYS.stream().map(ConfigKeys::groupField).toList();
 
   private final ConfigValues v;
 
@@ -28,68 +30,61 @@ final class ConfigBinder {
   }
 
   PipelineConfig bind() {
-    String name = v.string("pipeline.name");
-    if (!name.isEmpty() && !PIPELINE_NAME.matcher(name).matches()) {
-      v.problems()
-          .add(
-              "pipeline.name '"
-                  + name
-                  + "' must start with a lowercase letter and hold only"
-                  + " lowercase letters, digits and _ (at most 48)");
-    }
+    String name = v.string(ConfigKeys.PIPELINE_NAME);
     SourceConfig source =
         new SourceConfig(
-            v.string("source.host"),
-            v.integer("source.port", 1, 65535),
-            v.string("source.database"),
-            v.string("source.user"),
-            v.secret("source.password"),
-            v.optString("source.slot").orElse("sluice_" + name),
-            v.optString("source.publication").orElse("sluice_" + name));
+            v.string(ConfigKeys.SOURCE_HOST),
+            v.integer(ConfigKeys.SOURCE_PORT),
+            v.string(ConfigKeys.SOURCE_DATABASE),
+            v.string(ConfigKeys.SOURCE_USER),
+            v.secret(ConfigKeys.SOURCE_PASSWORD),
+            v.optString(ConfigKeys.SOURCE_SLOT).orElse("sluice_" + name),
+            v.optString(ConfigKeys.SOURCE_PUBLICATION).orElse("sluice_" + name));
     TargetConfig target =
         new TargetConfig(
-            v.string("target.host"),
-            v.integer("target.port", 1, 65535),
-            v.string("target.database"),
-            v.string("target.user"),
-            v.secret("target.password"),
-            v.integer("target.pool-size", 1, 64));
+            v.string(ConfigKeys.TARGET_HOST),
+            v.integer(ConfigKeys.TARGET_PORT),
+            v.string(ConfigKeys.TARGET_DATABASE),
+            v.string(ConfigKeys.TARGET_USER),
+            v.secret(ConfigKeys.TARGET_PASSWORD),
+            v.optInteger(ConfigKeys.TARGET_POOL_SIZE));
     KafkaConfig kafka =
         new KafkaConfig(
-            v.string("kafka.bootstrap-servers"),
-            v.optString("kafka.topic-prefix").orElse("sluice." + name),
-            v.integer("kafka.replication-factor", 1, 32),
-            v.stringMap("kafka.properties"));
+            v.string(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
+            v.optString(ConfigKeys.KAFKA_TOPIC_PREFIX).orElse("sluice." + name),
+            v.integer(ConfigKeys.KAFKA_REPLICATION_FACTOR),
+            v.stringMap(ConfigKeys.KAFKA_PROPERTIES));
     DynamoDbConfig dynamo =
         new DynamoDbConfig(
-            v.string("dynamodb.region"),
-            v.uri("dynamodb.endpoint"),
-            v.optString("dynamodb.table-prefix").orElse("sluice-" + name + "-"),
-            v.bool("dynamodb.local-credentials"));
+            v.string(ConfigKeys.DYNAMODB_REGION),
+            v.uri(ConfigKeys.DYNAMODB_ENDPOINT),
+            v.optString(ConfigKeys.DYNAMODB_TABLE_PREFIX).orElse("sluice-" + name + "-"),
+            v.bool(ConfigKeys.DYNAMODB_LOCAL_CREDENTIALS));
     CaptureConfig capture =
         new CaptureConfig(
-            v.duration("capture.heartbeat-interval"), v.duration("capture.lease-timeout"));
+            v.duration(ConfigKeys.CAPTURE_HEARTBEAT_INTERVAL),
+            v.duration(ConfigKeys.CAPTURE_LEASE_TIMEOUT));
     ApplyConfig apply =
         new ApplyConfig(
-            v.integer("apply.batch.rows", 1, 1_000_000),
-            v.integer("apply.batch.bytes", 64 * 1024, Integer.MAX_VALUE),
-            v.duration("apply.batch.linger"),
-            v.choice("apply.truncate", TruncatePolicy.class).orElse(TruncatePolicy.APPLY),
-            v.choice("apply.on-bad-data", BadDataPolicy.class).orElse(BadDataPolicy.HALT),
-            v.duration("apply.lease-timeout"),
-            v.duration("apply.control-poll"));
+            v.integer(ConfigKeys.APPLY_BATCH_ROWS),
+            v.integer(ConfigKeys.APPLY_BATCH_BYTES),
+            v.duration(ConfigKeys.APPLY_BATCH_LINGER),
+            v.choice(ConfigKeys.APPLY_TRUNCATE, TruncatePolicy.class),
+            v.choice(ConfigKeys.APPLY_ON_BAD_DATA, BadDataPolicy.class),
+            v.duration(ConfigKeys.APPLY_LEASE_TIMEOUT),
+            v.duration(ConfigKeys.APPLY_CONTROL_POLL));
     AdminConfig admin =
         new AdminConfig(
-            v.integer("admin.port", 0, 65_535),
-            v.string("admin.bind"),
-            v.secret("admin.read-token"),
-            v.secret("admin.operate-token"));
+            v.integer(ConfigKeys.ADMIN_PORT),
+            v.string(ConfigKeys.ADMIN_BIND),
+            v.secret(ConfigKeys.ADMIN_READ_TOKEN),
+            v.secret(ConfigKeys.ADMIN_OPERATE_TOKEN));
     AlertConfig alerts =
         new AlertConfig(
-            v.duration("alerts.lag"),
-            v.duration("alerts.lag-critical"),
-            v.duration("alerts.paused"));
-    List<GroupConfig> groups = groups();
+            v.duration(ConfigKeys.ALERTS_LAG),
+            v.duration(ConfigKeys.ALERTS_LAG_CRITICAL),
+            v.duration(ConfigKeys.ALERTS_PAUSED));
+    List<GroupConfig> groups = groups(target.poolSize());
     for (GroupConfig g : groups) {
       Duration lag = g.alertLag().orElse(alerts.lag());
       if (lag.compareTo(alerts.lagCritical()) >= 0) {
@@ -108,8 +103,9 @@ final class ConfigBinder {
         name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups);
   }
 
-  private List<GroupConfig> groups() {
-    JsonNode node = v.raw("groups");
+  /** The groups, each checked against the others and against {@code target.pool-size}. */
+  private List<GroupConfig> groups(OptionalInt poolSize) {
+    JsonNode node = v.raw(ConfigKeys.GROUPS);
     List<GroupConfig> groups = new ArrayList<>();
     if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
       v.problems().add("groups is required: list at least one table group");
@@ -146,9 +142,38 @@ final class ConfigBinder {
                       + "'; a table belongs to one group");
         }
       }
+      if (poolSize.isPresent() && poolSize.getAsInt() < g.partitions()) {
+        v.problems().add(poolTooSmall(poolSize.getAsInt(), label(i, g.name()), g.partitions()));
+      }
       groups.add(g);
     }
     return groups;
+  }
+
+  /**
+   * The problem with a pool smaller than a group's partitions: each partition holds one target
+   * connection while it writes, so some would wait for a connection.
+   */
+  private static String poolTooSmall(int poolSize, String group, int partitions) {
+    int most = ConfigKeys.TARGET_POOL_SIZE.rule(Range.class).orElseThrow().max();
+    String fix =
+        partitions <= most
+            ? "set it to at least " + partitions + ", or leave it unset"
+            : "leave it unset";
+    return "target.pool-size is "
+        + poolSize
+        + " but "
+        + group
+        + " has "
+        + partitions
+        + " partitions, each holding a target connection while it writes: "
+        + fix
+        + " so that each group's pool has one connection per partition";
+  }
+
+  /** Names a group in problems: by its name, or by its place in the list when it has none. */
+  private static String label(int index, String name) {
+    return name.isEmpty() ? "groups[" + index + "]" : "group '" + name + "'";
   }
 
   /** Adds a table name or pattern, or the problem with how it is written. */
@@ -182,16 +207,15 @@ final class ConfigBinder {
                                 .orElse(" (expected one of " + GROUP_FIELDS + ")"));
               }
             });
-    String name = n.path("name").asText("");
+    String name = n.path(ConfigKeys.groupField(ConfigKeys.GROUP_NAME)).asText("");
     if (name.isEmpty()) {
       v.problems().add(where + ".name is required");
-    } else if (!GROUP_NAME.matcher(name).matches()) {
-      v.problems()
-          .add(where + ".name '" + name + "' may hold only lowercase letters, digits, _ and -");
+    } else {
+      v.checkPattern(ConfigKeys.GROUP_NAME, where + ".name", name);
     }
-    String label = name.isEmpty() ? where : "group '" + name + "'";
+    String label = label(index, name);
     List<TablePattern> tables = new ArrayList<>();
-    JsonNode t = n.path("tables");
+    JsonNode t = n.path(ConfigKeys.groupField(ConfigKeys.GROUP_TABLES));
     boolean blankItem = false;
     if (t.isArray()) {
       for (JsonNode item : t) {
@@ -210,55 +234,21 @@ final class ConfigBinder {
     } else if (blankItem) {
       v.problems().add(label + ": every item of tables must be a table name or pattern");
     }
-    int partitions = 1;
-    JsonNode p = n.path("partitions");
-    if (!p.isMissingNode()) {
-      if (!p.canConvertToInt() || !p.isIntegralNumber() || p.asInt() < 1 || p.asInt() > 1024) {
-        v.problems().add(label + ": partitions must be a whole number from 1 to 1024");
-      } else {
-        partitions = p.asInt();
-      }
-    }
-    Optional<TruncatePolicy> truncate =
-        ConfigValues.choice(label + ": truncate", n.path("truncate"), TruncatePolicy.class, v);
-    Optional<BadDataPolicy> onBadData =
-        ConfigValues.choice(label + ": on-bad-data", n.path("on-bad-data"), BadDataPolicy.class, v);
     return new GroupConfig(
         name,
         tables,
-        partitions,
-        truncate,
-        onBadData,
-        columnsByTable(label, n, "key-columns"),
-        columnsByTable(label, n, "exclude-columns"),
-        positiveDuration(label + ": alert-lag", n.path("alert-lag")),
-        positiveDuration(label + ": alert-paused", n.path("alert-paused")));
-  }
-
-  private Optional<Duration> positiveDuration(String where, JsonNode n) {
-    if (n.isMissingNode() || n.isNull()) {
-      return Optional.empty();
-    }
-    try {
-      Duration d = Durations.parse(n.asText().trim());
-      if (d.isNegative() || d.isZero()) {
-        v.problems().add(where + " must be longer than 0, not '" + n.asText() + "'");
-        return Optional.empty();
-      }
-      return Optional.of(d);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      v.problems()
-          .add(
-              where
-                  + " must be a duration such as 200ms, 10s, 5m, 1h or PT10S, not '"
-                  + n.asText()
-                  + "'");
-      return Optional.empty();
-    }
+        v.integer(ConfigKeys.GROUP_PARTITIONS, label, n),
+        v.choice(ConfigKeys.GROUP_TRUNCATE, label, n, TruncatePolicy.class),
+        v.choice(ConfigKeys.GROUP_ON_BAD_DATA, label, n, BadDataPolicy.class),
+        columnsByTable(label, n, ConfigKeys.GROUP_KEY_COLUMNS),
+        columnsByTable(label, n, ConfigKeys.GROUP_EXCLUDE_COLUMNS),
+        v.optDuration(ConfigKeys.GROUP_ALERT_LAG, label, n),
+        v.optDuration(ConfigKeys.GROUP_ALERT_PAUSED, label, n));
   }
 
   /** A map of table names to column lists, such as {@code key-columns}. */
-  private Map<String, List<String>> columnsByTable(String label, JsonNode n, String key) {
+  private Map<String, List<String>> columnsByTable(String label, JsonNode n, ConfigKey groupKey) {
+    String key = ConfigKeys.groupField(groupKey);
     Map<String, List<String>> keys = new LinkedHashMap<>();
     JsonNode k = n.path(key);
     if (k.isMissingNode() || k.isNull()) {

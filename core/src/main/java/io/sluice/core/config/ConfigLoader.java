@@ -92,7 +92,7 @@ public final class ConfigLoader {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      if (path.equals("groups")) {
+      if (path.equals(ConfigKeys.GROUPS)) {
         out.put(path, e.getValue());
       } else if (ConfigKeys.find(path).isPresent()) {
         out.put(path, e.getValue());
@@ -121,7 +121,7 @@ public final class ConfigLoader {
   }
 
   private static String suggestion(String path) {
-    List<String> candidates = new ArrayList<>(List.of("groups"));
+    List<String> candidates = new ArrayList<>(List.of(ConfigKeys.GROUPS));
     for (ConfigKey k : ConfigKeys.ALL) {
       candidates.add(k.path());
       // Sections too, so a misspelt section ("sorce:") gets a suggestion.

@@ -25,8 +25,6 @@ public final class ConfigReference {
   static final String REGENERATE_COMMAND =
       "./mvnw -q -o -pl core test -Dtest=ConfigReferenceTest -Dsluice.docs.regenerate=true";
 
-  private static final String GROUPS = "groups";
-
   private ConfigReference() {}
 
   /** Writes the reference to the path given as the only argument. */
@@ -55,7 +53,7 @@ public final class ConfigReference {
     md.append(intro()).append("\n");
     for (Map.Entry<String, List<ConfigKey>> section : sections().entrySet()) {
       md.append("\n## `").append(section.getKey()).append("`\n\n");
-      if (section.getKey().equals(GROUPS)) {
+      if (section.getKey().equals(ConfigKeys.GROUPS)) {
         md.append(
             "`groups` is a list with at least one entry; each entry has the keys below. Group keys"
                 + " are set in the file only.\n\n");
@@ -66,8 +64,8 @@ public final class ConfigReference {
   }
 
   private static String intro() {
-    ConfigKey rows = key("apply.batch.rows");
-    ConfigKey servers = key("kafka.bootstrap-servers");
+    ConfigKey rows = ConfigKeys.APPLY_BATCH_ROWS;
+    ConfigKey servers = ConfigKeys.KAFKA_BOOTSTRAP_SERVERS;
     return "A pipeline is configured by one YAML file whose nested sections mirror the dotted keys"
         + " below (`apply.batch.rows` is `rows` under `batch` under `apply`). Every key that holds"
         + " a single value can be overridden by an environment variable named `SLUICE_` followed"
@@ -85,8 +83,10 @@ public final class ConfigReference {
         + " control. They are masked whenever the configuration is printed. Durations are written `200ms`, `10s`, `5m`,"
         + " `1h` or in ISO-8601 (`PT5S`). The configuration is checked as a whole at startup:"
         + " every problem (unknown keys, with a suggestion when one is close; missing or"
-        + " malformed values; conflicting groups) is reported at once, nothing is corrected"
-        + " silently, and sluice refuses to start until all are fixed.";
+        + " malformed values; values a key does not accept; conflicting groups) is reported at"
+        + " once, nothing is corrected silently, and sluice refuses to start until all are fixed."
+        + " The last column of each table says which values a key accepts beyond its type (—"
+        + " when its type says it all).";
   }
 
   /** Keys grouped by their first path segment, sections in the order of {@link ConfigKeys#ALL}. */
@@ -96,13 +96,13 @@ public final class ConfigReference {
       String section = k.path().substring(0, k.path().indexOf('.'));
       sections.computeIfAbsent(section, s -> new ArrayList<>()).add(k);
     }
-    sections.put(GROUPS, ConfigKeys.GROUP_KEYS);
+    sections.put(ConfigKeys.GROUPS, ConfigKeys.GROUP_KEYS);
     return sections;
   }
 
   private static void table(StringBuilder md, List<ConfigKey> keys) {
-    md.append("| key | type | default | environment variable | description |\n");
-    md.append("|---|---|---|---|---|\n");
+    md.append("| key | type | default | environment variable | description | valid values |\n");
+    md.append("|---|---|---|---|---|---|\n");
     for (ConfigKey k : keys) {
       md.append("| `")
           .append(k.path())
@@ -111,9 +111,14 @@ public final class ConfigReference {
           .append(" | ")
           .append(defaultText(k))
           .append(" | ")
-          .append(k.envOverridable() && !k.path().startsWith(GROUPS) ? code(k.envName()) : "—")
+          .append(
+              k.envOverridable() && !k.path().startsWith(ConfigKeys.GROUPS)
+                  ? code(k.envName())
+                  : "—")
           .append(" | ")
           .append(cell(k.description()))
+          .append(" | ")
+          .append(k.rule().map(r -> cell(r.text())).orElse("—"))
           .append(" |\n");
     }
   }
@@ -148,9 +153,5 @@ public final class ConfigReference {
   /** Makes text safe inside a table cell: a pipe would end the cell, a newline the row. */
   private static String cell(String text) {
     return text.replace("|", "\\|").replace("\n", " ");
-  }
-
-  private static ConfigKey key(String path) {
-    return ConfigKeys.find(path).orElseThrow(() -> new IllegalStateException("no key " + path));
   }
 }

@@ -33,6 +33,15 @@ public record PipelineConfig(
     return group.onBadData().orElse(apply.onBadData());
   }
 
+  /**
+   * Target connections of a group's apply worker: {@code target.pool-size}, by default the group's
+   * partitions. Never fewer than the partitions, each of which holds one connection while it
+   * writes: the loader refuses a smaller {@code target.pool-size}.
+   */
+  public int targetPoolSize(GroupConfig group) {
+    return target.poolSize().orElse(group.partitions());
+  }
+
   /** Lag (seconds behind the source) past which a group's lag warning fires. */
   public java.time.Duration lagAlert(GroupConfig group) {
     return group.alertLag().orElse(alerts.lag());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class ConfigLoaderTest {
         database: reporting
         user: sluice_apply
         password: file-target-pw
-        pool-size: 8
+        pool-size: 12
       kafka:
         bootstrap-servers: b-1.msk:9098,b-2.msk:9098
         topic-prefix: cdc.orders
@@ -101,7 +102,7 @@ class ConfigLoaderTest {
                 "reporting",
                 "sluice_apply",
                 new Secret("file-target-pw"),
-                8));
+                OptionalInt.of(12)));
     assertThat(c.kafka().bootstrapServers()).isEqualTo("b-1.msk:9098,b-2.msk:9098");
     assertThat(c.kafka().topicPrefix()).isEqualTo("cdc.orders");
     assertThat(c.kafka().replicationFactor()).isEqualTo(2);
@@ -118,13 +119,15 @@ class ConfigLoaderTest {
                 "prod-orders-",
                 true));
     assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.apply()).isEqualTo(new ApplyConfig(1000, Duration.ofMillis(50)));
+    assertThat(c.apply()).isEqualTo(applyWithDefaults(1000, Duration.ofMillis(50)));
     assertThat(c.groups())
         .containsExactly(
             new GroupConfig(
                 "fills", List.of(new TablePattern("public.fills"), new TablePattern("trades")), 12),
             new GroupConfig("reference", List.of(new TablePattern("public.ref_*")), 2));
     assertThat(c.topicOf(c.group("reference"))).isEqualTo("cdc.orders.reference");
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(12);
+    assertThat(c.targetPoolSize(c.group("reference"))).isEqualTo(12);
   }
 
   @Test
@@ -163,8 +166,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(1),
                 TruncatePolicy.APPLY,
                 BadDataPolicy.DEAD_LETTER,
-                ApplyConfig.DEFAULT_LEASE_TIMEOUT,
-                ApplyConfig.DEFAULT_CONTROL_POLL));
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(1)));
     GroupConfig fills = c.group("fills");
     assertThat(c.truncatePolicy(fills)).isEqualTo(TruncatePolicy.HALT);
     assertThat(c.badDataPolicy(fills)).isEqualTo(BadDataPolicy.DEAD_LETTER);
@@ -186,7 +189,7 @@ class ConfigLoaderTest {
 
     assertThat(c.apply().truncate()).isEqualTo(TruncatePolicy.APPLY);
     assertThat(c.apply().onBadData()).isEqualTo(BadDataPolicy.HALT);
-    assertThat(c.apply().batchBytes()).isEqualTo(ApplyConfig.DEFAULT_BATCH_BYTES);
+    assertThat(c.apply().batchBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(c.group("fills").keyColumns()).isEmpty();
   }
 
@@ -253,14 +256,15 @@ class ConfigLoaderTest {
     assertThat(c.source().slot()).isEqualTo("sluice_orders");
     assertThat(c.source().publication()).isEqualTo("sluice_orders");
     assertThat(c.target().port()).isEqualTo(5432);
-    assertThat(c.target().poolSize()).isEqualTo(4);
+    assertThat(c.target().poolSize()).isEmpty();
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(1);
     assertThat(c.kafka().topicPrefix()).isEqualTo("sluice.orders");
     assertThat(c.kafka().replicationFactor()).isEqualTo(3);
     assertThat(c.kafka().properties()).isEmpty();
     assertThat(c.dynamoDb())
         .isEqualTo(new DynamoDbConfig("us-east-1", Optional.empty(), "sluice-orders-", false));
     assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.apply()).isEqualTo(new ApplyConfig(5000, Duration.ofMillis(200)));
+    assertThat(c.apply()).isEqualTo(applyWithDefaults(5000, Duration.ofMillis(200)));
     assertThat(c.groups())
         .containsExactly(new GroupConfig("fills", List.of(new TablePattern("fills")), 1));
     assertThat(c.topicOf(c.group("fills"))).isEqualTo("sluice.orders.fills");
@@ -362,6 +366,81 @@ class ConfigLoaderTest {
     assertThat(e.getMessage())
         .startsWith("invalid configuration (13 problems):")
         .contains("  - source.port is 70000");
+  }
+
+  @Test
+  void targetPoolSizeDefaultsToEachGroupsPartitions() {
+    PipelineConfig c = parse(FULL.replace("  pool-size: 12\n", ""), Map.of());
+
+    assertThat(c.target().poolSize()).isEmpty();
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(12);
+    assertThat(c.targetPoolSize(c.group("reference"))).isEqualTo(2);
+  }
+
+  @Test
+  void refusesATargetPoolSizeBelowTheNamedGroupsPartitions() {
+    String yaml =
+        FULL.replace("  pool-size: 12\n", "  pool-size: 4\n")
+            + "  - name: ledger\n"
+            + "    tables: [public.ledger]\n"
+            + "    partitions: 100\n";
+
+    ConfigException e = failure(yaml, Map.of("SLUICE_APPLY_BATCH_ROWS", "0"));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "apply.batch.rows is 0 but must be between 1 and 1000000",
+            "target.pool-size is 4 but group 'fills' has 12 partitions, each holding a target"
+                + " connection while it writes: set it to at least 12, or leave it unset so that"
+                + " each group's pool has one connection per partition",
+            "target.pool-size is 4 but group 'ledger' has 100 partitions, each holding a target"
+                + " connection while it writes: leave it unset so that each group's pool has one"
+                + " connection per partition");
+  }
+
+  @Test
+  void refusesATargetPoolSizeFromTheEnvironmentBelowAGroupsPartitions() {
+    String twoPartitions = MINIMAL.replace("tables: [fills]", "tables: [fills]\n    partitions: 2");
+
+    assertThat(parse(twoPartitions, Map.of("SLUICE_TARGET_POOL_SIZE", "2")).target().poolSize())
+        .hasValue(2);
+    assertThat(failure(twoPartitions, Map.of("SLUICE_TARGET_POOL_SIZE", "1")).problems())
+        .containsExactly(
+            "target.pool-size is 1 but group 'fills' has 2 partitions, each holding a target"
+                + " connection while it writes: set it to at least 2, or leave it unset so that"
+                + " each group's pool has one connection per partition");
+  }
+
+  @Test
+  void refusesValuesThatBreakTheirKeysRule() {
+    String yaml =
+        MINIMAL
+            .replace("pipeline: {name: orders}", "pipeline: {name: Orders}")
+            .replace(
+                "tables: [fills]", "tables: [fills]\n    alert-lag: soon\n    on-bad-data: skip");
+
+    ConfigException e =
+        failure(
+            yaml,
+            Map.of(
+                "SLUICE_KAFKA_REPLICATION_FACTOR", "33",
+                "SLUICE_ADMIN_PORT", "-1",
+                "SLUICE_APPLY_BATCH_ROWS", "0",
+                "SLUICE_TARGET_POOL_SIZE", "65",
+                "SLUICE_APPLY_CONTROL_POLL", "PT-1S"));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "pipeline.name 'Orders' must start with a lowercase letter and hold only lowercase"
+                + " letters, digits and _ (at most 48)",
+            "kafka.replication-factor is 33 but must be between 1 and 32",
+            "admin.port is -1 but must be between 0 and 65535",
+            "apply.batch.rows is 0 but must be between 1 and 1000000",
+            "target.pool-size is 65 but must be between 1 and 64",
+            "apply.control-poll is PT-1S but must not be negative",
+            "group 'fills': alert-lag must be a duration such as 200ms, 10s, 5m, 1h or PT10S,"
+                + " not 'soon'",
+            "group 'fills': on-bad-data must be one of [halt, dead-letter], not 'skip'");
   }
 
   @Test
@@ -485,6 +564,18 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loader.load(dir.resolve("absent.yaml")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("absent.yaml does not exist");
+  }
+
+  /** Apply settings at their documented defaults but for batch rows and linger. */
+  private static ApplyConfig applyWithDefaults(int batchRows, Duration batchLinger) {
+    return new ApplyConfig(
+        batchRows,
+        4 * 1024 * 1024,
+        batchLinger,
+        TruncatePolicy.APPLY,
+        BadDataPolicy.HALT,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(1));
   }
 
   private static PipelineConfig parse(String yaml, Map<String, String> env) {

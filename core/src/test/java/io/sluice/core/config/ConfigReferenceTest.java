@@ -65,6 +65,31 @@ class ConfigReferenceTest {
   }
 
   @Test
+  void showsTheValuesEachKeyAcceptsInTheLastColumn() {
+    String md = ConfigReference.markdown();
+
+    assertThat(md)
+        .contains("| key | type | default | environment variable | description | valid values |\n")
+        .contains(
+            "| `target.port` | integer | `5432` | `SLUICE_TARGET_PORT` | Target port. | 1 to 65535"
+                + " |\n")
+        .contains(
+            "| `source.host` | string | required | `SLUICE_SOURCE_HOST` | Source PostgreSQL"
+                + " host. | — |\n")
+        .contains("| `[a-z][a-z0-9_]{0,47}` |\n")
+        .contains("| `[a-z0-9][a-z0-9_-]{0,62}` |\n")
+        .contains("| `apply`, `ignore`, `halt` |\n")
+        .contains("| `halt`, `dead-letter` |\n")
+        .contains("| 65536 to 2147483647 |\n")
+        .contains("| 1 to 1024 |\n")
+        .contains("| not negative |\n")
+        .contains("| longer than 0 |\n");
+    for (ConfigKey k : ConfigKeys.ALL) {
+      k.rule().ifPresent(r -> assertThat(md).contains("| `" + k.path() + "` |").contains(r.text()));
+    }
+  }
+
+  @Test
   void hasOneTablePerSectionInDocumentationOrder() {
     String md = ConfigReference.markdown();
     String[] sections = {

@@ -38,6 +38,8 @@ class ExampleConfigTest {
     assertThat(c.group("reference").tables().get(0).matches(new TableId("public", "ref_venues")))
         .isTrue();
     assertThat(c.topicOf(c.group("fills"))).isEqualTo("sluice.trading.fills");
+    assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(12);
+    assertThat(c.targetPoolSize(c.group("reference"))).isEqualTo(2);
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
-import io.sluice.core.config.ApplyConfig;
 import io.sluice.test.checkpoint.TestClock;
 import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
@@ -45,7 +44,7 @@ class LeaseTakeoverIT {
       exec(freezer, "LOCK TABLE ticks IN ACCESS EXCLUSIVE MODE");
       exec(source, "INSERT INTO ticks SELECT g, g FROM generate_series(101, 200) g");
       await().atMost(Duration.ofSeconds(30)).until(() -> blockedOnTicks(target) >= 1);
-      clock.advance(ApplyConfig.DEFAULT_LEASE_TIMEOUT.plusSeconds(1));
+      clock.advance(pipeline.config.apply().leaseTimeout().plusSeconds(1));
       await().atMost(Duration.ofSeconds(30)).until(() -> owner(pipeline).equals("worker-b"));
       assertThat(pipeline.leases().list("solo")).extracting(Lease::epoch).containsExactly(2L);
 
