@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -90,7 +94,7 @@ public final class PostgresBatchWriter {
   /** The table's renamed columns, each old name mapped to the column's name now. */
   private static Map<String, String> renamedColumns(Connection c, TableId table)
       throws SQLException {
-    Map<String, String> direct = new java.util.HashMap<>();
+    Map<String, String> direct = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT old_name, new_name FROM "
@@ -103,7 +107,7 @@ public final class PostgresBatchWriter {
         }
       }
     }
-    Map<String, String> resolved = new java.util.HashMap<>();
+    Map<String, String> resolved = new HashMap<>();
     for (String old : direct.keySet()) {
       String now = old;
       for (int hops = 0; direct.containsKey(now) && hops <= direct.size(); hops++) {
@@ -160,8 +164,7 @@ public final class PostgresBatchWriter {
     if (!stale) {
       return e;
     }
-    java.util.function.UnaryOperator<String> now =
-        c -> columns.contains(c) ? c : to.getOrDefault(c, c);
+    UnaryOperator<String> now = c -> columns.contains(c) ? c : to.getOrDefault(c, c);
     Map<String, String> key = new LinkedHashMap<>();
     e.key().forEach((c, v) -> key.put(now.apply(c), v));
     Map<String, String> after = null;
@@ -171,7 +174,7 @@ public final class PostgresBatchWriter {
         after.put(now.apply(v.getKey()), v.getValue());
       }
     }
-    Set<String> unchanged = new java.util.HashSet<>();
+    Set<String> unchanged = new HashSet<>();
     e.unchanged().forEach(c -> unchanged.add(now.apply(c)));
     return new ChangeEvent(
         e.table(),
@@ -202,7 +205,8 @@ public final class PostgresBatchWriter {
             st.execute(s);
           }
         }
-        for (Map.Entry<List<String>, List<ChangeEvent>> shape : byShape(target, b).entrySet()) {
+        for (Map.Entry<List<String>, List<ChangeEvent>> shape :
+            RowShapes.byShape(target, b.rows()).entrySet()) {
           TableStatements sql = statements(described, shape.getKey());
           List<ChangeEvent> rows = shape.getValue();
           st.execute(sql.createStaging());
@@ -344,13 +348,8 @@ public final class PostgresBatchWriter {
       throws SQLException {
     int from = 0;
     while (from < inserts.size()) {
-      List<String> shape = shapeOf(target, inserts.get(from));
-      int to = from + 1;
-      while (to < inserts.size() && carriesExactly(inserts.get(to), shape)) {
-        to++;
-      }
-      String columns =
-          shape.stream().map(TableId::quote).collect(java.util.stream.Collectors.joining(", "));
+      RowShapes.Run run = RowShapes.runFrom(target, inserts, from);
+      String columns = run.columns().stream().map(TableId::quote).collect(Collectors.joining(", "));
       CopyIn in =
           c.unwrap(PGConnection.class)
               .getCopyAPI()
@@ -364,8 +363,8 @@ public final class PostgresBatchWriter {
                       + ") FROM STDIN");
       try {
         CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
-        for (ChangeEvent e : inserts.subList(from, to)) {
-          for (String column : shape) {
+        for (ChangeEvent e : run.rows()) {
+          for (String column : run.columns()) {
             enc.field(e.after().get(column));
           }
           enc.field(e.lsn());
@@ -376,7 +375,7 @@ public final class PostgresBatchWriter {
       } finally {
         cancelIfActive(in);
       }
-      from = to;
+      from += run.rows().size();
     }
     inserts.clear();
   }
@@ -423,111 +422,6 @@ public final class PostgresBatchWriter {
                 + " source had; compare them with sluice verify");
       }
     }
-  }
-
-  /**
-   * Groups the rows by the target columns they carry, in target order. Deletes carry only their key
-   * and join the first group.
-   */
-  private static Map<List<String>, List<ChangeEvent>> byShape(TableSchema target, TableBatch b) {
-    Map<List<String>, List<ChangeEvent>> shapes = new LinkedHashMap<>();
-    List<ChangeEvent> deletes = new ArrayList<>();
-    List<String> lastShape = null;
-    List<ChangeEvent> lastRows = null;
-    for (ChangeEvent e : b.rows()) {
-      if (e.op() == Op.INSERT && !e.unchanged().isEmpty()) {
-        // A primary-key update arrives as delete + insert; PostgreSQL does not resend an
-        // untouched TOASTed value in the new row, and the old row's value is not in the stream.
-        throw new SluiceException(
-            "an update of the key of "
-                + e.table()
-                + " moved a row to key ("
-                + String.join(", ", e.key().keySet())
-                + ")=("
-                + String.join(", ", e.key().values())
-                + ") at LSN "
-                + e.lsn()
-                + " without resending its TOASTed column(s) "
-                + new java.util.TreeSet<>(e.unchanged())
-                + ", so their values cannot be carried. Set REPLICA IDENTITY FULL on the source"
-                + " table so key updates carry whole rows, and reload the row");
-      }
-      if (e.op() == Op.DELETE) {
-        deletes.add(e);
-        continue;
-      }
-      if (lastShape == null || !carriesExactly(e, lastShape)) {
-        lastShape = shapeOf(target, e);
-        lastRows = shapes.computeIfAbsent(lastShape, s -> new ArrayList<>());
-      }
-      lastRows.add(e);
-    }
-    if (!deletes.isEmpty()) {
-      if (shapes.isEmpty()) {
-        shapes.put(target.columnNames(), deletes);
-      } else {
-        shapes.values().iterator().next().addAll(deletes);
-      }
-    }
-    return shapes;
-  }
-
-  private static boolean carriesExactly(ChangeEvent e, List<String> shape) {
-    if (e.after().size() + e.unchanged().size() != shape.size()) {
-      return false;
-    }
-    if (e.unchanged().isEmpty() && inOrder(e.after().keySet(), shape)) {
-      // The usual case, without a hash lookup per column: the change carries the columns in the
-      // target's order.
-      return true;
-    }
-    for (String column : shape) {
-      if (!e.after().containsKey(column) && !e.unchanged().contains(column)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean inOrder(Collection<String> carried, List<String> shape) {
-    int i = 0;
-    for (String column : carried) {
-      if (!column.equals(shape.get(i++))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<String> shapeOf(TableSchema target, ChangeEvent e) {
-    List<String> shape = new ArrayList<>();
-    for (ColumnSchema col : target.columns()) {
-      if (e.after().containsKey(col.name()) || e.unchanged().contains(col.name())) {
-        shape.add(col.name());
-      }
-    }
-    if (shape.size() != e.after().size() + e.unchanged().size()) {
-      for (String carried : e.after().keySet()) {
-        if (!shape.contains(carried)) {
-          throw new SluiceException(
-              "change to "
-                  + e.table()
-                  + " at LSN "
-                  + e.lsn()
-                  + " carries column "
-                  + carried
-                  + ", which the target table does not have; source and target schemas differ"
-                  + " and no schema change was announced for it");
-        }
-      }
-    }
-    for (String k : target.keyColumns()) {
-      if (!shape.contains(k)) {
-        throw new SluiceException(
-            "change to " + e.table() + " at LSN " + e.lsn() + " has no value for key column " + k);
-      }
-    }
-    return shape;
   }
 
   private TableStatements statements(Target described, List<String> shape) {
