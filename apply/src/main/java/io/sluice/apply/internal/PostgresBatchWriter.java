@@ -4,9 +4,7 @@ import io.sluice.apply.TargetSchema;
 import io.sluice.apply.internal.BatchReducer.TableBatch;
 import io.sluice.core.SluiceException;
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
-import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
@@ -27,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per table, a
@@ -213,7 +209,7 @@ public final class PostgresBatchWriter {
           if (clearStaging) {
             st.execute(sql.clearStaging());
           }
-          copy(c, sql, rows);
+          StagingCopy.toStaging(c, sql, rows);
           Map<String, Set<String>> unchangedSets = new TreeMap<>();
           boolean anyUpsert = false;
           boolean anyDelete = false;
@@ -349,32 +345,16 @@ public final class PostgresBatchWriter {
     int from = 0;
     while (from < inserts.size()) {
       RowShapes.Run run = RowShapes.runFrom(target, inserts, from);
-      String columns = run.columns().stream().map(TableId::quote).collect(Collectors.joining(", "));
-      CopyIn in =
-          c.unwrap(PGConnection.class)
-              .getCopyAPI()
-              .copyIn(
-                  "COPY "
-                      + target.id().quoted()
-                      + " ("
-                      + columns
-                      + ", "
-                      + TargetSchema.POSITION_COLUMN
-                      + ") FROM STDIN");
-      try {
-        CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
-        for (ChangeEvent e : run.rows()) {
-          for (String column : run.columns()) {
-            enc.field(e.after().get(column));
-          }
-          enc.field(e.lsn());
-          enc.endRow();
-        }
-        enc.flush();
-        in.endCopy();
-      } finally {
-        cancelIfActive(in);
-      }
+      StagingCopy.inserts(
+          c,
+          "COPY "
+              + target.id().quoted()
+              + " ("
+              + run.columns().stream().map(TableId::quote).collect(Collectors.joining(", "))
+              + ", "
+              + TargetSchema.POSITION_COLUMN
+              + ") FROM STDIN",
+          run);
       from += run.rows().size();
     }
     inserts.clear();
@@ -446,40 +426,4 @@ public final class PostgresBatchWriter {
 
   /** The columns a group of rows carries, in target order. */
   private record Shape(TableId table, List<String> columns) {}
-
-  private static void copy(Connection c, TableStatements sql, List<ChangeEvent> rows)
-      throws SQLException {
-    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy());
-    try {
-      CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
-      List<ColumnSchema> columns = sql.table().columns();
-      for (ChangeEvent e : rows) {
-        boolean delete = e.op() == Op.DELETE;
-        Map<String, String> values = delete ? e.key() : e.after();
-        for (ColumnSchema col : columns) {
-          enc.field(values.get(col.name()));
-        }
-        enc.field(e.lsn());
-        enc.field(ChangeEventCodec.keyText(e.key()));
-        enc.field(delete ? "d" : "u");
-        enc.field(
-            delete || e.unchanged().isEmpty() ? null : TableStatements.unchangedKey(e.unchanged()));
-        enc.endRow();
-      }
-      enc.flush();
-      in.endCopy();
-    } finally {
-      cancelIfActive(in);
-    }
-  }
-
-  private static void cancelIfActive(CopyIn in) {
-    if (in.isActive()) {
-      try {
-        in.cancelCopy();
-      } catch (SQLException cancelFailed) {
-        // the error that got us here is the one to report
-      }
-    }
-  }
 }
