@@ -24,18 +24,18 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
- * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per table, a
+ * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per keyed table, a
  * truncation mark if the batch holds a truncate, then one COPY into staging and a handful of
  * set-based statements (guarded upsert, updates that keep unchanged TOASTed values, guarded deletes
- * with tombstones).
+ * with tombstones). Tables without a key are written by {@link KeylessTableWriter}.
  *
  * <p>A change writes exactly the columns it carries. Target columns it does not carry (a column
  * dropped at the source, which stays on the target) keep their value on update and take their
- * default on insert; rows are grouped by the set of columns they carry, which is one set except
- * around a schema change. Thread-safe; cached table descriptions are dropped by {@link #forget}.
+ * default on insert; rows are grouped by the set of columns they carry ({@link RowShapes}), which
+ * is one set except around a schema change. Thread-safe; cached table descriptions are dropped by
+ * {@link #forget}.
  */
 public final class PostgresBatchWriter {
   private final Map<TableId, Target> targets = new ConcurrentHashMap<>();
@@ -64,6 +64,110 @@ public final class PostgresBatchWriter {
   public void forget(TableId table) {
     targets.remove(table);
     statements.keySet().removeIf(k -> k.table().equals(table));
+  }
+
+  private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
+      throws SQLException {
+    for (TableBatch batch : batches) {
+      Target described = target(c, batch.table());
+      TableBatch b = underCurrentNames(described, batch);
+      if (keyless(described.schema(), b)) {
+        KeylessTableWriter.write(c, described.schema(), described.stagingTypes(), b.rows());
+      } else {
+        writeKeyed(c, described, b, clearStaging);
+      }
+    }
+  }
+
+  /**
+   * Writes a keyed table's batch: the truncation mark first, if the batch holds a truncate, then
+   * per shape one COPY into staging and the set-based statements its changes need.
+   */
+  private void writeKeyed(Connection c, Target described, TableBatch b, boolean clearStaging)
+      throws SQLException {
+    TableSchema target = described.schema();
+    try (Statement st = c.createStatement()) {
+      if (b.truncateLsn() >= 0) {
+        for (String s : statements(described, target.columnNames()).truncate(b.truncateLsn())) {
+          st.execute(s);
+        }
+      }
+      for (Map.Entry<List<String>, List<ChangeEvent>> shape :
+          RowShapes.byShape(target, b.rows()).entrySet()) {
+        TableStatements sql = statements(described, shape.getKey());
+        List<ChangeEvent> rows = shape.getValue();
+        st.execute(sql.createStaging());
+        if (clearStaging) {
+          st.execute(sql.clearStaging());
+        }
+        StagingCopy.toStaging(c, sql, rows);
+        Map<String, Set<String>> unchangedSets = new TreeMap<>();
+        boolean anyUpsert = false;
+        boolean anyDelete = false;
+        for (ChangeEvent e : rows) {
+          anyDelete |= e.op() == Op.DELETE;
+          anyUpsert |= e.op() != Op.DELETE;
+          if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
+            unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
+          }
+        }
+        if (anyUpsert) {
+          st.executeUpdate(sql.upsert());
+        }
+        for (Set<String> keep : unchangedSets.values()) {
+          st.executeUpdate(sql.updateKeeping(keep));
+        }
+        if (anyDelete) {
+          st.executeUpdate(sql.delete());
+          st.executeUpdate(sql.tombstones());
+        }
+      }
+    }
+  }
+
+  private TableStatements statements(Target described, List<String> shape) {
+    TableSchema target = described.schema();
+    Shape cacheKey = new Shape(target.id(), shape);
+    TableStatements s = statements.get(cacheKey);
+    if (s == null) {
+      TableSchema projected =
+          shape.size() == target.columns().size()
+              ? target
+              : new TableSchema(
+                  target.id(),
+                  target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
+                  target.keyColumns());
+      s =
+          new TableStatements(
+              projected, writerId + "_" + ordinals.incrementAndGet(), described.stagingTypes());
+      statements.put(cacheKey, s);
+    }
+    return s;
+  }
+
+  /** The columns a group of rows carries, in target order. */
+  private record Shape(TableId table, List<String> columns) {}
+
+  /**
+   * Whether the batch is of a table without a key; refuses a batch the target cannot hold. A
+   * table's changes are all of one kind, so its first one tells.
+   */
+  private static boolean keyless(TableSchema target, TableBatch b) {
+    if (!b.rows().isEmpty() && b.rows().get(0).isKeyless() != target.keyless()) {
+      ChangeEvent e = b.rows().get(0);
+      throw new SluiceException(
+          "change to "
+              + b.table()
+              + " at LSN "
+              + e.lsn()
+              + (e.isKeyless()
+                  ? " is of a source table without a key, but the target table has primary key ("
+                      + String.join(", ", target.keyColumns())
+                      + ")"
+                  : " is keyed, but the target table has no primary key")
+              + "; source and target tables differ");
+    }
+    return target.keyless();
   }
 
   /**
@@ -184,246 +288,4 @@ public final class PostgresBatchWriter {
         null,
         e.commitOrder());
   }
-
-  private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
-      throws SQLException {
-    for (TableBatch batch : batches) {
-      Target described = target(c, batch.table());
-      TableBatch b = underCurrentNames(described, batch);
-      TableSchema target = described.schema();
-      if (keyless(target, b)) {
-        writeKeyless(c, described, b.rows());
-        continue;
-      }
-      try (Statement st = c.createStatement()) {
-        if (b.truncateLsn() >= 0) {
-          for (String s : statements(described, target.columnNames()).truncate(b.truncateLsn())) {
-            st.execute(s);
-          }
-        }
-        for (Map.Entry<List<String>, List<ChangeEvent>> shape :
-            RowShapes.byShape(target, b.rows()).entrySet()) {
-          TableStatements sql = statements(described, shape.getKey());
-          List<ChangeEvent> rows = shape.getValue();
-          st.execute(sql.createStaging());
-          if (clearStaging) {
-            st.execute(sql.clearStaging());
-          }
-          StagingCopy.toStaging(c, sql, rows);
-          Map<String, Set<String>> unchangedSets = new TreeMap<>();
-          boolean anyUpsert = false;
-          boolean anyDelete = false;
-          for (ChangeEvent e : rows) {
-            anyDelete |= e.op() == Op.DELETE;
-            anyUpsert |= e.op() != Op.DELETE;
-            if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
-              unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
-            }
-          }
-          if (anyUpsert) {
-            st.executeUpdate(sql.upsert());
-          }
-          for (Set<String> keep : unchangedSets.values()) {
-            st.executeUpdate(sql.updateKeeping(keep));
-          }
-          if (anyDelete) {
-            st.executeUpdate(sql.delete());
-            st.executeUpdate(sql.tombstones());
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether the batch is of a table without a key; refuses a batch the target cannot hold. A
-   * table's changes are all of one kind, so its first one tells.
-   */
-  private static boolean keyless(TableSchema target, TableBatch b) {
-    if (!b.rows().isEmpty() && b.rows().get(0).isKeyless() != target.keyless()) {
-      ChangeEvent e = b.rows().get(0);
-      throw new SluiceException(
-          "change to "
-              + b.table()
-              + " at LSN "
-              + e.lsn()
-              + (e.isKeyless()
-                  ? " is of a source table without a key, but the target table has primary key ("
-                      + String.join(", ", target.keyColumns())
-                      + ")"
-                  : " is keyed, but the target table has no primary key")
-              + "; source and target tables differ");
-    }
-    return target.keyless();
-  }
-
-  /**
-   * Writes the changes of a table without a key, in stream order, each exactly once: those at or
-   * before the table's stored position ({@code _sluice.keyless_positions}, updated in the same
-   * transaction) are replays and skipped. Inserts are copied straight into the table; a delete, and
-   * the old half of an update, removes one row identical to the old row, compared by each column's
-   * text in this session; finding none means the target no longer matches the source, which stops
-   * the group. A truncate empties the table; so does a reload, which also takes the stored position
-   * back below the snapshot rows that follow it.
-   */
-  private void writeKeyless(Connection c, Target described, List<ChangeEvent> rows)
-      throws SQLException {
-    TableSchema target = described.schema();
-    String table = target.id().toString();
-    long[] position = keylessPosition(c, table);
-    List<ChangeEvent> inserts = new ArrayList<>();
-    ChangeEvent last = null;
-    for (ChangeEvent e : rows) {
-      // A reload starts the table's stream over, below every snapshot row after it; delivered
-      // again from an older checkpoint, it is followed again by everything that came after it.
-      boolean replayed =
-          e.op() != Op.RELOAD
-              && (e.commitOrder() < position[0]
-                  || (e.commitOrder() == position[0] && e.lsn() <= position[1]));
-      if (replayed) {
-        continue;
-      }
-      switch (e.op()) {
-        case INSERT, SNAPSHOT -> inserts.add(e);
-        case UPDATE, DELETE -> {
-          copyInserts(c, target, inserts);
-          deleteOne(c, described, e);
-          if (e.op() == Op.UPDATE) {
-            inserts.add(e);
-          }
-        }
-        case TRUNCATE, RELOAD -> {
-          inserts.clear();
-          try (Statement st = c.createStatement()) {
-            st.executeUpdate("DELETE FROM " + target.id().quoted());
-          }
-        }
-        default -> throw new SluiceException("unexpected " + e.op() + " change of " + table);
-      }
-      position[0] = e.commitOrder();
-      position[1] = e.lsn();
-      last = e;
-    }
-    copyInserts(c, target, inserts);
-    if (last != null) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO "
-                  + TargetSchema.SLUICE_SCHEMA
-                  + ".keyless_positions (tbl, commit_order, lsn) VALUES (?, ?, ?)"
-                  + " ON CONFLICT (tbl) DO UPDATE SET commit_order = EXCLUDED.commit_order,"
-                  + " lsn = EXCLUDED.lsn")) {
-        ps.setString(1, table);
-        ps.setLong(2, last.commitOrder());
-        ps.setLong(3, last.lsn());
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  /** The stored position of a table without a key, locked for this transaction. */
-  private static long[] keylessPosition(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT commit_order, lsn FROM "
-                + TargetSchema.SLUICE_SCHEMA
-                + ".keyless_positions WHERE tbl = ? FOR UPDATE")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? new long[] {rs.getLong(1), rs.getLong(2)}
-            : new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
-      }
-    }
-  }
-
-  /**
-   * Copies the pending inserts into the table, each run of one shape in one COPY, and clears them.
-   */
-  private static void copyInserts(Connection c, TableSchema target, List<ChangeEvent> inserts)
-      throws SQLException {
-    int from = 0;
-    while (from < inserts.size()) {
-      RowShapes.Run run = RowShapes.runFrom(target, inserts, from);
-      StagingCopy.inserts(
-          c,
-          "COPY "
-              + target.id().quoted()
-              + " ("
-              + run.columns().stream().map(TableId::quote).collect(Collectors.joining(", "))
-              + ", "
-              + TargetSchema.POSITION_COLUMN
-              + ") FROM STDIN",
-          run);
-      from += run.rows().size();
-    }
-    inserts.clear();
-  }
-
-  /** Deletes one row identical to the change's old row, or stops: the target lost that row. */
-  private static void deleteOne(Connection c, Target described, ChangeEvent e) throws SQLException {
-    TableSchema target = described.schema();
-    List<String> compared = new ArrayList<>();
-    for (String column : target.columnNames()) {
-      if (e.key().containsKey(column)) {
-        compared.add(column);
-      }
-    }
-    StringBuilder where = new StringBuilder();
-    for (String column : compared) {
-      where
-          .append(where.length() == 0 ? "" : " AND ")
-          .append(TableId.quote(column))
-          .append("::text IS NOT DISTINCT FROM CAST(? AS ")
-          .append(described.stagingTypes().get(column))
-          .append(")::text");
-    }
-    String sql =
-        "DELETE FROM "
-            + target.id().quoted()
-            + " WHERE ctid = (SELECT ctid FROM "
-            + target.id().quoted()
-            + (compared.isEmpty() ? "" : " WHERE " + where)
-            + " LIMIT 1)";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      for (String column : compared) {
-        ps.setString(i++, e.key().get(column));
-      }
-      if (ps.executeUpdate() == 0) {
-        throw new SluiceException(
-            "the "
-                + (e.op() == Op.UPDATE ? "update" : "delete")
-                + " of a row of "
-                + e.table()
-                + " (a table without a key) at LSN "
-                + e.lsn()
-                + " found no identical row on the target: the target no longer holds the rows the"
-                + " source had; compare them with sluice verify");
-      }
-    }
-  }
-
-  private TableStatements statements(Target described, List<String> shape) {
-    TableSchema target = described.schema();
-    Shape cacheKey = new Shape(target.id(), shape);
-    TableStatements s = statements.get(cacheKey);
-    if (s == null) {
-      TableSchema projected =
-          shape.size() == target.columns().size()
-              ? target
-              : new TableSchema(
-                  target.id(),
-                  target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
-                  target.keyColumns());
-      s =
-          new TableStatements(
-              projected, writerId + "_" + ordinals.incrementAndGet(), described.stagingTypes());
-      statements.put(cacheKey, s);
-    }
-    return s;
-  }
-
-  /** The columns a group of rows carries, in target order. */
-  private record Shape(TableId table, List<String> columns) {}
 }
