@@ -1,6 +1,5 @@
 package io.sluice.apply.internal;
 
-import io.sluice.apply.TargetSchema;
 import io.sluice.apply.internal.BatchReducer.TableBatch;
 import io.sluice.core.SluiceException;
 import io.sluice.core.event.ChangeEvent;
@@ -8,22 +7,15 @@ import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 /**
  * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per keyed table, a
@@ -70,7 +62,8 @@ public final class PostgresBatchWriter {
       throws SQLException {
     for (TableBatch batch : batches) {
       Target described = target(c, batch.table());
-      TableBatch b = underCurrentNames(described, batch);
+      TableBatch b =
+          RenamedColumns.underCurrentNames(described.schema(), described.renamed(), batch);
       if (keyless(described.schema(), b)) {
         KeylessTableWriter.write(c, described.schema(), described.stagingTypes(), b.rows());
       } else {
@@ -125,6 +118,9 @@ public final class PostgresBatchWriter {
     }
   }
 
+  /**
+   * The table's statements for rows of one shape, cached; each set has a staging table of its own.
+   */
   private TableStatements statements(Target described, List<String> shape) {
     TableSchema target = described.schema();
     Shape cacheKey = new Shape(target.id(), shape);
@@ -185,107 +181,9 @@ public final class PostgresBatchWriter {
               // Generated columns are the target's to compute: no write names them.
               TargetTable.describe(c, table).written(),
               TargetTable.stagingTypes(c, table),
-              renamedColumns(c, table));
+              RenamedColumns.read(c, table));
       targets.put(table, t);
     }
     return t;
-  }
-
-  /** The table's renamed columns, each old name mapped to the column's name now. */
-  private static Map<String, String> renamedColumns(Connection c, TableId table)
-      throws SQLException {
-    Map<String, String> direct = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT old_name, new_name FROM "
-                + TargetSchema.SLUICE_SCHEMA
-                + ".renamed_columns WHERE tbl = ?")) {
-      ps.setString(1, table.toString());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          direct.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    Map<String, String> resolved = new HashMap<>();
-    for (String old : direct.keySet()) {
-      String now = old;
-      for (int hops = 0; direct.containsKey(now) && hops <= direct.size(); hops++) {
-        now = direct.get(now);
-      }
-      resolved.put(old, now);
-    }
-    return resolved;
-  }
-
-  /**
-   * The batch with every change written under a column's old name moved to its name now: a change
-   * written before a rename can reach the target after another partition applied the rename. The
-   * changes of a row then meet under one key again and are reduced once more.
-   */
-  private static TableBatch underCurrentNames(Target described, TableBatch b) {
-    if (described.renamed().isEmpty()) {
-      return b;
-    }
-    List<String> columns = described.schema().columnNames();
-    boolean any = false;
-    List<ChangeEvent> rows = new ArrayList<>(b.rows().size());
-    for (ChangeEvent e : b.rows()) {
-      ChangeEvent moved = rename(e, columns, described.renamed());
-      any |= moved != e;
-      rows.add(moved);
-    }
-    if (!any) {
-      return b;
-    }
-    if (!described.schema().keyless()) {
-      Map<Map<String, String>, ChangeEvent> byKey = new LinkedHashMap<>();
-      for (ChangeEvent e : rows) {
-        byKey.merge(e.key(), e, BatchReducer::newer);
-      }
-      rows = new ArrayList<>(byKey.values());
-    }
-    return new TableBatch(b.table(), rows, b.truncateLsn());
-  }
-
-  private static ChangeEvent rename(ChangeEvent e, List<String> columns, Map<String, String> to) {
-    boolean stale = false;
-    for (String c : e.key().keySet()) {
-      stale |= !columns.contains(c) && to.containsKey(c);
-    }
-    if (e.after() != null) {
-      for (String c : e.after().keySet()) {
-        stale |= !columns.contains(c) && to.containsKey(c);
-      }
-    }
-    for (String c : e.unchanged()) {
-      stale |= !columns.contains(c) && to.containsKey(c);
-    }
-    if (!stale) {
-      return e;
-    }
-    UnaryOperator<String> now = c -> columns.contains(c) ? c : to.getOrDefault(c, c);
-    Map<String, String> key = new LinkedHashMap<>();
-    e.key().forEach((c, v) -> key.put(now.apply(c), v));
-    Map<String, String> after = null;
-    if (e.after() != null) {
-      after = new LinkedHashMap<>();
-      for (Map.Entry<String, String> v : e.after().entrySet()) {
-        after.put(now.apply(v.getKey()), v.getValue());
-      }
-    }
-    Set<String> unchanged = new HashSet<>();
-    e.unchanged().forEach(c -> unchanged.add(now.apply(c)));
-    return new ChangeEvent(
-        e.table(),
-        e.op(),
-        e.lsn(),
-        e.txId(),
-        e.sourceTsMicros(),
-        key,
-        after,
-        unchanged,
-        null,
-        e.commitOrder());
   }
 }
