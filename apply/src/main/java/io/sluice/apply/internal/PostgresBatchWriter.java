@@ -1,41 +1,33 @@
 package io.sluice.apply.internal;
 
-import io.sluice.apply.TargetSchema;
 import io.sluice.apply.internal.BatchReducer.TableBatch;
 import io.sluice.core.SluiceException;
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
-import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
- * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per table, a
+ * Writes reduced batches to a PostgreSQL target inside the caller's transaction: per keyed table, a
  * truncation mark if the batch holds a truncate, then one COPY into staging and a handful of
  * set-based statements (guarded upsert, updates that keep unchanged TOASTed values, guarded deletes
- * with tombstones).
+ * with tombstones). Tables without a key are written by {@link KeylessTableWriter}.
  *
  * <p>A change writes exactly the columns it carries. Target columns it does not carry (a column
  * dropped at the source, which stays on the target) keep their value on update and take their
- * default on insert; rows are grouped by the set of columns they carry, which is one set except
- * around a schema change. Thread-safe; cached table descriptions are dropped by {@link #forget}.
+ * default on insert; rows are grouped by the set of columns they carry ({@link RowShapes}), which
+ * is one set except around a schema change. Thread-safe; cached table descriptions are dropped by
+ * {@link #forget}.
  */
 public final class PostgresBatchWriter {
   private final Map<TableId, Target> targets = new ConcurrentHashMap<>();
@@ -66,174 +58,91 @@ public final class PostgresBatchWriter {
     statements.keySet().removeIf(k -> k.table().equals(table));
   }
 
-  /**
-   * A target table as last read from the target catalog, the types its staging uses, and the
-   * columns renamed since the source first named them (old name to the name it has now).
-   */
-  private record Target(
-      TableSchema schema, Map<String, String> stagingTypes, Map<String, String> renamed) {}
-
-  private Target target(Connection c, TableId table) throws SQLException {
-    Target t = targets.get(table);
-    if (t == null) {
-      t =
-          new Target(
-              // Generated columns are the target's to compute: no write names them.
-              TargetTable.describe(c, table).written(),
-              TargetTable.stagingTypes(c, table),
-              renamedColumns(c, table));
-      targets.put(table, t);
-    }
-    return t;
-  }
-
-  /** The table's renamed columns, each old name mapped to the column's name now. */
-  private static Map<String, String> renamedColumns(Connection c, TableId table)
-      throws SQLException {
-    Map<String, String> direct = new java.util.HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT old_name, new_name FROM "
-                + TargetSchema.SLUICE_SCHEMA
-                + ".renamed_columns WHERE tbl = ?")) {
-      ps.setString(1, table.toString());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          direct.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    Map<String, String> resolved = new java.util.HashMap<>();
-    for (String old : direct.keySet()) {
-      String now = old;
-      for (int hops = 0; direct.containsKey(now) && hops <= direct.size(); hops++) {
-        now = direct.get(now);
-      }
-      resolved.put(old, now);
-    }
-    return resolved;
-  }
-
-  /**
-   * The batch with every change written under a column's old name moved to its name now: a change
-   * written before a rename can reach the target after another partition applied the rename. The
-   * changes of a row then meet under one key again and are reduced once more.
-   */
-  private static TableBatch underCurrentNames(Target described, TableBatch b) {
-    if (described.renamed().isEmpty()) {
-      return b;
-    }
-    List<String> columns = described.schema().columnNames();
-    boolean any = false;
-    List<ChangeEvent> rows = new ArrayList<>(b.rows().size());
-    for (ChangeEvent e : b.rows()) {
-      ChangeEvent moved = rename(e, columns, described.renamed());
-      any |= moved != e;
-      rows.add(moved);
-    }
-    if (!any) {
-      return b;
-    }
-    if (!described.schema().keyless()) {
-      Map<Map<String, String>, ChangeEvent> byKey = new LinkedHashMap<>();
-      for (ChangeEvent e : rows) {
-        byKey.merge(e.key(), e, BatchReducer::newer);
-      }
-      rows = new ArrayList<>(byKey.values());
-    }
-    return new TableBatch(b.table(), rows, b.truncateLsn());
-  }
-
-  private static ChangeEvent rename(ChangeEvent e, List<String> columns, Map<String, String> to) {
-    boolean stale = false;
-    for (String c : e.key().keySet()) {
-      stale |= !columns.contains(c) && to.containsKey(c);
-    }
-    if (e.after() != null) {
-      for (String c : e.after().keySet()) {
-        stale |= !columns.contains(c) && to.containsKey(c);
-      }
-    }
-    for (String c : e.unchanged()) {
-      stale |= !columns.contains(c) && to.containsKey(c);
-    }
-    if (!stale) {
-      return e;
-    }
-    java.util.function.UnaryOperator<String> now =
-        c -> columns.contains(c) ? c : to.getOrDefault(c, c);
-    Map<String, String> key = new LinkedHashMap<>();
-    e.key().forEach((c, v) -> key.put(now.apply(c), v));
-    Map<String, String> after = null;
-    if (e.after() != null) {
-      after = new LinkedHashMap<>();
-      for (Map.Entry<String, String> v : e.after().entrySet()) {
-        after.put(now.apply(v.getKey()), v.getValue());
-      }
-    }
-    Set<String> unchanged = new java.util.HashSet<>();
-    e.unchanged().forEach(c -> unchanged.add(now.apply(c)));
-    return new ChangeEvent(
-        e.table(),
-        e.op(),
-        e.lsn(),
-        e.txId(),
-        e.sourceTsMicros(),
-        key,
-        after,
-        unchanged,
-        null,
-        e.commitOrder());
-  }
-
   private void write(Connection c, Collection<TableBatch> batches, boolean clearStaging)
       throws SQLException {
     for (TableBatch batch : batches) {
       Target described = target(c, batch.table());
-      TableBatch b = underCurrentNames(described, batch);
-      TableSchema target = described.schema();
-      if (keyless(target, b)) {
-        writeKeyless(c, described, b.rows());
-        continue;
+      TableBatch b =
+          RenamedColumns.underCurrentNames(described.schema(), described.renamed(), batch);
+      if (keyless(described.schema(), b)) {
+        KeylessTableWriter.write(c, described.schema(), described.stagingTypes(), b.rows());
+      } else {
+        writeKeyed(c, described, b, clearStaging);
       }
-      try (Statement st = c.createStatement()) {
-        if (b.truncateLsn() >= 0) {
-          for (String s : statements(described, target.columnNames()).truncate(b.truncateLsn())) {
-            st.execute(s);
+    }
+  }
+
+  /**
+   * Writes a keyed table's batch: the truncation mark first, if the batch holds a truncate, then
+   * per shape one COPY into staging and the set-based statements its changes need.
+   */
+  private void writeKeyed(Connection c, Target described, TableBatch b, boolean clearStaging)
+      throws SQLException {
+    TableSchema target = described.schema();
+    try (Statement st = c.createStatement()) {
+      if (b.truncateLsn() >= 0) {
+        for (String s : statements(described, target.columnNames()).truncate(b.truncateLsn())) {
+          st.execute(s);
+        }
+      }
+      for (Map.Entry<List<String>, List<ChangeEvent>> shape :
+          RowShapes.byShape(target, b.rows()).entrySet()) {
+        TableStatements sql = statements(described, shape.getKey());
+        List<ChangeEvent> rows = shape.getValue();
+        st.execute(sql.createStaging());
+        if (clearStaging) {
+          st.execute(sql.clearStaging());
+        }
+        StagingCopy.toStaging(c, sql, rows);
+        Map<String, Set<String>> unchangedSets = new TreeMap<>();
+        boolean anyUpsert = false;
+        boolean anyDelete = false;
+        for (ChangeEvent e : rows) {
+          anyDelete |= e.op() == Op.DELETE;
+          anyUpsert |= e.op() != Op.DELETE;
+          if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
+            unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
           }
         }
-        for (Map.Entry<List<String>, List<ChangeEvent>> shape : byShape(target, b).entrySet()) {
-          TableStatements sql = statements(described, shape.getKey());
-          List<ChangeEvent> rows = shape.getValue();
-          st.execute(sql.createStaging());
-          if (clearStaging) {
-            st.execute(sql.clearStaging());
-          }
-          copy(c, sql, rows);
-          Map<String, Set<String>> unchangedSets = new TreeMap<>();
-          boolean anyUpsert = false;
-          boolean anyDelete = false;
-          for (ChangeEvent e : rows) {
-            anyDelete |= e.op() == Op.DELETE;
-            anyUpsert |= e.op() != Op.DELETE;
-            if (e.op() != Op.DELETE && !e.unchanged().isEmpty()) {
-              unchangedSets.put(TableStatements.unchangedKey(e.unchanged()), e.unchanged());
-            }
-          }
-          if (anyUpsert) {
-            st.executeUpdate(sql.upsert());
-          }
-          for (Set<String> keep : unchangedSets.values()) {
-            st.executeUpdate(sql.updateKeeping(keep));
-          }
-          if (anyDelete) {
-            st.executeUpdate(sql.delete());
-            st.executeUpdate(sql.tombstones());
-          }
+        if (anyUpsert) {
+          st.executeUpdate(sql.upsert());
+        }
+        for (Set<String> keep : unchangedSets.values()) {
+          st.executeUpdate(sql.updateKeeping(keep));
+        }
+        if (anyDelete) {
+          st.executeUpdate(sql.delete());
+          st.executeUpdate(sql.tombstones());
         }
       }
     }
   }
+
+  /**
+   * The table's statements for rows of one shape, cached; each set has a staging table of its own.
+   */
+  private TableStatements statements(Target described, List<String> shape) {
+    TableSchema target = described.schema();
+    Shape cacheKey = new Shape(target.id(), shape);
+    TableStatements s = statements.get(cacheKey);
+    if (s == null) {
+      TableSchema projected =
+          shape.size() == target.columns().size()
+              ? target
+              : new TableSchema(
+                  target.id(),
+                  target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
+                  target.keyColumns());
+      s =
+          new TableStatements(
+              projected, writerId + "_" + ordinals.incrementAndGet(), described.stagingTypes());
+      statements.put(cacheKey, s);
+    }
+    return s;
+  }
+
+  /** The columns a group of rows carries, in target order. */
+  private record Shape(TableId table, List<String> columns) {}
 
   /**
    * Whether the batch is of a table without a key; refuses a batch the target cannot hold. A
@@ -258,334 +167,23 @@ public final class PostgresBatchWriter {
   }
 
   /**
-   * Writes the changes of a table without a key, in stream order, each exactly once: those at or
-   * before the table's stored position ({@code _sluice.keyless_positions}, updated in the same
-   * transaction) are replays and skipped. Inserts are copied straight into the table; a delete, and
-   * the old half of an update, removes one row identical to the old row, compared by each column's
-   * text in this session; finding none means the target no longer matches the source, which stops
-   * the group. A truncate empties the table; so does a reload, which also takes the stored position
-   * back below the snapshot rows that follow it.
+   * A target table as last read from the target catalog, the types its staging uses, and the
+   * columns renamed since the source first named them (old name to the name it has now).
    */
-  private void writeKeyless(Connection c, Target described, List<ChangeEvent> rows)
-      throws SQLException {
-    TableSchema target = described.schema();
-    String table = target.id().toString();
-    long[] position = keylessPosition(c, table);
-    List<ChangeEvent> inserts = new ArrayList<>();
-    ChangeEvent last = null;
-    for (ChangeEvent e : rows) {
-      // A reload starts the table's stream over, below every snapshot row after it; delivered
-      // again from an older checkpoint, it is followed again by everything that came after it.
-      boolean replayed =
-          e.op() != Op.RELOAD
-              && (e.commitOrder() < position[0]
-                  || (e.commitOrder() == position[0] && e.lsn() <= position[1]));
-      if (replayed) {
-        continue;
-      }
-      switch (e.op()) {
-        case INSERT, SNAPSHOT -> inserts.add(e);
-        case UPDATE, DELETE -> {
-          copyInserts(c, target, inserts);
-          deleteOne(c, described, e);
-          if (e.op() == Op.UPDATE) {
-            inserts.add(e);
-          }
-        }
-        case TRUNCATE, RELOAD -> {
-          inserts.clear();
-          try (Statement st = c.createStatement()) {
-            st.executeUpdate("DELETE FROM " + target.id().quoted());
-          }
-        }
-        default -> throw new SluiceException("unexpected " + e.op() + " change of " + table);
-      }
-      position[0] = e.commitOrder();
-      position[1] = e.lsn();
-      last = e;
-    }
-    copyInserts(c, target, inserts);
-    if (last != null) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO "
-                  + TargetSchema.SLUICE_SCHEMA
-                  + ".keyless_positions (tbl, commit_order, lsn) VALUES (?, ?, ?)"
-                  + " ON CONFLICT (tbl) DO UPDATE SET commit_order = EXCLUDED.commit_order,"
-                  + " lsn = EXCLUDED.lsn")) {
-        ps.setString(1, table);
-        ps.setLong(2, last.commitOrder());
-        ps.setLong(3, last.lsn());
-        ps.executeUpdate();
-      }
-    }
-  }
+  private record Target(
+      TableSchema schema, Map<String, String> stagingTypes, Map<String, String> renamed) {}
 
-  /** The stored position of a table without a key, locked for this transaction. */
-  private static long[] keylessPosition(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT commit_order, lsn FROM "
-                + TargetSchema.SLUICE_SCHEMA
-                + ".keyless_positions WHERE tbl = ? FOR UPDATE")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? new long[] {rs.getLong(1), rs.getLong(2)}
-            : new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
-      }
+  private Target target(Connection c, TableId table) throws SQLException {
+    Target t = targets.get(table);
+    if (t == null) {
+      t =
+          new Target(
+              // Generated columns are the target's to compute: no write names them.
+              TargetTable.describe(c, table).written(),
+              TargetTable.stagingTypes(c, table),
+              RenamedColumns.read(c, table));
+      targets.put(table, t);
     }
-  }
-
-  /**
-   * Copies the pending inserts into the table, each run of one shape in one COPY, and clears them.
-   */
-  private static void copyInserts(Connection c, TableSchema target, List<ChangeEvent> inserts)
-      throws SQLException {
-    int from = 0;
-    while (from < inserts.size()) {
-      List<String> shape = shapeOf(target, inserts.get(from));
-      int to = from + 1;
-      while (to < inserts.size() && carriesExactly(inserts.get(to), shape)) {
-        to++;
-      }
-      String columns =
-          shape.stream().map(TableId::quote).collect(java.util.stream.Collectors.joining(", "));
-      CopyIn in =
-          c.unwrap(PGConnection.class)
-              .getCopyAPI()
-              .copyIn(
-                  "COPY "
-                      + target.id().quoted()
-                      + " ("
-                      + columns
-                      + ", "
-                      + TargetSchema.POSITION_COLUMN
-                      + ") FROM STDIN");
-      try {
-        CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
-        for (ChangeEvent e : inserts.subList(from, to)) {
-          for (String column : shape) {
-            enc.field(e.after().get(column));
-          }
-          enc.field(e.lsn());
-          enc.endRow();
-        }
-        enc.flush();
-        in.endCopy();
-      } finally {
-        cancelIfActive(in);
-      }
-      from = to;
-    }
-    inserts.clear();
-  }
-
-  /** Deletes one row identical to the change's old row, or stops: the target lost that row. */
-  private static void deleteOne(Connection c, Target described, ChangeEvent e) throws SQLException {
-    TableSchema target = described.schema();
-    List<String> compared = new ArrayList<>();
-    for (String column : target.columnNames()) {
-      if (e.key().containsKey(column)) {
-        compared.add(column);
-      }
-    }
-    StringBuilder where = new StringBuilder();
-    for (String column : compared) {
-      where
-          .append(where.length() == 0 ? "" : " AND ")
-          .append(TableId.quote(column))
-          .append("::text IS NOT DISTINCT FROM CAST(? AS ")
-          .append(described.stagingTypes().get(column))
-          .append(")::text");
-    }
-    String sql =
-        "DELETE FROM "
-            + target.id().quoted()
-            + " WHERE ctid = (SELECT ctid FROM "
-            + target.id().quoted()
-            + (compared.isEmpty() ? "" : " WHERE " + where)
-            + " LIMIT 1)";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      for (String column : compared) {
-        ps.setString(i++, e.key().get(column));
-      }
-      if (ps.executeUpdate() == 0) {
-        throw new SluiceException(
-            "the "
-                + (e.op() == Op.UPDATE ? "update" : "delete")
-                + " of a row of "
-                + e.table()
-                + " (a table without a key) at LSN "
-                + e.lsn()
-                + " found no identical row on the target: the target no longer holds the rows the"
-                + " source had; compare them with sluice verify");
-      }
-    }
-  }
-
-  /**
-   * Groups the rows by the target columns they carry, in target order. Deletes carry only their key
-   * and join the first group.
-   */
-  private static Map<List<String>, List<ChangeEvent>> byShape(TableSchema target, TableBatch b) {
-    Map<List<String>, List<ChangeEvent>> shapes = new LinkedHashMap<>();
-    List<ChangeEvent> deletes = new ArrayList<>();
-    List<String> lastShape = null;
-    List<ChangeEvent> lastRows = null;
-    for (ChangeEvent e : b.rows()) {
-      if (e.op() == Op.INSERT && !e.unchanged().isEmpty()) {
-        // A primary-key update arrives as delete + insert; PostgreSQL does not resend an
-        // untouched TOASTed value in the new row, and the old row's value is not in the stream.
-        throw new SluiceException(
-            "an update of the key of "
-                + e.table()
-                + " moved a row to key ("
-                + String.join(", ", e.key().keySet())
-                + ")=("
-                + String.join(", ", e.key().values())
-                + ") at LSN "
-                + e.lsn()
-                + " without resending its TOASTed column(s) "
-                + new java.util.TreeSet<>(e.unchanged())
-                + ", so their values cannot be carried. Set REPLICA IDENTITY FULL on the source"
-                + " table so key updates carry whole rows, and reload the row");
-      }
-      if (e.op() == Op.DELETE) {
-        deletes.add(e);
-        continue;
-      }
-      if (lastShape == null || !carriesExactly(e, lastShape)) {
-        lastShape = shapeOf(target, e);
-        lastRows = shapes.computeIfAbsent(lastShape, s -> new ArrayList<>());
-      }
-      lastRows.add(e);
-    }
-    if (!deletes.isEmpty()) {
-      if (shapes.isEmpty()) {
-        shapes.put(target.columnNames(), deletes);
-      } else {
-        shapes.values().iterator().next().addAll(deletes);
-      }
-    }
-    return shapes;
-  }
-
-  private static boolean carriesExactly(ChangeEvent e, List<String> shape) {
-    if (e.after().size() + e.unchanged().size() != shape.size()) {
-      return false;
-    }
-    if (e.unchanged().isEmpty() && inOrder(e.after().keySet(), shape)) {
-      // The usual case, without a hash lookup per column: the change carries the columns in the
-      // target's order.
-      return true;
-    }
-    for (String column : shape) {
-      if (!e.after().containsKey(column) && !e.unchanged().contains(column)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean inOrder(Collection<String> carried, List<String> shape) {
-    int i = 0;
-    for (String column : carried) {
-      if (!column.equals(shape.get(i++))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<String> shapeOf(TableSchema target, ChangeEvent e) {
-    List<String> shape = new ArrayList<>();
-    for (ColumnSchema col : target.columns()) {
-      if (e.after().containsKey(col.name()) || e.unchanged().contains(col.name())) {
-        shape.add(col.name());
-      }
-    }
-    if (shape.size() != e.after().size() + e.unchanged().size()) {
-      for (String carried : e.after().keySet()) {
-        if (!shape.contains(carried)) {
-          throw new SluiceException(
-              "change to "
-                  + e.table()
-                  + " at LSN "
-                  + e.lsn()
-                  + " carries column "
-                  + carried
-                  + ", which the target table does not have; source and target schemas differ"
-                  + " and no schema change was announced for it");
-        }
-      }
-    }
-    for (String k : target.keyColumns()) {
-      if (!shape.contains(k)) {
-        throw new SluiceException(
-            "change to " + e.table() + " at LSN " + e.lsn() + " has no value for key column " + k);
-      }
-    }
-    return shape;
-  }
-
-  private TableStatements statements(Target described, List<String> shape) {
-    TableSchema target = described.schema();
-    Shape cacheKey = new Shape(target.id(), shape);
-    TableStatements s = statements.get(cacheKey);
-    if (s == null) {
-      TableSchema projected =
-          shape.size() == target.columns().size()
-              ? target
-              : new TableSchema(
-                  target.id(),
-                  target.columns().stream().filter(col -> shape.contains(col.name())).toList(),
-                  target.keyColumns());
-      s =
-          new TableStatements(
-              projected, writerId + "_" + ordinals.incrementAndGet(), described.stagingTypes());
-      statements.put(cacheKey, s);
-    }
-    return s;
-  }
-
-  /** The columns a group of rows carries, in target order. */
-  private record Shape(TableId table, List<String> columns) {}
-
-  private static void copy(Connection c, TableStatements sql, List<ChangeEvent> rows)
-      throws SQLException {
-    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy());
-    try {
-      CopyTextEncoder enc = new CopyTextEncoder(in::writeToCopy);
-      List<ColumnSchema> columns = sql.table().columns();
-      for (ChangeEvent e : rows) {
-        boolean delete = e.op() == Op.DELETE;
-        Map<String, String> values = delete ? e.key() : e.after();
-        for (ColumnSchema col : columns) {
-          enc.field(values.get(col.name()));
-        }
-        enc.field(e.lsn());
-        enc.field(ChangeEventCodec.keyText(e.key()));
-        enc.field(delete ? "d" : "u");
-        enc.field(
-            delete || e.unchanged().isEmpty() ? null : TableStatements.unchangedKey(e.unchanged()));
-        enc.endRow();
-      }
-      enc.flush();
-      in.endCopy();
-    } finally {
-      cancelIfActive(in);
-    }
-  }
-
-  private static void cancelIfActive(CopyIn in) {
-    if (in.isActive()) {
-      try {
-        in.cancelCopy();
-      } catch (SQLException cancelFailed) {
-        // the error that got us here is the one to report
-      }
-    }
+    return t;
   }
 }
