@@ -1,13 +1,11 @@
 package io.sluice.apply.internal;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.apply.ApplyMetrics;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
-import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.TruncatePolicy;
 import io.sluice.core.error.ErrorClass;
@@ -15,7 +13,6 @@ import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.core.retry.Retrier;
-import io.sluice.core.retry.RetryLog;
 import io.sluice.core.schema.TableId;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -101,8 +98,8 @@ public final class PartitionApplier {
   private final PendingNotNull pendingNotNull;
   private final TopicPartition tp;
   private final Timer batchTimer;
-  private final RetryLog targetRetries;
-  private final RetryLog checkpointRetries;
+  private final TargetRetry targetRetry;
+  private final CheckpointWriter checkpoints;
   private Supplier<Lease> lease;
   private BooleanSupplier keepRetrying = () -> true;
 
@@ -122,11 +119,22 @@ public final class PartitionApplier {
     this.pendingNotNull = new PendingNotNull(setup.target(), setup.clock());
     this.tp = new TopicPartition(setup.topic(), setup.partition());
     this.batchTimer = setup.metrics().batchDuration();
-    String where = "group " + setup.group() + " partition " + setup.partition();
-    this.targetRetries =
-        new RetryLog(log, "target write of " + where, TargetErrors::describe, setup.clock());
-    this.checkpointRetries =
-        new RetryLog(log, "checkpoint write of " + where, ErrorClassifier::describe, setup.clock());
+    this.targetRetry =
+        new TargetRetry(
+            setup.group(),
+            setup.partition(),
+            setup.target(),
+            setup.retrier(),
+            setup.metrics(),
+            setup.clock());
+    this.checkpoints =
+        new CheckpointWriter(
+            setup.group(),
+            setup.partition(),
+            setup.checkpoints(),
+            setup.retrier(),
+            setup.metrics(),
+            setup.clock());
   }
 
   /**
@@ -134,7 +142,7 @@ public final class PartitionApplier {
    * empty while it applies normally.
    */
   public Optional<String> retrying() {
-    return targetRetries.problem().or(checkpointRetries::problem);
+    return targetRetry.problem().or(checkpoints::problem);
   }
 
   /**
@@ -211,7 +219,8 @@ public final class PartitionApplier {
       changes.add(new KeyedChange(e, r.partition(), r.offset()));
     }
     flush(changes);
-    saveCheckpoint(new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn));
+    checkpoints.save(
+        new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn), lease, keepRetrying);
     // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
     consumer.commitAsync(
         Map.of(tp, new OffsetAndMetadata(nextOffset)),
@@ -239,58 +248,6 @@ public final class PartitionApplier {
     pendingNotNull.afterBatch(tables);
   }
 
-  /**
-   * Writes the checkpoint under the partition's lease, retrying with backoff while DynamoDB is
-   * throttling or unreachable; apply does not go on meanwhile, so no checkpoint is skipped and none
-   * leads the target. Once the lease has run out on the clock it gives up: the lease is lost.
-   */
-  private void saveCheckpoint(ApplyCheckpoint cp) throws InterruptedException {
-    try {
-      s.retrier()
-          .call(
-              () -> {
-                s.checkpoints().save(cp, lease.get());
-                return null;
-              },
-              () -> lease.get().heldAt(s.clock().instant()) && keepRetrying.getAsBoolean(),
-              new Retrier.Listener() {
-                @Override
-                public void retrying(int attempt, Throwable error, Duration next) {
-                  s.metrics().checkpointFailures().increment();
-                  checkpointRetries.retrying(attempt, error, next);
-                }
-
-                @Override
-                public void recovered(int failures, Duration outage) {
-                  checkpointRetries.recovered(failures, outage);
-                }
-              });
-      // a save after a lost lease ends the problem too, though this call saw no failure
-      checkpointRetries.clear();
-    } catch (RuntimeException e) {
-      // The problem stays reported until a checkpoint is written again: after a lease lost to
-      // an outage, the partition is taken again only once DynamoDB answers.
-      if (e instanceof LeaseLostException || ErrorClassifier.classify(e) != ErrorClass.RETRIABLE) {
-        throw e;
-      }
-      s.metrics().checkpointFailures().increment();
-      stopIfAsked();
-      throw new LeaseLostException(
-          "the checkpoint of partition "
-              + s.partition()
-              + " could not be written before its lease ran out: "
-              + ErrorClassifier.describe(e));
-    }
-  }
-
-  /** Ends a retry that stopped because the worker is stopping. */
-  private void stopIfAsked() throws InterruptedException {
-    if (!keepRetrying.getAsBoolean()) {
-      throw new InterruptedException(
-          "group " + s.group() + " partition " + s.partition() + " stopped while retrying");
-    }
-  }
-
   /** Reads the value where the consumer left it, without copying it out first. */
   private ChangeEvent decode(ByteBuffer value) {
     if (value.hasArray()) {
@@ -309,9 +266,10 @@ public final class PartitionApplier {
   }
 
   private void reconcileWithRetry(ChangeEvent schemaChange) throws InterruptedException {
-    withRetry(
+    targetRetry.run(
         c -> reconciler.reconcile(c, schemaChange.schema(), schemaChange.lsn()),
-        "could not follow the source schema change of " + schemaChange.table() + " on the target");
+        "could not follow the source schema change of " + schemaChange.table() + " on the target",
+        keepRetrying);
   }
 
   private boolean admitTruncate(ChangeEvent e) {
@@ -337,7 +295,7 @@ public final class PartitionApplier {
   }
 
   /**
-   * Writes the batch in one transaction, with {@link #withRetry}. A write that names a column or
+   * Writes the batch in one transaction, with {@link TargetRetry}. A write that names a column or
    * type the target no longer has, or not yet, met a schema change another partition of the group
    * applied meanwhile (the cached description of the table was taken before it): the tables are
    * described again and the write tried once more; failing again, the error stands.
@@ -345,7 +303,7 @@ public final class PartitionApplier {
   private void writeWithRetry(Collection<BatchReducer.TableBatch> batch)
       throws InterruptedException {
     boolean[] describedAgain = {false};
-    withRetry(
+    targetRetry.run(
         c -> {
           try {
             return Transactions.inTransaction(
@@ -368,67 +326,12 @@ public final class PartitionApplier {
                 e);
           }
         },
-        "target write failed for tables " + tables(batch));
+        "target write failed for tables " + tables(batch),
+        keepRetrying);
   }
 
   /** Errors of a write against a stale description: undefined column, datatype mismatch. */
   private static final Set<String> STALE_STRUCTURE = Set.of("42703", "42804");
-
-  /**
-   * Runs the work on a target connection, again with backoff for as long as the error is retriable
-   * (each failed connection is evicted from the pool: after a failover it may point at a node that
-   * is no writer any more); otherwise stops the partition saying what failed.
-   */
-  private void withRetry(Transactions.Work<?> work, String failure) throws InterruptedException {
-    try {
-      s.retrier()
-          .call(
-              () -> {
-                Connection c = s.target().getConnection();
-                try {
-                  return work.run(c);
-                } catch (SQLException | RuntimeException e) {
-                  if (ErrorClassifier.classify(e) == ErrorClass.RETRIABLE
-                      && s.target() instanceof HikariDataSource pool) {
-                    pool.evictConnection(c);
-                  }
-                  throw e;
-                } finally {
-                  c.close();
-                }
-              },
-              keepRetrying,
-              new Retrier.Listener() {
-                @Override
-                public void retrying(int attempt, Throwable error, Duration next) {
-                  s.metrics().errors(ErrorClass.RETRIABLE).increment();
-                  targetRetries.retrying(attempt, error, next);
-                }
-
-                @Override
-                public void recovered(int failures, Duration outage) {
-                  targetRetries.recovered(failures, outage);
-                }
-              });
-    } catch (SQLException e) {
-      targetRetries.clear();
-      ErrorClass c = ErrorClassifier.classify(e);
-      if (c == ErrorClass.RETRIABLE) {
-        stopIfAsked();
-      }
-      s.metrics().errors(c).increment();
-      throw new SluiceException(
-          "group "
-              + s.group()
-              + " partition "
-              + s.partition()
-              + ": "
-              + failure
-              + ": "
-              + TargetErrors.describe(e),
-          e);
-    }
-  }
 
   /** Writes the batch; on bad data, finds the refused changes and applies the group's policy. */
   private void write(Connection c, Collection<BatchReducer.TableBatch> batch) throws SQLException {
