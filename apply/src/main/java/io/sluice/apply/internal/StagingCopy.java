@@ -1,8 +1,8 @@
 package io.sluice.apply.internal;
 
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
+import io.sluice.core.event.RowKeyText;
 import io.sluice.core.schema.ColumnSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,7 +40,7 @@ final class StagingCopy {
             enc.field(values.get(col.name()));
           }
           enc.field(e.lsn());
-          enc.field(ChangeEventCodec.keyText(e.key()));
+          enc.field(RowKeyText.of(e.key()));
           enc.field(delete ? "d" : "u");
           enc.field(
               delete || e.unchanged().isEmpty()

@@ -3,7 +3,7 @@ package io.sluice.apply.internal;
 import static io.sluice.apply.TargetSchema.POSITION_COLUMN;
 import static io.sluice.apply.TargetSchema.SLUICE_SCHEMA;
 
-import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.RowKeyText;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
@@ -126,7 +126,7 @@ final class TableStatements {
    * name may hold any character (a comma-joined list would split {@code "a,b"} in two).
    */
   static String unchangedKey(Collection<String> columns) {
-    return ChangeEventCodec.keyText(new TreeSet<>(columns));
+    return RowKeyText.of(new TreeSet<>(columns));
   }
 
   /** An update of rows whose given TOASTed columns were not resent: those keep their value. */

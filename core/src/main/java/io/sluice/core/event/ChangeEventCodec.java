@@ -14,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,25 +67,6 @@ public final class ChangeEventCodec {
     return out.toByteArray();
   }
 
-  /** The key values alone as a JSON array, a stable text identity of a row within its table. */
-  public static String keyText(Map<String, String> key) {
-    return keyText(key.values());
-  }
-
-  /** Values as a JSON array, in iteration order. */
-  public static String keyText(Collection<String> values) {
-    StringBuilder sb = new StringBuilder(32).append('[');
-    boolean first = true;
-    for (String v : values) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      appendJsonString(sb, v);
-    }
-    return sb.append(']').toString();
-  }
-
   public byte[] encode(ChangeEvent e) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -115,7 +95,7 @@ public final class ChangeEventCodec {
         g.writeEndArray();
       }
       if (e.schema() != null) {
-        writeSchema(g, e.schema());
+        SchemaEventCodec.write(g, e.schema());
       }
       g.writeEndObject();
     } catch (IOException ex) {
@@ -171,9 +151,9 @@ public final class ChangeEventCodec {
           case "key" -> key = readMap(p, 4);
           case "after" -> after = readMap(p, 32);
           case "unchanged" -> unchanged = readSet(p);
-          case "columns" -> columns = readColumns(p);
+          case "columns" -> columns = SchemaEventCodec.readColumns(p);
           case "keyColumns" -> keyColumns = readList(p);
-          case "types" -> types = readTypes(p);
+          case "types" -> types = SchemaEventCodec.readTypes(p);
           default -> p.skipChildren();
         }
       }
@@ -204,12 +184,7 @@ public final class ChangeEventCodec {
 
   /** The lowest version that holds the event. */
   static int version(ChangeEvent e) {
-    TableSchema s = e.schema();
-    boolean needsThree =
-        s != null
-            && (s.columns().stream().anyMatch(ColumnSchema::isGenerated)
-                || s.types().stream().anyMatch(u -> u.kind() == UserType.Kind.EXTENSION));
-    return needsThree ? 3 : 2;
+    return e.schema() != null && SchemaEventCodec.needsVersionThree(e.schema()) ? 3 : 2;
   }
 
   private static int checkVersion(int version) {
@@ -260,7 +235,7 @@ public final class ChangeEventCodec {
     return new HashSet<>(readList(p));
   }
 
-  private static List<String> readList(JsonParser p) throws IOException {
+  static List<String> readList(JsonParser p) throws IOException {
     expect(p.currentToken(), JsonToken.START_ARRAY);
     List<String> items = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -269,171 +244,9 @@ public final class ChangeEventCodec {
     return items;
   }
 
-  private static void writeSchema(JsonGenerator g, TableSchema schema) throws IOException {
-    g.writeArrayFieldStart("columns");
-    for (ColumnSchema c : schema.columns()) {
-      g.writeStartObject();
-      g.writeStringField("name", c.name());
-      g.writeStringField("type", c.type());
-      g.writeBooleanField("nullable", c.nullable());
-      if (c.defaultExpr() != null) {
-        g.writeStringField("default", c.defaultExpr());
-      }
-      if (c.attnum() > 0) {
-        g.writeNumberField("attnum", c.attnum());
-      }
-      if (c.isGenerated()) {
-        g.writeStringField("generated", c.generated());
-      }
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart("keyColumns");
-    for (String k : schema.keyColumns()) {
-      g.writeString(k);
-    }
-    g.writeEndArray();
-    if (!schema.types().isEmpty()) {
-      g.writeArrayFieldStart("types");
-      for (UserType u : schema.types()) {
-        writeType(g, u);
-      }
-      g.writeEndArray();
-    }
-  }
-
-  private static void writeType(JsonGenerator g, UserType u) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("schema", u.schema());
-    g.writeStringField("name", u.name());
-    if (u.kind() == UserType.Kind.ENUM) {
-      g.writeStringField("kind", "enum");
-      g.writeArrayFieldStart("labels");
-      for (String label : u.labels()) {
-        g.writeString(label);
-      }
-      g.writeEndArray();
-    } else if (u.kind() == UserType.Kind.EXTENSION) {
-      g.writeStringField("kind", "extension");
-      g.writeStringField("extension", u.extension());
-    } else {
-      g.writeStringField("kind", "domain");
-      g.writeStringField("base", u.baseType());
-      g.writeBooleanField("notNull", u.notNull());
-      if (u.defaultExpression() != null) {
-        g.writeStringField("default", u.defaultExpression());
-      }
-      g.writeArrayFieldStart("checks");
-      for (String check : u.checks()) {
-        g.writeString(check);
-      }
-      g.writeEndArray();
-    }
-    g.writeEndObject();
-  }
-
-  private static List<UserType> readTypes(JsonParser p) throws IOException {
-    expect(p.currentToken(), JsonToken.START_ARRAY);
-    List<UserType> types = new ArrayList<>();
-    while (p.nextToken() == JsonToken.START_OBJECT) {
-      String schema = null;
-      String name = null;
-      String kind = null;
-      List<String> labels = List.of();
-      String base = null;
-      boolean notNull = false;
-      String defaultExpr = null;
-      List<String> checks = List.of();
-      String extension = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "schema" -> schema = p.getText();
-          case "name" -> name = p.getText();
-          case "kind" -> kind = p.getText();
-          case "labels" -> labels = readList(p);
-          case "base" -> base = p.getText();
-          case "notNull" -> notNull = p.getBooleanValue();
-          case "default" -> defaultExpr = p.getText();
-          case "checks" -> checks = readList(p);
-          case "extension" -> extension = p.getText();
-          default -> p.skipChildren();
-        }
-      }
-      if (schema == null || name == null || kind == null) {
-        throw new IOException("a type of a schema event lacks its schema, name or kind");
-      }
-      types.add(
-          switch (kind) {
-            case "enum" -> UserType.enumOf(schema, name, labels);
-            case "domain" -> UserType.domainOf(schema, name, base, notNull, defaultExpr, checks);
-            case "extension" -> UserType.extensionOf(schema, name, extension);
-            default ->
-                throw new IOException(
-                    "type " + schema + "." + name + " of a schema event has unknown kind " + kind);
-          });
-    }
-    return types;
-  }
-
-  private static List<ColumnSchema> readColumns(JsonParser p) throws IOException {
-    expect(p.currentToken(), JsonToken.START_ARRAY);
-    List<ColumnSchema> columns = new ArrayList<>();
-    while (p.nextToken() == JsonToken.START_OBJECT) {
-      String name = null;
-      String type = null;
-      boolean nullable = true;
-      String defaultExpr = null;
-      int attnum = 0;
-      String generated = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "name" -> name = p.getText();
-          case "type" -> type = p.getText();
-          case "nullable" -> nullable = p.getBooleanValue();
-          case "default" -> defaultExpr = p.getText();
-          case "attnum" -> attnum = p.getIntValue();
-          case "generated" -> generated = p.getText();
-          default -> p.skipChildren();
-        }
-      }
-      if (name == null || type == null) {
-        throw new IOException("a column of a schema event lacks its name or type");
-      }
-      columns.add(new ColumnSchema(name, type, nullable, defaultExpr, attnum, generated));
-    }
-    return columns;
-  }
-
-  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+  static void expect(JsonToken actual, JsonToken expected) throws IOException {
     if (actual != expected) {
       throw new IOException("expected " + expected + " but found " + actual);
     }
-  }
-
-  private static void appendJsonString(StringBuilder sb, String v) {
-    if (v == null) {
-      sb.append("null");
-      return;
-    }
-    sb.append('"');
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

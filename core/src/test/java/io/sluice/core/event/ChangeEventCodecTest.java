@@ -3,8 +3,6 @@ package io.sluice.core.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
@@ -305,24 +303,6 @@ class ChangeEventCodecTest {
     // A dot in a name must not let two different tables share a key.
     assertThat(codec.encodeKey(new TableId("a", "b.c"), row("id", "1")))
         .isNotEqualTo(codec.encodeKey(new TableId("a.b", "c"), row("id", "1")));
-  }
-
-  @Test
-  void keyTextEscapesIntoValidJson() throws Exception {
-    Map<String, String> key = row("a", "say \"hi\"\\", "b", "\n\u0001\t", "c", null, "d", "é🚀");
-
-    String text = ChangeEventCodec.keyText(key);
-
-    assertThat(text).isEqualTo("[\"say \\\"hi\\\"\\\\\",\"\\u000a\\u0001\\u0009\",null,\"é🚀\"]");
-    List<String> parsed = new ObjectMapper().readValue(text, new TypeReference<List<String>>() {});
-    assertThat(parsed).containsExactlyElementsOf(key.values());
-  }
-
-  @Test
-  void keyTextDependsOnValuesInKeyOrder() {
-    assertThat(ChangeEventCodec.keyText(row("a", "1", "b", "2"))).isEqualTo("[\"1\",\"2\"]");
-    assertThat(ChangeEventCodec.keyText(row("a", "2", "b", "1"))).isEqualTo("[\"2\",\"1\"]");
-    assertThat(ChangeEventCodec.keyText(row("a", "1,2"))).isEqualTo("[\"1,2\"]");
   }
 
   private static byte[] bytes(String json) {

@@ -2,7 +2,7 @@ package io.sluice.test.apply;
 
 import io.sluice.apply.TargetWriter;
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.RowKeyText;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ final class DeliverySimulator {
     this.partitionOf = new int[stream.size()];
     for (int i = 0; i < stream.size(); i++) {
       ChangeEvent e = stream.get(i);
-      int hash = (e.table() + ChangeEventCodec.keyText(e.key())).hashCode();
+      int hash = (e.table() + RowKeyText.of(e.key())).hashCode();
       partitionOf[i] = Math.floorMod(hash * 0x9E3779B1, count);
     }
     for (int index : topic) {

@@ -1,8 +1,8 @@
 package io.sluice.test.apply;
 
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
+import io.sluice.core.event.RowKeyText;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
@@ -168,7 +168,7 @@ final class StreamGenerator {
     List<Map<String, String>> present = new ArrayList<>();
     List<Map<String, String>> absent = new ArrayList<>();
     for (Map<String, String> key : FuzzTables.keySpace(t)) {
-      (rows.get(t.id()).containsKey(ChangeEventCodec.keyText(key)) ? present : absent).add(key);
+      (rows.get(t.id()).containsKey(RowKeyText.of(key)) ? present : absent).add(key);
     }
     double insert = absent.isEmpty() ? 0 : 3;
     double update = present.isEmpty() ? 0 : 6;
@@ -184,7 +184,7 @@ final class StreamGenerator {
       update(t, any(present));
     } else if ((pick -= delete) < 0) {
       Map<String, String> key = any(present);
-      rows.get(t.id()).remove(ChangeEventCodec.keyText(key));
+      rows.get(t.id()).remove(RowKeyText.of(key));
       emit(t, Op.DELETE, lsn, key, null, Set.of());
     } else if ((pick -= keyUpdate) < 0) {
       keyUpdate(t, any(present), any(absent));
@@ -195,7 +195,7 @@ final class StreamGenerator {
   }
 
   private void update(TableSchema t, Map<String, String> key) {
-    Map<String, String> before = rows.get(t.id()).get(ChangeEventCodec.keyText(key));
+    Map<String, String> before = rows.get(t.id()).get(RowKeyText.of(key));
     Map<String, String> row = new LinkedHashMap<>(before);
     Set<String> touched = touch(t, row);
     put(t, key, row);
@@ -213,7 +213,7 @@ final class StreamGenerator {
 
   /** Capture turns an update of the key into a delete and an insert at one position. */
   private void keyUpdate(TableSchema t, Map<String, String> from, Map<String, String> to) {
-    Map<String, String> row = rows.get(t.id()).remove(ChangeEventCodec.keyText(from));
+    Map<String, String> row = rows.get(t.id()).remove(RowKeyText.of(from));
     row.putAll(to);
     touch(t, row);
     put(t, to, row);
@@ -242,7 +242,7 @@ final class StreamGenerator {
   }
 
   private void put(TableSchema t, Map<String, String> key, Map<String, String> row) {
-    rows.get(t.id()).put(ChangeEventCodec.keyText(key), new LinkedHashMap<>(row));
+    rows.get(t.id()).put(RowKeyText.of(key), new LinkedHashMap<>(row));
   }
 
   private void emit(

@@ -1,8 +1,8 @@
 package io.sluice.test.apply;
 
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
+import io.sluice.core.event.RowKeyText;
 import io.sluice.core.schema.TableId;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ final class StreamModel {
       rows.clear();
       return;
     }
-    String key = ChangeEventCodec.keyText(e.key());
+    String key = RowKeyText.of(e.key());
     if (e.op() == Op.DELETE) {
       lastDelete = e;
       lastDeleted = rows.remove(key);

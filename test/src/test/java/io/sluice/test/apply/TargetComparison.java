@@ -1,6 +1,6 @@
 package io.sluice.test.apply;
 
-import io.sluice.core.event.ChangeEventCodec;
+import io.sluice.core.event.RowKeyText;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Array;
@@ -140,7 +140,7 @@ final class TargetComparison {
         key.add(values.get(i));
       }
     }
-    return ChangeEventCodec.keyText(key);
+    return RowKeyText.of(key);
   }
 
   private static String columnDiff(TableSchema t, List<String> want, List<String> got) {
