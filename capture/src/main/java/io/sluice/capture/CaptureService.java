@@ -11,6 +11,7 @@ import io.sluice.capture.internal.PublicationSetup;
 import io.sluice.capture.internal.SchemaTracker;
 import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SnapshotGuard;
+import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
@@ -31,7 +32,6 @@ import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,8 +73,11 @@ public final class CaptureService implements AutoCloseable {
   private final ChangeEventCodec codec = new ChangeEventCodec();
   private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
-  private final SourceRowFiller rowFiller = new SourceRowFiller(this::catalogConnection);
-  private Connection catalogConnection;
+
+  /** Source sessions: one for the preflight, and one held for catalog reads and row fills. */
+  private final SourceConnections source;
+
+  private final SourceRowFiller rowFiller;
   private final CaptureStats stats = new CaptureStats();
   private final CaptureMetrics metrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -111,18 +114,21 @@ public final class CaptureService implements AutoCloseable {
     this.tables = tables;
     this.lease = lease;
     this.metrics = metrics;
+    this.source = new SourceConnections(config.source(), "catalog");
+    this.rowFiller = new SourceRowFiller(source);
     this.schemas =
         new SchemaTracker(
             tables.schemas(),
             new SchemaTracker.Catalog() {
               @Override
               public TableSchema describe(TableId table) throws SQLException {
-                return CaptureService.this.describe(table);
+                return SourceCatalog.describe(
+                    source.connection(), table, tables.groupOf(table).orElseThrow());
               }
 
               @Override
               public TableAttributes attributes(TableId table) throws SQLException {
-                return TableAttributes.read(catalogConnection(), table);
+                return TableAttributes.read(source.connection(), table);
               }
             });
     this.mapper = new SourceRecordMapper(schemas::schemaOf);
@@ -140,7 +146,7 @@ public final class CaptureService implements AutoCloseable {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
     }
-    try (Connection c = sourceConnection()) {
+    try (Connection c = source.open()) {
       try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
         StateTables state = new StateTables(config.dynamoDb().tablePrefix());
         state.ensureExist(dynamo);
@@ -286,7 +292,7 @@ public final class CaptureService implements AutoCloseable {
       ChangeEvent e = event.get();
       if (snapshotGuard != null && e.op() == Op.SNAPSHOT) {
         TableId read = e.table();
-        guard(g -> g.firstRow(catalogConnection(), read));
+        guard(g -> g.firstRow(source.connection(), read));
       }
       if (SourceRowFiller.needs(e)) {
         Optional<ChangeEvent> filled = fillFromSource(e);
@@ -334,7 +340,7 @@ public final class CaptureService implements AutoCloseable {
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {
         if (snapshotGuard != null) {
-          guard(g -> g.finished(catalogConnection()));
+          guard(g -> g.finished(source.connection()));
           snapshotGuard = null;
         }
         stats.streamingStarted();
@@ -354,7 +360,7 @@ public final class CaptureService implements AutoCloseable {
         filled = rowFiller.fill(e, schema);
       } catch (SQLException first) {
         // once more on a new connection: the source may have closed the idle one
-        closeCatalogConnection();
+        source.close();
         filled = rowFiller.fill(e, schema);
       }
       if (filled.isEmpty()) {
@@ -390,7 +396,7 @@ public final class CaptureService implements AutoCloseable {
   private List<Future<RecordMetadata>> announceReload() {
     long restart;
     try {
-      restart = SlotInspector.restartLsn(catalogConnection(), config.source().slot()).value();
+      restart = SlotInspector.restartLsn(source.connection(), config.source().slot()).value();
     } catch (SQLException e) {
       throw new SluiceException(
           "could not read the position of replication slot "
@@ -401,9 +407,9 @@ public final class CaptureService implements AutoCloseable {
     }
     List<TableId> changed;
     try {
-      snapshotGuard = SnapshotGuard.start(catalogConnection(), tables.ids());
+      snapshotGuard = SnapshotGuard.start(source.connection(), tables.ids());
       changed =
-          SnapshotGuard.changedSinceSlot(catalogConnection(), config.source().slot(), tables.ids());
+          SnapshotGuard.changedSinceSlot(source.connection(), config.source().slot(), tables.ids());
     } catch (SQLException e) {
       throw new SluiceException(
           "could not check the captured tables for changes since slot "
@@ -486,41 +492,6 @@ public final class CaptureService implements AutoCloseable {
     }
   }
 
-  private void closeCatalogConnection() {
-    if (catalogConnection != null) {
-      try {
-        catalogConnection.close();
-      } catch (SQLException e) {
-        log.debug("closing the catalog connection failed", e);
-      }
-      catalogConnection = null;
-    }
-  }
-
-  private TableSchema describe(TableId table) throws SQLException {
-    return SourceCatalog.describe(catalogConnection(), table, tables.groupOf(table).orElseThrow());
-  }
-
-  /**
-   * A source connection for catalog reads and row fills, in the snapshot's settings; opened again
-   * after a failed read ({@link #fillFromSource}).
-   */
-  private Connection catalogConnection() throws SQLException {
-    if (catalogConnection == null || catalogConnection.isClosed()) {
-      catalogConnection = sourceConnection();
-    }
-    return catalogConnection;
-  }
-
-  /** A new source session in the settings every capture session uses. */
-  private Connection sourceConnection() throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", config.source().user());
-    p.setProperty("password", config.source().password().value());
-    p.setProperty("options", DebeziumProperties.SESSION_OPTIONS);
-    return DriverManager.getConnection(config.source().jdbcUrl(), p);
-  }
-
   private void completed(boolean success, String message, Throwable error) {
     if (!success || error != null) {
       Throwable cause = error != null ? error : new SluiceException(message);
@@ -586,7 +557,7 @@ public final class CaptureService implements AutoCloseable {
       executor.shutdownNow();
       producer.close();
       engine = null;
-      closeCatalogConnection();
+      source.close();
     }
   }
 }
