@@ -6,8 +6,8 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.sluice.capture.internal.CapturePreflight;
 import io.sluice.capture.internal.DebeziumProperties;
-import io.sluice.capture.internal.PublicationSetup;
 import io.sluice.capture.internal.SchemaTracker;
 import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SnapshotGuard;
@@ -16,12 +16,8 @@ import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
 import io.sluice.capture.internal.TableAttributes;
-import io.sluice.capture.internal.TopicSetup;
-import io.sluice.checkpoint.DynamoDbClients;
-import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
-import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
@@ -31,10 +27,8 @@ import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +48,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The capture process of one pipeline: Debezium Embedded reads the slot, and every change is sent
@@ -135,9 +128,10 @@ public final class CaptureService implements AutoCloseable {
   }
 
   /**
-   * Prepares source, Kafka and DynamoDB, then starts the engine in the background. Decides first
-   * how capture starts ({@link StartCheck}): resuming from the stored offset, or taking the initial
-   * snapshot, anew if an earlier one did not finish (its slot is dropped first).
+   * Prepares source, Kafka and DynamoDB ({@link CapturePreflight}), then starts the engine in the
+   * background. Decides first how capture starts ({@link StartCheck}): resuming from the stored
+   * offset, or taking the initial snapshot, anew if an earlier one did not finish (its slot is
+   * dropped first).
    *
    * @throws SQLException when the source cannot be reached or read (retriable: the caller may try
    *     again)
@@ -146,44 +140,17 @@ public final class CaptureService implements AutoCloseable {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
     }
-    try (Connection c = source.open()) {
-      try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
-        StateTables state = new StateTables(config.dynamoDb().tablePrefix());
-        state.ensureExist(dynamo);
-        Optional<Map<String, Object>> offset =
-            DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name());
-        String slot = config.source().slot();
-        StartCheck.Decision decision =
-            StartCheck.decide(
-                config,
-                SlotInspector.exists(c, slot),
-                PublicationSetup.exists(c, config.source().publication()),
-                offset.isPresent()
-                    || DynamoDbOffsetBackingStore.itemExists(dynamo, state, config.name()),
-                offset);
-        PublicationSetup.ensure(c, config.source().publication(), tables.ids());
-        if (decision == StartCheck.Decision.RESUME) {
-          stats.streamingStarted(); // the snapshot finished in an earlier run
-        } else {
-          if (decision == StartCheck.Decision.RESNAPSHOT) {
-            boolean dropped = SlotInspector.dropIfExists(c, slot);
-            log.warn(
-                "the initial snapshot of pipeline {} did not finish; taking it anew{}: every"
-                    + " table is copied again and replaces the rows the target kept",
-                config.name(),
-                dropped ? " from a new replication slot (" + slot + " dropped)" : "");
-          }
-          DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
-          reloadPending = true;
-          expectSnapshotRows(c);
-        }
-      }
+    StartCheck.Decision decision =
+        new CapturePreflight(config, tables.ids(), lease)
+            .run(
+                source,
+                kafkaProperties(),
+                (t, rows) -> metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rows));
+    if (decision == StartCheck.Decision.RESUME) {
+      stats.streamingStarted(); // the snapshot finished in an earlier run
+    } else {
+      reloadPending = true;
     }
-    Map<String, Integer> topics = new LinkedHashMap<>();
-    for (GroupConfig g : config.groups()) {
-      topics.put(config.topicOf(g), g.partitions());
-    }
-    TopicSetup.ensure(kafkaProperties(), topics, config.kafka().replicationFactor());
     producer = new KafkaProducer<>(producerProperties());
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -214,22 +181,6 @@ public final class CaptureService implements AutoCloseable {
         tables.ids().size(),
         config.groups().size(),
         config.source().slot());
-  }
-
-  /** The planner's row estimates of the tables the initial snapshot is about to copy. */
-  private void expectSnapshotRows(Connection c) throws SQLException {
-    try (java.sql.PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = ?::regclass")) {
-      for (TableId t : tables.ids()) {
-        ps.setString(1, t.quoted());
-        try (java.sql.ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rs.getDouble(1));
-          }
-        }
-      }
-    }
   }
 
   public CaptureStats stats() {
