@@ -1,7 +1,5 @@
 package io.sluice.capture;
 
-import static io.sluice.capture.internal.TopicSetup.MAX_MESSAGE_BYTES;
-
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -16,44 +14,36 @@ import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
 import io.sluice.capture.internal.TableAttributes;
+import io.sluice.capture.routing.ChangeRouter;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
+import io.sluice.core.Lsn;
 import io.sluice.core.SluiceException;
-import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The capture process of one pipeline: Debezium Embedded reads the slot, and every change is sent
- * to its group's topic with an idempotent {@code acks=all} producer. A batch is marked processed
- * only after Kafka acknowledged all of it, so the offset in DynamoDB, and with it the slot's
- * confirmed LSN, never moves past what Kafka holds.
+ * to its group's topic with an idempotent {@code acks=all} producer ({@link ChangeRouter}). A batch
+ * is marked processed only after Kafka acknowledged all of it, so the offset in DynamoDB, and with
+ * it the slot's confirmed LSN, never moves past what Kafka holds.
  *
  * <p>Any failure stops capture and is reported by {@link #failure()}; nothing is skipped.
  */
@@ -63,7 +53,6 @@ public final class CaptureService implements AutoCloseable {
   private final PipelineConfig config;
   private final CapturedTables tables;
   private final Optional<Lease> lease;
-  private final ChangeEventCodec codec = new ChangeEventCodec();
   private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
 
@@ -79,7 +68,7 @@ public final class CaptureService implements AutoCloseable {
 
   /**
    * Set when this run takes the initial snapshot: before the first record is sent, every table's
-   * {@link io.sluice.core.event.Op#RELOAD} goes out and the snapshot's position is fixed.
+   * {@link Op#RELOAD} goes out and the snapshot's position is fixed.
    */
   private boolean reloadPending;
 
@@ -88,7 +77,7 @@ public final class CaptureService implements AutoCloseable {
   /** Watches this run's initial snapshot for tables rewritten before it read them. */
   private SnapshotGuard snapshotGuard;
 
-  private KafkaProducer<byte[], byte[]> producer;
+  private ChangeRouter router;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private ExecutorService executor;
 
@@ -140,18 +129,25 @@ public final class CaptureService implements AutoCloseable {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
     }
+    Properties kafka = new Properties();
+    kafka.putAll(config.kafka().properties());
+    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
     StartCheck.Decision decision =
         new CapturePreflight(config, tables.ids(), lease)
             .run(
                 source,
-                kafkaProperties(),
+                kafka,
                 (t, rows) -> metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rows));
     if (decision == StartCheck.Decision.RESUME) {
       stats.streamingStarted(); // the snapshot finished in an earlier run
     } else {
       reloadPending = true;
     }
-    producer = new KafkaProducer<>(producerProperties());
+    router =
+        new ChangeRouter(
+            config,
+            tables::groupOf,
+            new KafkaProducer<>(ChangeRouter.producerProperties(kafka, config.name())));
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(DebeziumProperties.of(config, tables.ids(), lease))
@@ -210,81 +206,25 @@ public final class CaptureService implements AutoCloseable {
       List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-    List<ChangeEvent> sent = new ArrayList<>(records.size());
-    List<GroupConfig> groups = new ArrayList<>(records.size());
-    List<Future<RecordMetadata>> schemaSends = new ArrayList<>();
     if (reloadPending) {
-      schemaSends.addAll(announceReload());
+      announceReload();
       reloadPending = false;
     }
     long heartbeatMicros = 0;
     for (RecordChangeEvent<SourceRecord> r : records) {
       Optional<ChangeEvent> heartbeat = SourceRecordMapper.heartbeat(r.record());
       if (heartbeat.isPresent()) {
-        schemaSends.addAll(sendHeartbeat(heartbeat.get()));
+        router.route(heartbeat.get());
         heartbeatMicros = Math.max(heartbeatMicros, heartbeat.get().sourceTsMicros());
         continue;
       }
-      Optional<ChangeEvent> schemaChange;
-      try {
-        schemaChange = schemas.observe(r.record());
-      } catch (SQLException e) {
-        throw new SluiceException(
-            "could not read the source catalog after a schema change: " + e.getMessage(), e);
-      }
-      if (schemaChange.isPresent()) {
-        schemaSends.addAll(sendToEveryPartition(schemaChange.get()));
-      }
-      Optional<ChangeEvent> event = mapper.map(r.record());
-      if (event.isEmpty()) {
-        continue;
-      }
-      ChangeEvent e = event.get();
-      if (snapshotGuard != null && e.op() == Op.SNAPSHOT) {
-        TableId read = e.table();
-        guard(g -> g.firstRow(source.connection(), read));
-      }
-      if (SourceRowFiller.needs(e)) {
-        Optional<ChangeEvent> filled = fillFromSource(e);
-        if (filled.isEmpty()) {
-          continue;
-        }
-        e = filled.get();
-      }
-      GroupConfig group = tables.groupOf(e.table()).orElseThrow();
-      // A table without a key keeps all its changes in one partition, in stream order.
-      byte[] key = codec.encodeKey(e.table(), e.isKeyless() ? Map.of() : e.key());
-      sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), key, codec.encode(e))));
-      sent.add(e);
-      groups.add(group);
+      observeSchema(r.record()).ifPresent(router::route);
+      map(r.record()).flatMap(this::fill).ifPresent(router::route);
     }
-    for (Future<RecordMetadata> f : schemaSends) {
-      try {
-        f.get();
-      } catch (ExecutionException ex) {
-        throw new SluiceException(
-            "Kafka refused a schema change or heartbeat event: " + ex.getCause(), ex);
-      }
-    }
-    for (int i = 0; i < sends.size(); i++) {
-      try {
-        sends.get(i).get();
-      } catch (ExecutionException ex) {
-        throw new SluiceException(
-            "Kafka did not take a change of "
-                + sent.get(i).table()
-                + " for topic "
-                + config.topicOf(groups.get(i))
-                + ": "
-                + ex.getCause(),
-            ex);
-      }
-    }
-    for (int i = 0; i < sent.size(); i++) {
-      ChangeEvent e = sent.get(i);
-      stats.recorded(groups.get(i).name(), e.sourceTsMicros());
-      metrics.sent(groups.get(i).name(), e.table(), e.op(), e.sourceTsMicros());
+    for (ChangeRouter.Sent s : router.awaitSent()) {
+      ChangeEvent e = s.change();
+      stats.recorded(s.group().name(), e.sourceTsMicros());
+      metrics.sent(s.group().name(), e.table(), e.op(), e.sourceTsMicros());
     }
     metrics.sourceCommitted(heartbeatMicros);
     stats.observed(heartbeatMicros);
@@ -303,7 +243,38 @@ public final class CaptureService implements AutoCloseable {
     progressed = true;
   }
 
-  private Optional<ChangeEvent> fillFromSource(ChangeEvent e) {
+  /** The schema event a record brings, when its table's structure changed with it. */
+  private Optional<ChangeEvent> observeSchema(SourceRecord record) {
+    try {
+      return schemas.observe(record);
+    } catch (SQLException e) {
+      throw new SluiceException(
+          "could not read the source catalog after a schema change: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The record's change, if it carries one. The first snapshot row of a table checks that the table
+   * was not rewritten before the snapshot read it.
+   */
+  private Optional<ChangeEvent> map(SourceRecord record) {
+    Optional<ChangeEvent> event = mapper.map(record);
+    if (snapshotGuard != null && event.isPresent() && event.get().op() == Op.SNAPSHOT) {
+      TableId read = event.get().table();
+      guard(g -> g.firstRow(source.connection(), read));
+    }
+    return event;
+  }
+
+  /**
+   * The change with the values it lacks read from the source row ({@link SourceRowFiller#needs}),
+   * or empty when that row is gone since: whatever removed it follows in the stream. A change that
+   * lacks nothing comes back as it is.
+   */
+  private Optional<ChangeEvent> fill(ChangeEvent e) {
+    if (!SourceRowFiller.needs(e)) {
+      return Optional.of(e);
+    }
     TableSchema schema = schemas.schemaOf(e.table()).orElseThrow();
     try {
       Optional<ChangeEvent> filled;
@@ -341,10 +312,9 @@ public final class CaptureService implements AutoCloseable {
    * Before the first record of an initial snapshot: fixes the snapshot's position just after the
    * slot's restart position, and tells apply, ahead of every row, that each table is loaded anew
    * from there, so rows the target holds from an earlier, interrupted snapshot (or an earlier life
-   * of the pipeline) cannot survive or come back. A keyed table's reload goes to every partition of
-   * its group; that of a table without a key to the one partition its rows use.
+   * of the pipeline) cannot survive or come back.
    */
-  private List<Future<RecordMetadata>> announceReload() {
+  private void announceReload() {
     long restart;
     try {
       restart = SlotInspector.restartLsn(source.connection(), config.source().slot()).value();
@@ -374,59 +344,14 @@ public final class CaptureService implements AutoCloseable {
     }
     mapper.snapshotAt(restart + 1);
     long now = System.currentTimeMillis() * 1_000;
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (TableId t : tables.ids()) {
-      TableSchema schema = schemas.schemaOf(t).orElseThrow();
-      GroupConfig group = tables.groupOf(t).orElseThrow();
-      ChangeEvent reload = ChangeEvent.reload(schema, restart, now);
-      byte[] key = codec.encodeKey(t, Map.of());
-      byte[] value = codec.encode(reload);
-      if (schema.keyless()) {
-        sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), key, value)));
-        continue;
-      }
-      for (int p = 0; p < group.partitions(); p++) {
-        sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
-      }
+      router.route(ChangeEvent.reload(schemas.schemaOf(t).orElseThrow(), restart, now));
     }
     log.info(
         "initial snapshot of pipeline {} at slot position {}: {} tables announced for reload",
         config.name(),
-        new io.sluice.core.Lsn(restart),
+        new Lsn(restart),
         tables.ids().size());
-    return sends;
-  }
-
-  /**
-   * A schema event goes to every partition of the table's group, ahead of the first change written
-   * under the new structure, since the table's rows are spread over all of them.
-   */
-  private List<Future<RecordMetadata>> sendToEveryPartition(ChangeEvent schemaChange) {
-    GroupConfig group = tables.groupOf(schemaChange.table()).orElseThrow();
-    byte[] key = codec.encodeKey(schemaChange.table(), Map.of());
-    byte[] value = codec.encode(schemaChange);
-    List<Future<RecordMetadata>> sends = new ArrayList<>(group.partitions());
-    for (int p = 0; p < group.partitions(); p++) {
-      sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
-    }
-    log.info("schema of {} announced to group {}", schemaChange.table(), group.name());
-    return sends;
-  }
-
-  /**
-   * A source heartbeat goes to every partition of every group, behind the changes sent before it: a
-   * partition that has applied it is caught up to its commit time, idle tables or not.
-   */
-  private List<Future<RecordMetadata>> sendHeartbeat(ChangeEvent heartbeat) {
-    byte[] key = codec.encodeKey(heartbeat.table(), Map.of());
-    byte[] value = codec.encode(heartbeat);
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    for (GroupConfig g : config.groups()) {
-      for (int p = 0; p < g.partitions(); p++) {
-        sends.add(producer.send(new ProducerRecord<>(config.topicOf(g), p, key, value)));
-      }
-    }
-    return sends;
   }
 
   /** A check of {@link SnapshotGuard}, whose reads of the source catalog may fail. */
@@ -456,30 +381,6 @@ public final class CaptureService implements AutoCloseable {
     stopped.countDown();
   }
 
-  private Properties kafkaProperties() {
-    Properties p = new Properties();
-    p.putAll(config.kafka().properties());
-    p.put("bootstrap.servers", config.kafka().bootstrapServers());
-    return p;
-  }
-
-  private Properties producerProperties() {
-    Properties p = kafkaProperties();
-    // A change carries whole rows as text (a bytea doubles in hex): allow large ones, up to what
-    // the topics accept (TopicSetup.MAX_MESSAGE_BYTES), unless configured otherwise.
-    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_MESSAGE_BYTES));
-    p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * MAX_MESSAGE_BYTES));
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-capture-" + config.name());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
-  }
-
   /** Stops the engine (which flushes offsets) and the producer. Safe to call twice. */
   @Override
   public synchronized void close() {
@@ -506,7 +407,7 @@ public final class CaptureService implements AutoCloseable {
     } finally {
       metrics.capturing(false);
       executor.shutdownNow();
-      producer.close();
+      router.close();
       engine = null;
       source.close();
     }
