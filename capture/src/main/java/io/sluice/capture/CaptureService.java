@@ -5,25 +5,18 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sluice.capture.internal.CapturePreflight;
+import io.sluice.capture.internal.ChangeReader;
 import io.sluice.capture.internal.DebeziumProperties;
-import io.sluice.capture.internal.SchemaTracker;
-import io.sluice.capture.internal.SlotInspector;
-import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.internal.SourceRecordMapper;
-import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
-import io.sluice.capture.internal.TableAttributes;
 import io.sluice.capture.routing.ChangeRouter;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
-import io.sluice.core.Lsn;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
-import io.sluice.core.schema.TableId;
-import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -53,13 +46,11 @@ public final class CaptureService implements AutoCloseable {
   private final PipelineConfig config;
   private final CapturedTables tables;
   private final Optional<Lease> lease;
-  private final SchemaTracker schemas;
-  private final SourceRecordMapper mapper;
 
   /** Source sessions: one for the preflight, and one held for catalog reads and row fills. */
   private final SourceConnections source;
 
-  private final SourceRowFiller rowFiller;
+  private final ChangeReader reader;
   private final CaptureStats stats = new CaptureStats();
   private final CaptureMetrics metrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -73,9 +64,6 @@ public final class CaptureService implements AutoCloseable {
   private boolean reloadPending;
 
   private volatile boolean progressed;
-
-  /** Watches this run's initial snapshot for tables rewritten before it read them. */
-  private SnapshotGuard snapshotGuard;
 
   private ChangeRouter router;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -97,23 +85,7 @@ public final class CaptureService implements AutoCloseable {
     this.lease = lease;
     this.metrics = metrics;
     this.source = new SourceConnections(config.source(), "catalog");
-    this.rowFiller = new SourceRowFiller(source);
-    this.schemas =
-        new SchemaTracker(
-            tables.schemas(),
-            new SchemaTracker.Catalog() {
-              @Override
-              public TableSchema describe(TableId table) throws SQLException {
-                return SourceCatalog.describe(
-                    source.connection(), table, tables.groupOf(table).orElseThrow());
-              }
-
-              @Override
-              public TableAttributes attributes(TableId table) throws SQLException {
-                return TableAttributes.read(source.connection(), table);
-              }
-            });
-    this.mapper = new SourceRecordMapper(schemas::schemaOf);
+    this.reader = new ChangeReader(config, tables, source);
   }
 
   /**
@@ -207,7 +179,7 @@ public final class CaptureService implements AutoCloseable {
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     if (reloadPending) {
-      announceReload();
+      reader.startSnapshot().forEach(router::route);
       reloadPending = false;
     }
     long heartbeatMicros = 0;
@@ -218,8 +190,8 @@ public final class CaptureService implements AutoCloseable {
         heartbeatMicros = Math.max(heartbeatMicros, heartbeat.get().sourceTsMicros());
         continue;
       }
-      observeSchema(r.record()).ifPresent(router::route);
-      map(r.record()).flatMap(this::fill).ifPresent(router::route);
+      reader.schemaChange(r.record()).ifPresent(router::route);
+      reader.map(r.record()).flatMap(reader::fill).ifPresent(router::route);
     }
     for (ChangeRouter.Sent s : router.awaitSent()) {
       ChangeEvent e = s.change();
@@ -230,10 +202,7 @@ public final class CaptureService implements AutoCloseable {
     stats.observed(heartbeatMicros);
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {
-        if (snapshotGuard != null) {
-          guard(g -> g.finished(source.connection()));
-          snapshotGuard = null;
-        }
+        reader.snapshotEnded();
         stats.streamingStarted();
         metrics.snapshotting(false);
       }
@@ -241,131 +210,6 @@ public final class CaptureService implements AutoCloseable {
     }
     committer.markBatchFinished();
     progressed = true;
-  }
-
-  /** The schema event a record brings, when its table's structure changed with it. */
-  private Optional<ChangeEvent> observeSchema(SourceRecord record) {
-    try {
-      return schemas.observe(record);
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not read the source catalog after a schema change: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The record's change, if it carries one. The first snapshot row of a table checks that the table
-   * was not rewritten before the snapshot read it.
-   */
-  private Optional<ChangeEvent> map(SourceRecord record) {
-    Optional<ChangeEvent> event = mapper.map(record);
-    if (snapshotGuard != null && event.isPresent() && event.get().op() == Op.SNAPSHOT) {
-      TableId read = event.get().table();
-      guard(g -> g.firstRow(source.connection(), read));
-    }
-    return event;
-  }
-
-  /**
-   * The change with the values it lacks read from the source row ({@link SourceRowFiller#needs}),
-   * or empty when that row is gone since: whatever removed it follows in the stream. A change that
-   * lacks nothing comes back as it is.
-   */
-  private Optional<ChangeEvent> fill(ChangeEvent e) {
-    if (!SourceRowFiller.needs(e)) {
-      return Optional.of(e);
-    }
-    TableSchema schema = schemas.schemaOf(e.table()).orElseThrow();
-    try {
-      Optional<ChangeEvent> filled;
-      try {
-        filled = rowFiller.fill(e, schema);
-      } catch (SQLException first) {
-        // once more on a new connection: the source may have closed the idle one
-        source.close();
-        filled = rowFiller.fill(e, schema);
-      }
-      if (filled.isEmpty()) {
-        log.info(
-            "a change ({}) of {} at LSN {} needs values from a source row that is gone since;"
-                + " its removal follows in the stream, so the change is not sent",
-            e.op(),
-            e.table(),
-            e.lsn());
-      }
-      return filled;
-    } catch (SQLException ex) {
-      throw new SluiceException(
-          "could not read from the source row the values a change ("
-              + e.op()
-              + ") of "
-              + e.table()
-              + " at LSN "
-              + e.lsn()
-              + " did not carry exactly: "
-              + ex.getMessage(),
-          ex);
-    }
-  }
-
-  /**
-   * Before the first record of an initial snapshot: fixes the snapshot's position just after the
-   * slot's restart position, and tells apply, ahead of every row, that each table is loaded anew
-   * from there, so rows the target holds from an earlier, interrupted snapshot (or an earlier life
-   * of the pipeline) cannot survive or come back.
-   */
-  private void announceReload() {
-    long restart;
-    try {
-      restart = SlotInspector.restartLsn(source.connection(), config.source().slot()).value();
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not read the position of replication slot "
-              + config.source().slot()
-              + " for the initial snapshot: "
-              + e.getMessage(),
-          e);
-    }
-    List<TableId> changed;
-    try {
-      snapshotGuard = SnapshotGuard.start(source.connection(), tables.ids());
-      changed =
-          SnapshotGuard.changedSinceSlot(source.connection(), config.source().slot(), tables.ids());
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not check the captured tables for changes since slot "
-              + config.source().slot()
-              + " was created: "
-              + e.getMessage(),
-          e);
-    }
-    if (!changed.isEmpty()) {
-      throw SnapshotGuard.rewritten(changed);
-    }
-    mapper.snapshotAt(restart + 1);
-    long now = System.currentTimeMillis() * 1_000;
-    for (TableId t : tables.ids()) {
-      router.route(ChangeEvent.reload(schemas.schemaOf(t).orElseThrow(), restart, now));
-    }
-    log.info(
-        "initial snapshot of pipeline {} at slot position {}: {} tables announced for reload",
-        config.name(),
-        new Lsn(restart),
-        tables.ids().size());
-  }
-
-  /** A check of {@link SnapshotGuard}, whose reads of the source catalog may fail. */
-  private interface GuardCheck {
-    void run(SnapshotGuard guard) throws SQLException;
-  }
-
-  private void guard(GuardCheck check) {
-    try {
-      check.run(snapshotGuard);
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not check the initial snapshot's tables for rewrites: " + e.getMessage(), e);
-    }
   }
 
   private void completed(boolean success, String message, Throwable error) {
