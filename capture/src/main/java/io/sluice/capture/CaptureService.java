@@ -1,66 +1,42 @@
 package io.sluice.capture;
 
-import static io.sluice.capture.internal.TopicSetup.MAX_MESSAGE_BYTES;
-
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.sluice.capture.internal.CapturePreflight;
+import io.sluice.capture.internal.ChangeReader;
 import io.sluice.capture.internal.DebeziumProperties;
-import io.sluice.capture.internal.PublicationSetup;
-import io.sluice.capture.internal.SchemaTracker;
-import io.sluice.capture.internal.SlotInspector;
-import io.sluice.capture.internal.SnapshotGuard;
+import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.internal.SourceRecordMapper;
-import io.sluice.capture.internal.SourceRowFiller;
 import io.sluice.capture.internal.StartCheck;
-import io.sluice.capture.internal.TableAttributes;
-import io.sluice.capture.internal.TopicSetup;
-import io.sluice.checkpoint.DynamoDbClients;
-import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.capture.routing.ChangeRouter;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
-import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
-import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
-import io.sluice.core.schema.TableId;
-import io.sluice.core.schema.TableSchema;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The capture process of one pipeline: Debezium Embedded reads the slot, and every change is sent
- * to its group's topic with an idempotent {@code acks=all} producer. A batch is marked processed
- * only after Kafka acknowledged all of it, so the offset in DynamoDB, and with it the slot's
- * confirmed LSN, never moves past what Kafka holds.
+ * to its group's topic with an idempotent {@code acks=all} producer ({@link ChangeRouter}). A batch
+ * is marked processed only after Kafka acknowledged all of it, so the offset in DynamoDB, and with
+ * it the slot's confirmed LSN, never moves past what Kafka holds.
  *
  * <p>Any failure stops capture and is reported by {@link #failure()}; nothing is skipped.
  */
@@ -70,11 +46,11 @@ public final class CaptureService implements AutoCloseable {
   private final PipelineConfig config;
   private final CapturedTables tables;
   private final Optional<Lease> lease;
-  private final ChangeEventCodec codec = new ChangeEventCodec();
-  private final SchemaTracker schemas;
-  private final SourceRecordMapper mapper;
-  private final SourceRowFiller rowFiller = new SourceRowFiller(this::catalogConnection);
-  private Connection catalogConnection;
+
+  /** Source sessions: one for the preflight, and one held for catalog reads and row fills. */
+  private final SourceConnections source;
+
+  private final ChangeReader reader;
   private final CaptureStats stats = new CaptureStats();
   private final CaptureMetrics metrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -83,16 +59,13 @@ public final class CaptureService implements AutoCloseable {
 
   /**
    * Set when this run takes the initial snapshot: before the first record is sent, every table's
-   * {@link io.sluice.core.event.Op#RELOAD} goes out and the snapshot's position is fixed.
+   * {@link Op#RELOAD} goes out and the snapshot's position is fixed.
    */
   private boolean reloadPending;
 
   private volatile boolean progressed;
 
-  /** Watches this run's initial snapshot for tables rewritten before it read them. */
-  private SnapshotGuard snapshotGuard;
-
-  private KafkaProducer<byte[], byte[]> producer;
+  private ChangeRouter router;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private ExecutorService executor;
 
@@ -111,27 +84,15 @@ public final class CaptureService implements AutoCloseable {
     this.tables = tables;
     this.lease = lease;
     this.metrics = metrics;
-    this.schemas =
-        new SchemaTracker(
-            tables.schemas(),
-            new SchemaTracker.Catalog() {
-              @Override
-              public TableSchema describe(TableId table) throws SQLException {
-                return CaptureService.this.describe(table);
-              }
-
-              @Override
-              public TableAttributes attributes(TableId table) throws SQLException {
-                return TableAttributes.read(catalogConnection(), table);
-              }
-            });
-    this.mapper = new SourceRecordMapper(schemas::schemaOf);
+    this.source = new SourceConnections(config.source(), "catalog");
+    this.reader = new ChangeReader(config, tables, source);
   }
 
   /**
-   * Prepares source, Kafka and DynamoDB, then starts the engine in the background. Decides first
-   * how capture starts ({@link StartCheck}): resuming from the stored offset, or taking the initial
-   * snapshot, anew if an earlier one did not finish (its slot is dropped first).
+   * Prepares source, Kafka and DynamoDB ({@link CapturePreflight}), then starts the engine in the
+   * background. Decides first how capture starts ({@link StartCheck}): resuming from the stored
+   * offset, or taking the initial snapshot, anew if an earlier one did not finish (its slot is
+   * dropped first).
    *
    * @throws SQLException when the source cannot be reached or read (retriable: the caller may try
    *     again)
@@ -140,45 +101,25 @@ public final class CaptureService implements AutoCloseable {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
     }
-    try (Connection c = sourceConnection()) {
-      try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
-        StateTables state = new StateTables(config.dynamoDb().tablePrefix());
-        state.ensureExist(dynamo);
-        Optional<Map<String, Object>> offset =
-            DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name());
-        String slot = config.source().slot();
-        StartCheck.Decision decision =
-            StartCheck.decide(
-                config,
-                SlotInspector.exists(c, slot),
-                PublicationSetup.exists(c, config.source().publication()),
-                offset.isPresent()
-                    || DynamoDbOffsetBackingStore.itemExists(dynamo, state, config.name()),
-                offset);
-        PublicationSetup.ensure(c, config.source().publication(), tables.ids());
-        if (decision == StartCheck.Decision.RESUME) {
-          stats.streamingStarted(); // the snapshot finished in an earlier run
-        } else {
-          if (decision == StartCheck.Decision.RESNAPSHOT) {
-            boolean dropped = SlotInspector.dropIfExists(c, slot);
-            log.warn(
-                "the initial snapshot of pipeline {} did not finish; taking it anew{}: every"
-                    + " table is copied again and replaces the rows the target kept",
-                config.name(),
-                dropped ? " from a new replication slot (" + slot + " dropped)" : "");
-          }
-          DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
-          reloadPending = true;
-          expectSnapshotRows(c);
-        }
-      }
+    Properties kafka = new Properties();
+    kafka.putAll(config.kafka().properties());
+    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
+    StartCheck.Decision decision =
+        new CapturePreflight(config, tables.ids(), lease)
+            .run(
+                source,
+                kafka,
+                (t, rows) -> metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rows));
+    if (decision == StartCheck.Decision.RESUME) {
+      stats.streamingStarted(); // the snapshot finished in an earlier run
+    } else {
+      reloadPending = true;
     }
-    Map<String, Integer> topics = new LinkedHashMap<>();
-    for (GroupConfig g : config.groups()) {
-      topics.put(config.topicOf(g), g.partitions());
-    }
-    TopicSetup.ensure(kafkaProperties(), topics, config.kafka().replicationFactor());
-    producer = new KafkaProducer<>(producerProperties());
+    router =
+        new ChangeRouter(
+            config,
+            tables::groupOf,
+            new KafkaProducer<>(ChangeRouter.producerProperties(kafka, config.name())));
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(DebeziumProperties.of(config, tables.ids(), lease))
@@ -210,22 +151,6 @@ public final class CaptureService implements AutoCloseable {
         config.source().slot());
   }
 
-  /** The planner's row estimates of the tables the initial snapshot is about to copy. */
-  private void expectSnapshotRows(Connection c) throws SQLException {
-    try (java.sql.PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = ?::regclass")) {
-      for (TableId t : tables.ids()) {
-        ps.setString(1, t.quoted());
-        try (java.sql.ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rs.getDouble(1));
-          }
-        }
-      }
-    }
-  }
-
   public CaptureStats stats() {
     return stats;
   }
@@ -253,90 +178,31 @@ public final class CaptureService implements AutoCloseable {
       List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-    List<ChangeEvent> sent = new ArrayList<>(records.size());
-    List<GroupConfig> groups = new ArrayList<>(records.size());
-    List<Future<RecordMetadata>> schemaSends = new ArrayList<>();
     if (reloadPending) {
-      schemaSends.addAll(announceReload());
+      reader.startSnapshot().forEach(router::route);
       reloadPending = false;
     }
     long heartbeatMicros = 0;
     for (RecordChangeEvent<SourceRecord> r : records) {
       Optional<ChangeEvent> heartbeat = SourceRecordMapper.heartbeat(r.record());
       if (heartbeat.isPresent()) {
-        schemaSends.addAll(sendHeartbeat(heartbeat.get()));
+        router.route(heartbeat.get());
         heartbeatMicros = Math.max(heartbeatMicros, heartbeat.get().sourceTsMicros());
         continue;
       }
-      Optional<ChangeEvent> schemaChange;
-      try {
-        schemaChange = schemas.observe(r.record());
-      } catch (SQLException e) {
-        throw new SluiceException(
-            "could not read the source catalog after a schema change: " + e.getMessage(), e);
-      }
-      if (schemaChange.isPresent()) {
-        schemaSends.addAll(sendToEveryPartition(schemaChange.get()));
-      }
-      Optional<ChangeEvent> event = mapper.map(r.record());
-      if (event.isEmpty()) {
-        continue;
-      }
-      ChangeEvent e = event.get();
-      if (snapshotGuard != null && e.op() == Op.SNAPSHOT) {
-        TableId read = e.table();
-        guard(g -> g.firstRow(catalogConnection(), read));
-      }
-      if (SourceRowFiller.needs(e)) {
-        Optional<ChangeEvent> filled = fillFromSource(e);
-        if (filled.isEmpty()) {
-          continue;
-        }
-        e = filled.get();
-      }
-      GroupConfig group = tables.groupOf(e.table()).orElseThrow();
-      // A table without a key keeps all its changes in one partition, in stream order.
-      byte[] key = codec.encodeKey(e.table(), e.isKeyless() ? Map.of() : e.key());
-      sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), key, codec.encode(e))));
-      sent.add(e);
-      groups.add(group);
+      reader.schemaChange(r.record()).ifPresent(router::route);
+      reader.map(r.record()).flatMap(reader::fill).ifPresent(router::route);
     }
-    for (Future<RecordMetadata> f : schemaSends) {
-      try {
-        f.get();
-      } catch (ExecutionException ex) {
-        throw new SluiceException(
-            "Kafka refused a schema change or heartbeat event: " + ex.getCause(), ex);
-      }
-    }
-    for (int i = 0; i < sends.size(); i++) {
-      try {
-        sends.get(i).get();
-      } catch (ExecutionException ex) {
-        throw new SluiceException(
-            "Kafka did not take a change of "
-                + sent.get(i).table()
-                + " for topic "
-                + config.topicOf(groups.get(i))
-                + ": "
-                + ex.getCause(),
-            ex);
-      }
-    }
-    for (int i = 0; i < sent.size(); i++) {
-      ChangeEvent e = sent.get(i);
-      stats.recorded(groups.get(i).name(), e.sourceTsMicros());
-      metrics.sent(groups.get(i).name(), e.table(), e.op(), e.sourceTsMicros());
+    for (ChangeRouter.Sent s : router.awaitSent()) {
+      ChangeEvent e = s.change();
+      stats.recorded(s.group().name(), e.sourceTsMicros());
+      metrics.sent(s.group().name(), e.table(), e.op(), e.sourceTsMicros());
     }
     metrics.sourceCommitted(heartbeatMicros);
     stats.observed(heartbeatMicros);
     for (RecordChangeEvent<SourceRecord> r : records) {
       if (SourceRecordMapper.endsSnapshot(r.record())) {
-        if (snapshotGuard != null) {
-          guard(g -> g.finished(catalogConnection()));
-          snapshotGuard = null;
-        }
+        reader.snapshotEnded();
         stats.streamingStarted();
         metrics.snapshotting(false);
       }
@@ -344,181 +210,6 @@ public final class CaptureService implements AutoCloseable {
     }
     committer.markBatchFinished();
     progressed = true;
-  }
-
-  private Optional<ChangeEvent> fillFromSource(ChangeEvent e) {
-    TableSchema schema = schemas.schemaOf(e.table()).orElseThrow();
-    try {
-      Optional<ChangeEvent> filled;
-      try {
-        filled = rowFiller.fill(e, schema);
-      } catch (SQLException first) {
-        // once more on a new connection: the source may have closed the idle one
-        closeCatalogConnection();
-        filled = rowFiller.fill(e, schema);
-      }
-      if (filled.isEmpty()) {
-        log.info(
-            "a change ({}) of {} at LSN {} needs values from a source row that is gone since;"
-                + " its removal follows in the stream, so the change is not sent",
-            e.op(),
-            e.table(),
-            e.lsn());
-      }
-      return filled;
-    } catch (SQLException ex) {
-      throw new SluiceException(
-          "could not read from the source row the values a change ("
-              + e.op()
-              + ") of "
-              + e.table()
-              + " at LSN "
-              + e.lsn()
-              + " did not carry exactly: "
-              + ex.getMessage(),
-          ex);
-    }
-  }
-
-  /**
-   * Before the first record of an initial snapshot: fixes the snapshot's position just after the
-   * slot's restart position, and tells apply, ahead of every row, that each table is loaded anew
-   * from there, so rows the target holds from an earlier, interrupted snapshot (or an earlier life
-   * of the pipeline) cannot survive or come back. A keyed table's reload goes to every partition of
-   * its group; that of a table without a key to the one partition its rows use.
-   */
-  private List<Future<RecordMetadata>> announceReload() {
-    long restart;
-    try {
-      restart = SlotInspector.restartLsn(catalogConnection(), config.source().slot()).value();
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not read the position of replication slot "
-              + config.source().slot()
-              + " for the initial snapshot: "
-              + e.getMessage(),
-          e);
-    }
-    List<TableId> changed;
-    try {
-      snapshotGuard = SnapshotGuard.start(catalogConnection(), tables.ids());
-      changed =
-          SnapshotGuard.changedSinceSlot(catalogConnection(), config.source().slot(), tables.ids());
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not check the captured tables for changes since slot "
-              + config.source().slot()
-              + " was created: "
-              + e.getMessage(),
-          e);
-    }
-    if (!changed.isEmpty()) {
-      throw SnapshotGuard.rewritten(changed);
-    }
-    mapper.snapshotAt(restart + 1);
-    long now = System.currentTimeMillis() * 1_000;
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    for (TableId t : tables.ids()) {
-      TableSchema schema = schemas.schemaOf(t).orElseThrow();
-      GroupConfig group = tables.groupOf(t).orElseThrow();
-      ChangeEvent reload = ChangeEvent.reload(schema, restart, now);
-      byte[] key = codec.encodeKey(t, Map.of());
-      byte[] value = codec.encode(reload);
-      if (schema.keyless()) {
-        sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), key, value)));
-        continue;
-      }
-      for (int p = 0; p < group.partitions(); p++) {
-        sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
-      }
-    }
-    log.info(
-        "initial snapshot of pipeline {} at slot position {}: {} tables announced for reload",
-        config.name(),
-        new io.sluice.core.Lsn(restart),
-        tables.ids().size());
-    return sends;
-  }
-
-  /**
-   * A schema event goes to every partition of the table's group, ahead of the first change written
-   * under the new structure, since the table's rows are spread over all of them.
-   */
-  private List<Future<RecordMetadata>> sendToEveryPartition(ChangeEvent schemaChange) {
-    GroupConfig group = tables.groupOf(schemaChange.table()).orElseThrow();
-    byte[] key = codec.encodeKey(schemaChange.table(), Map.of());
-    byte[] value = codec.encode(schemaChange);
-    List<Future<RecordMetadata>> sends = new ArrayList<>(group.partitions());
-    for (int p = 0; p < group.partitions(); p++) {
-      sends.add(producer.send(new ProducerRecord<>(config.topicOf(group), p, key, value)));
-    }
-    log.info("schema of {} announced to group {}", schemaChange.table(), group.name());
-    return sends;
-  }
-
-  /**
-   * A source heartbeat goes to every partition of every group, behind the changes sent before it: a
-   * partition that has applied it is caught up to its commit time, idle tables or not.
-   */
-  private List<Future<RecordMetadata>> sendHeartbeat(ChangeEvent heartbeat) {
-    byte[] key = codec.encodeKey(heartbeat.table(), Map.of());
-    byte[] value = codec.encode(heartbeat);
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    for (GroupConfig g : config.groups()) {
-      for (int p = 0; p < g.partitions(); p++) {
-        sends.add(producer.send(new ProducerRecord<>(config.topicOf(g), p, key, value)));
-      }
-    }
-    return sends;
-  }
-
-  /** A check of {@link SnapshotGuard}, whose reads of the source catalog may fail. */
-  private interface GuardCheck {
-    void run(SnapshotGuard guard) throws SQLException;
-  }
-
-  private void guard(GuardCheck check) {
-    try {
-      check.run(snapshotGuard);
-    } catch (SQLException e) {
-      throw new SluiceException(
-          "could not check the initial snapshot's tables for rewrites: " + e.getMessage(), e);
-    }
-  }
-
-  private void closeCatalogConnection() {
-    if (catalogConnection != null) {
-      try {
-        catalogConnection.close();
-      } catch (SQLException e) {
-        log.debug("closing the catalog connection failed", e);
-      }
-      catalogConnection = null;
-    }
-  }
-
-  private TableSchema describe(TableId table) throws SQLException {
-    return SourceCatalog.describe(catalogConnection(), table, tables.groupOf(table).orElseThrow());
-  }
-
-  /**
-   * A source connection for catalog reads and row fills, in the snapshot's settings; opened again
-   * after a failed read ({@link #fillFromSource}).
-   */
-  private Connection catalogConnection() throws SQLException {
-    if (catalogConnection == null || catalogConnection.isClosed()) {
-      catalogConnection = sourceConnection();
-    }
-    return catalogConnection;
-  }
-
-  /** A new source session in the settings every capture session uses. */
-  private Connection sourceConnection() throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", config.source().user());
-    p.setProperty("password", config.source().password().value());
-    p.setProperty("options", DebeziumProperties.SESSION_OPTIONS);
-    return DriverManager.getConnection(config.source().jdbcUrl(), p);
   }
 
   private void completed(boolean success, String message, Throwable error) {
@@ -532,30 +223,6 @@ public final class CaptureService implements AutoCloseable {
           ErrorClassifier.describe(cause));
     }
     stopped.countDown();
-  }
-
-  private Properties kafkaProperties() {
-    Properties p = new Properties();
-    p.putAll(config.kafka().properties());
-    p.put("bootstrap.servers", config.kafka().bootstrapServers());
-    return p;
-  }
-
-  private Properties producerProperties() {
-    Properties p = kafkaProperties();
-    // A change carries whole rows as text (a bytea doubles in hex): allow large ones, up to what
-    // the topics accept (TopicSetup.MAX_MESSAGE_BYTES), unless configured otherwise.
-    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_MESSAGE_BYTES));
-    p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * MAX_MESSAGE_BYTES));
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-capture-" + config.name());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
   }
 
   /** Stops the engine (which flushes offsets) and the producer. Safe to call twice. */
@@ -584,9 +251,9 @@ public final class CaptureService implements AutoCloseable {
     } finally {
       metrics.capturing(false);
       executor.shutdownNow();
-      producer.close();
+      router.close();
       engine = null;
-      closeCatalogConnection();
+      source.close();
     }
   }
 }

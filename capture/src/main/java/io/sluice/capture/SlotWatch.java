@@ -1,12 +1,11 @@
 package io.sluice.capture;
 
+import io.sluice.capture.internal.SourceConnections;
 import io.sluice.core.config.PipelineConfig;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Properties;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +24,21 @@ final class SlotWatch implements AutoCloseable {
 
   private final PipelineConfig config;
   private final CaptureMetrics metrics;
-  private Connection connection;
+  private final SourceConnections source;
   private long nextPollMillis;
   private boolean warned;
 
   SlotWatch(PipelineConfig config, CaptureMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
+    this.source =
+        new SourceConnections(
+            config.source(),
+            "slot watch",
+            Map.of(
+                "connectTimeout", "5",
+                "socketTimeout", "10",
+                "ApplicationName", "sluice-slot-watch"));
   }
 
   void pollIfDue() {
@@ -41,7 +48,7 @@ final class SlotWatch implements AutoCloseable {
     }
     nextPollMillis = now + INTERVAL_MILLIS;
     try {
-      try (PreparedStatement ps = connection().prepareStatement(QUERY)) {
+      try (PreparedStatement ps = source.connection().prepareStatement(QUERY)) {
         ps.setString(1, config.source().slot());
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
@@ -65,28 +72,8 @@ final class SlotWatch implements AutoCloseable {
     }
   }
 
-  private Connection connection() throws SQLException {
-    if (connection == null) {
-      Properties p = new Properties();
-      p.setProperty("user", config.source().user());
-      p.setProperty("password", config.source().password().value());
-      p.setProperty("connectTimeout", "5");
-      p.setProperty("socketTimeout", "10");
-      p.setProperty("ApplicationName", "sluice-slot-watch");
-      connection = DriverManager.getConnection(config.source().jdbcUrl(), p);
-    }
-    return connection;
-  }
-
   @Override
   public void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        log.debug("closing the slot watch connection failed", e);
-      }
-      connection = null;
-    }
+    source.close();
   }
 }
