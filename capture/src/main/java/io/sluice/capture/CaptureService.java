@@ -101,9 +101,7 @@ public final class CaptureService implements AutoCloseable {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
     }
-    Properties kafka = new Properties();
-    kafka.putAll(config.kafka().properties());
-    kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
+    Properties kafka = config.kafka().clientProperties();
     StartCheck.Decision decision =
         new CapturePreflight(config, tables.ids(), lease)
             .run(
