@@ -40,6 +40,11 @@ public final class CaptureMetrics {
     this.clock = clock;
   }
 
+  /** The clock capture reads the time on: its lag, and the time of the events it makes itself. */
+  public Clock clock() {
+    return clock;
+  }
+
   /**
    * Registers the process-wide gauges.
    *

@@ -85,7 +85,7 @@ public final class CaptureService implements AutoCloseable {
     this.lease = lease;
     this.metrics = metrics;
     this.source = new SourceConnections(config.source(), "catalog");
-    this.reader = new ChangeReader(config, tables, source);
+    this.reader = new ChangeReader(config, tables, source, metrics.clock());
   }
 
   /**

@@ -129,7 +129,7 @@ public final class CaptureSingleton implements AutoCloseable {
     this.clock = clock;
     this.backoff = backoff;
     this.metrics = metrics;
-    this.slotWatch = new SlotWatch(config, metrics);
+    this.slotWatch = new SlotWatch(config, metrics, clock);
     this.restarts =
         new RetryLog(log, "capture of pipeline " + config.name(), ErrorClassifier::describe, clock);
     metrics.bind(this::isLeader, () -> failure().isPresent());

@@ -5,6 +5,7 @@ import io.sluice.core.config.PipelineConfig;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +25,15 @@ final class SlotWatch implements AutoCloseable {
 
   private final PipelineConfig config;
   private final CaptureMetrics metrics;
+  private final Clock clock;
   private final SourceConnections source;
   private long nextPollMillis;
   private boolean warned;
 
-  SlotWatch(PipelineConfig config, CaptureMetrics metrics) {
+  SlotWatch(PipelineConfig config, CaptureMetrics metrics, Clock clock) {
     this.config = config;
     this.metrics = metrics;
+    this.clock = clock;
     this.source =
         new SourceConnections(
             config.source(),
@@ -42,7 +45,7 @@ final class SlotWatch implements AutoCloseable {
   }
 
   void pollIfDue() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now < nextPollMillis) {
       return;
     }

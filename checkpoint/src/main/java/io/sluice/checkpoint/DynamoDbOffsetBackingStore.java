@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +43,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * produced by {@link #engineProperties}.
  */
 public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
+  /**
+   * The clock of the lease check: Kafka Connect makes this store by class name, so nothing injects
+   * one; the capture lease store runs on the system clock too.
+   */
+  private static final Clock CLOCK = Clock.systemUTC();
+
   static final String PREFIX = "sluice.offsets.";
   static final String TABLE = PREFIX + "table";
   static final String PIPELINE = PREFIX + "pipeline";
@@ -257,7 +264,7 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
     Map<String, AttributeValue> item = new HashMap<>(key(pipeline));
     item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
     item.put("offsets", AttributeValue.fromM(offsets));
-    Instant now = Instant.now();
+    Instant now = CLOCK.instant();
     item.put("updated_at", AttributeValue.fromS(now.toString()));
     if (fence == null) {
       client.putItem(b -> b.tableName(table).item(item));

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * group's checkpoints have reached the end of its topic (every change is in the target).
  */
 final class CatchUp {
+  /** The wall clock, for the deadline of the wait. */
+  private static final Clock CLOCK = Clock.systemUTC();
+
   private final PipelineConfig config;
   private final ApplyCheckpointStore checkpoints;
 
@@ -38,7 +42,7 @@ final class CatchUp {
 
   /** Returns false if the deadline passed first, or {@code failed} became true. */
   boolean await(Duration timeout, BooleanSupplier failed) throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
+    Instant deadline = CLOCK.instant().plus(timeout);
     try (Connection source =
             DriverManager.getConnection(
                 config.source().jdbcUrl(),
@@ -58,7 +62,7 @@ final class CatchUp {
   private static boolean pollUntil(Check check, Instant deadline, BooleanSupplier failed)
       throws Exception {
     while (!check.holds()) {
-      if (failed.getAsBoolean() || Instant.now().isAfter(deadline)) {
+      if (failed.getAsBoolean() || CLOCK.instant().isAfter(deadline)) {
         return false;
       }
       TimeUnit.MILLISECONDS.sleep(200);

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
       "Exits 0 only when no row was lost, no table diverged and nothing halted."
     })
 final class DrillCommand implements Callable<Integer> {
+  /** The wall clock, for the catch-up times the drill reports. */
+  private static final Clock CLOCK = Clock.systemUTC();
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -165,9 +169,9 @@ final class DrillCommand implements Callable<Integer> {
           workload.failure().ifPresent(e -> out.println("  workload stopped: " + e));
         }
         events += chosen.size();
-        Instant caughtFrom = Instant.now();
+        Instant caughtFrom = CLOCK.instant();
         boolean caughtUp = catchUp.await(CATCH_UP, () -> pipeline.failure().isPresent());
-        double catchUpSeconds = Duration.between(caughtFrom, Instant.now()).toMillis() / 1000.0;
+        double catchUpSeconds = Duration.between(caughtFrom, CLOCK.instant()).toMillis() / 1000.0;
         if (pipeline.failure().isPresent()) {
           halts++;
           out.printf(

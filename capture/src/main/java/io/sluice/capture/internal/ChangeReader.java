@@ -11,6 +11,7 @@ import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public final class ChangeReader {
   private final PipelineConfig config;
   private final CapturedTables tables;
   private final SourceConnections source;
+  private final Clock clock;
   private final SchemaTracker schemas;
   private final SourceRecordMapper mapper;
   private final SourceRowFiller rowFiller;
@@ -45,7 +47,9 @@ public final class ChangeReader {
   /**
    * @param source its held session serves catalog reads and row fills; the caller closes it
    */
-  public ChangeReader(PipelineConfig config, CapturedTables tables, SourceConnections source) {
+  public ChangeReader(
+      PipelineConfig config, CapturedTables tables, SourceConnections source, Clock clock) {
+    this.clock = clock;
     this.config = config;
     this.tables = tables;
     this.source = source;
@@ -106,7 +110,7 @@ public final class ChangeReader {
       throw SnapshotGuard.rewritten(changed);
     }
     mapper.snapshotAt(restart + 1);
-    long now = System.currentTimeMillis() * 1_000;
+    long now = clock.millis() * 1_000;
     List<ChangeEvent> reloads = new ArrayList<>();
     for (TableId t : tables.ids()) {
       reloads.add(ChangeEvent.reload(schemas.schemaOf(t).orElseThrow(), restart, now));

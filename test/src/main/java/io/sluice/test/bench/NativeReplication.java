@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
  * that is kept for it while it is disabled.
  */
 public final class NativeReplication implements AutoCloseable {
+  /** The wall clock, for deadlines. */
+  private static final Clock CLOCK = Clock.systemUTC();
+
   /** Name of the publication, the subscription and its slot. */
   public static final String NAME = "sluice_bench_native";
 
@@ -91,9 +95,9 @@ public final class NativeReplication implements AutoCloseable {
         Statement st = c.createStatement()) {
       st.execute("ALTER SUBSCRIPTION " + NAME + " DISABLE");
     }
-    Instant deadline = Instant.now().plus(timeout);
+    Instant deadline = CLOCK.instant().plus(timeout);
     while (workerRunning() || slotActive()) {
-      if (Instant.now().isAfter(deadline)) {
+      if (CLOCK.instant().isAfter(deadline)) {
         throw new IllegalStateException(
             "subscription " + NAME + " still running " + timeout.toSeconds() + " s after DISABLE");
       }

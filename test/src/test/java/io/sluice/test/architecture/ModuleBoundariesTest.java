@@ -111,4 +111,38 @@ class ModuleBoundariesTest {
         .because("a package says what it owns (STYLE.md)")
         .check(SLUICE);
   }
+
+  @Test
+  void aModulesInternalPackageIsUsedByThatModuleAlone() {
+    for (String module : new String[] {"core", "checkpoint", "capture", "apply"}) {
+      classes()
+          .that()
+          .resideInAPackage("io.sluice." + module + ".internal..")
+          .should()
+          .onlyBeAccessed()
+          .byAnyPackage("io.sluice." + module + "..")
+          .because("internal packages are a module's own; other modules use its root package")
+          .allowEmptyShould(true)
+          .check(SLUICE);
+    }
+  }
+
+  @Test
+  void theTimeIsReadOnAnInjectedClock() {
+    noClasses()
+        .should()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(java.time.Instant.class, "now")
+        .orShould()
+        .callMethod(java.time.LocalDateTime.class, "now")
+        .orShould()
+        .callMethod(java.time.OffsetDateTime.class, "now")
+        .orShould()
+        .callMethod(java.time.ZonedDateTime.class, "now")
+        .because(
+            "times come from a java.time.Clock that tests can move (Clock.systemUTC() where a"
+                + " process starts)")
+        .check(SLUICE);
+  }
 }
