@@ -42,6 +42,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * made progress before it stopped starts again at once. Only an error a person must act on (a
  * dropped slot or publication, a refused password, a schema sluice cannot follow) halts it, with
  * its full cause logged once.
+ *
+ * <p>Longer than most files here, and kept whole: it is one state machine (standby, leading, a
+ * capture starting, restarting or halted, the lease released), and its transitions share state
+ * under one lock; split, they would have to be read side by side to be followed.
  */
 public final class CaptureSingleton implements AutoCloseable {
   /** The lease key: not a valid group name, so no group's leases can clash with it. */
