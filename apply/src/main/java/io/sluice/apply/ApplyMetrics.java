@@ -236,12 +236,13 @@ public final class ApplyMetrics {
     return events.computeIfAbsent(
         new EventKey(table, op),
         key ->
-            Counter.builder(MetricNames.APPLY_EVENTS)
-                .description("Changes committed to the target, before key reduction")
-                .tag("group", group)
-                .tag("table", table.toString())
-                .tag("op", op.name().toLowerCase(Locale.ROOT))
-                .register(registry));
+            counter(
+                MetricNames.APPLY_EVENTS,
+                "Changes committed to the target, before key reduction",
+                "table",
+                table.toString(),
+                "op",
+                op.name().toLowerCase(Locale.ROOT)));
   }
 
   public Timer batchDuration() {
@@ -253,35 +254,41 @@ public final class ApplyMetrics {
   }
 
   public Counter checkpointFailures() {
-    return Counter.builder(MetricNames.APPLY_CHECKPOINT_FAILURES)
-        .description("Checkpoint writes DynamoDB refused or did not answer (each is retried)")
-        .tag("group", group)
-        .register(registry);
+    return counter(
+        MetricNames.APPLY_CHECKPOINT_FAILURES,
+        "Checkpoint writes DynamoDB refused or did not answer (each is retried)");
   }
 
   public Counter errors(ErrorClass errorClass) {
-    return Counter.builder(MetricNames.APPLY_ERRORS)
-        .description("Target errors met by apply")
-        .tag("group", group)
-        .tag("error_class", errorClass.tag())
-        .register(registry);
+    return counter(
+        MetricNames.APPLY_ERRORS, "Target errors met by apply", "error_class", errorClass.tag());
   }
 
   /** Source TRUNCATEs seen, by what the group's policy did with them. */
   public Counter truncates(TableId table, String outcome) {
-    return Counter.builder(MetricNames.APPLY_TRUNCATES)
-        .description("Source TRUNCATEs seen by apply")
-        .tag("group", group)
-        .tag("table", table.toString())
-        .tag("outcome", outcome)
-        .register(registry);
+    return counter(
+        MetricNames.APPLY_TRUNCATES,
+        "Source TRUNCATEs seen by apply",
+        "table",
+        table.toString(),
+        "outcome",
+        outcome);
   }
 
   public Counter deadLetters(TableId table) {
-    return Counter.builder(MetricNames.APPLY_DEAD_LETTERS)
-        .description("Changes sent to the group's dead-letter topic")
+    return counter(
+        MetricNames.APPLY_DEAD_LETTERS,
+        "Changes sent to the group's dead-letter topic",
+        "table",
+        table.toString());
+  }
+
+  /** A counter of the group, with more tags as name and value pairs. */
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(name)
+        .description(description)
         .tag("group", group)
-        .tag("table", table.toString())
+        .tags(tags)
         .register(registry);
   }
 

@@ -1,15 +1,17 @@
 package io.sluice.cli.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.test.bench.BenchWorkload.Shape;
 import io.sluice.test.bench.Machine;
 import io.sluice.test.bench.ResourceUsage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
@@ -141,69 +143,53 @@ final class BenchReport {
 
   /** Writes the run as JSON: machine, options, every drain, ratios and the verification outcome. */
   void writeJson(Path file, boolean verified) throws IOException {
-    List<String> drains = new ArrayList<>();
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("benchmark", "sluice bench apply");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cpus", machine.cpus());
+    m.put("memoryBytes", machine.memoryBytes());
+    m.put("cpuModel", machine.cpuModel());
+    m.put("java", machine.java());
+    m.put("os", machine.os());
+    m.put("loadAverageAtStart", machine.loadAtStart());
+    m.put("loadAverageAtEnd", Machine.currentLoad());
+    run.put("machine", m);
+    run.put("postgres", pgVersion);
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("largeRows", options.largeRows());
+    o.put("singleRows", options.singleRows());
+    o.put("hundredRows", options.hundredRows());
+    o.put("warmUpRows", options.warmUpRows());
+    o.put("partitions", options.partitions());
+    o.put("sessions", options.sessions());
+    run.put("options", o);
+    List<Map<String, Object>> drains = new ArrayList<>();
     for (DrainResult r : results) {
       ResourceUsage u = r.usage();
-      drains.add(
-          String.format(
-              Locale.ROOT,
-              "    {\"shape\": \"%s\", \"contender\": \"%s\", \"rows\": %d, \"seconds\": %.3f,"
-                  + " \"rowsPerSecond\": %.1f, \"cpuSecondsPerMillionRows\": {\"box\": %.2f,"
-                  + " \"jvm\": %.2f, \"sourcePostgres\": %.2f, \"targetPostgres\": %.2f},"
-                  + " \"peakHeapBytes\": %d, \"peakLiveHeapBytes\": %d, \"gcSeconds\": %.3f}",
-              r.shape().label(),
-              r.contender(),
-              r.rows(),
-              u.wallSeconds(),
-              r.rowsPerSecond(),
-              r.perMillion(u.boxCpuSeconds()),
-              r.perMillion(u.jvmCpuSeconds()),
-              r.perMillion(u.sourcePgCpuSeconds()),
-              r.perMillion(u.targetPgCpuSeconds()),
-              u.peakHeapBytes(),
-              u.peakLiveHeapBytes(),
-              u.gcSeconds()));
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("shape", r.shape().label());
+      d.put("contender", r.contender());
+      d.put("rows", r.rows());
+      d.put("seconds", u.wallSeconds());
+      d.put("rowsPerSecond", r.rowsPerSecond());
+      d.put(
+          "cpuSecondsPerMillionRows",
+          Map.of(
+              "box", r.perMillion(u.boxCpuSeconds()),
+              "jvm", r.perMillion(u.jvmCpuSeconds()),
+              "sourcePostgres", r.perMillion(u.sourcePgCpuSeconds()),
+              "targetPostgres", r.perMillion(u.targetPgCpuSeconds())));
+      d.put("peakHeapBytes", u.peakHeapBytes());
+      d.put("peakLiveHeapBytes", u.peakLiveHeapBytes());
+      d.put("gcSeconds", u.gcSeconds());
+      drains.add(d);
     }
-    String json =
-        String.format(
-            Locale.ROOT,
-            """
-            {
-              "benchmark": "sluice bench apply",
-              "machine": {"cpus": %d, "memoryBytes": %d, "cpuModel": "%s", "java": "%s",\
-             "os": "%s", "loadAverageAtStart": "%s", "loadAverageAtEnd": "%s"},
-              "postgres": "%s",
-              "options": {"largeRows": %d, "singleRows": %d, "hundredRows": %d,\
-             "warmUpRows": %d, "partitions": %d, "sessions": %d},
-              "drains": [
-            %s
-              ],
-              "ratios": {"single-row": %.4f, "100-row": %.4f},
-              "verified": %s
-            }
-            """,
-            machine.cpus(),
-            machine.memoryBytes(),
-            json(machine.cpuModel()),
-            json(machine.java()),
-            json(machine.os()),
-            machine.loadAtStart(),
-            Machine.currentLoad(),
-            json(pgVersion),
-            options.largeRows(),
-            options.singleRows(),
-            options.hundredRows(),
-            options.warmUpRows(),
-            options.partitions(),
-            options.sessions(),
-            String.join(",\n", drains),
-            ratio(Shape.SINGLE_ROW),
-            ratio(Shape.HUNDRED_ROW),
-            verified);
-    Files.writeString(file, json);
-  }
-
-  private static String json(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    run.put("drains", drains);
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    ratios.put("single-row", ratio(Shape.SINGLE_ROW));
+    ratios.put("100-row", ratio(Shape.HUNDRED_ROW));
+    run.put("ratios", ratios);
+    run.put("verified", verified);
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), run);
   }
 }
