@@ -14,8 +14,8 @@ import java.util.Optional;
  * Every configuration key sluice reads, with its default and rule. The binder reads each value
  * through its descriptor here, so a key's path, default and rule are each written once.
  *
- * <p>Longer than most files here: it is the table of keys the configuration reference is
- * generated from, one descriptor after another, and reads best as one table.
+ * <p>Longer than most files here: it is the table of keys the configuration reference is generated
+ * from, one descriptor after another, and reads best as one table.
  */
 public final class ConfigKeys {
   /** The list of table groups; its entries have the keys of {@link #GROUP_KEYS}. */
