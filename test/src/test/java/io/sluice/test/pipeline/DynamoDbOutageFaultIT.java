@@ -99,7 +99,7 @@ class DynamoDbOutageFaultIT {
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
         SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       pipeline.prepare();
       PositionWatch.install(target, "orders");
       pipeline.startCapture();
@@ -110,7 +110,7 @@ class DynamoDbOutageFaultIT {
       fault.inject(pipeline, worker);
 
       writer.awaitDone();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
     }

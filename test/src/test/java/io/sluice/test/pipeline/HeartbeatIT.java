@@ -22,7 +22,7 @@ class HeartbeatIT {
         PipelineFixture pipeline =
             new PipelineFixture(slice, "- {name: orders, tables: [orders], partitions: 1}");
         Connection source = slice.connectSource()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       exec(source, "CREATE TABLE not_captured (id bigserial PRIMARY KEY, payload text)");
       pipeline.startCapture();
       await().atMost(Duration.ofSeconds(60)).until(() -> slotConfirmed(source) > 0);

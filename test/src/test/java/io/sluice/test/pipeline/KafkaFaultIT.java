@@ -44,7 +44,7 @@ class KafkaFaultIT {
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
         SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       pipeline.prepare();
       PositionWatch.install(target, "orders");
       CaptureSingleton capture = pipeline.startCaptureSingleton();
@@ -68,7 +68,7 @@ class KafkaFaultIT {
       }
 
       writer.awaitDone();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
     }

@@ -38,7 +38,7 @@ class MigrationFaultIT {
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
         SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       exec(
           source,
           "CREATE TABLE books (id int PRIMARY KEY, name text NOT NULL, qty int, note text,"
@@ -110,7 +110,7 @@ class MigrationFaultIT {
 
       writer.awaitDone();
       pipeline.awaitTargetMatches(source, target, "books", "id, label, qty, px, flag", "id");
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(SchemaChangeIT.types(target, "books"))
           .containsEntry("label", "text")
           .containsEntry("qty", "bigint")

@@ -38,7 +38,7 @@ class PauseResumeIT {
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
         SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       pipeline.startCapture();
       ApplyWorker worker = pipeline.startApply().get(0);
       GroupControlStore control = pipeline.groupControl();
@@ -83,7 +83,7 @@ class PauseResumeIT {
 
       writer.awaitDone();
       assertThat(control.set("orders", DesiredState.RUNNING, "", "carol")).isTrue();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(restarted.status().state()).isEqualTo(ActualState.RUNNING);
       assertThat(control.audit("orders", 10))
           .extracting(AuditRecord::to, AuditRecord::by)
@@ -94,7 +94,7 @@ class PauseResumeIT {
   }
 
   private static List<String> orders(Connection target) throws SQLException {
-    return PipelineFixture.rows(target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+    return PipelineFixture.rows(target, "orders", OrdersTable.COLUMNS, "id");
   }
 
   private static long confirmedLsn(PipelineFixture pipeline, Connection source)

@@ -17,6 +17,8 @@ import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,6 +28,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -234,6 +241,31 @@ final class PipelineFixture implements AutoCloseable {
   void awaitTargetMatches(
       Connection source, Connection target, String table, String columns, String orderBy) {
     awaitTargetMatches(source, target, table, table, columns, orderBy);
+  }
+
+  /** Every change event in a group's topic, across partitions, from the beginning. */
+  List<ChangeEvent> topicEvents(String group) {
+    String topic = config.topicOf(config.group(group));
+    Properties p = new Properties();
+    p.put("bootstrap.servers", config.kafka().bootstrapServers());
+    ChangeEventCodec codec = new ChangeEventCodec();
+    List<ChangeEvent> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int i = 0; i < config.group(group).partitions(); i++) {
+        parts.add(new TopicPartition(topic, i));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          out.add(codec.decode(r.value()));
+        }
+      }
+    }
+    return out;
   }
 
   /** All rows of a table as text, ordered by the given key, from one side. */

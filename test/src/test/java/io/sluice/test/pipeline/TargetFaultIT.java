@@ -142,7 +142,7 @@ class TargetFaultIT {
                 slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n", env);
         Connection source = slice.connectSource();
         SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       pipeline.prepare();
       try (Connection target = slice.connectTarget()) {
         PositionWatch.install(target, "orders");
@@ -166,7 +166,7 @@ class TargetFaultIT {
 
       writer.awaitDone();
       try (Connection target = slice.connectTarget()) {
-        EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+        OrdersTable.awaitEqual(pipeline, source, target);
         assertThat(PositionWatch.regressions(target)).isZero();
       }
       pipeline.assertHealthy();
