@@ -58,29 +58,17 @@ final class PipelineFixture implements AutoCloseable {
   /** With settings overridden as by {@code SLUICE_*} environment variables. */
   PipelineFixture(TestIsolation slice, String groupsYaml, Map<String, String> env) {
     this.slice = slice;
-    var infra = slice.infrastructure();
     String yaml =
-        """
-        pipeline:
-          name: %s
-        %s\
-        capture:
-          heartbeat-interval: 1s
-        apply:
-          batch:
-            rows: 500
-            linger: 100ms
-        groups:
-        %s
-        """
-            .formatted(
-                slice.id(),
-                infra.connectionYaml(
-                    slice.sourceDatabase(),
-                    slice.targetDatabase(),
-                    slice.topicPrefix(),
-                    slice.dynamoDbTablePrefix()),
-                groupsYaml.indent(2).stripTrailing());
+        slice.pipelineYaml(
+            """
+            capture:
+              heartbeat-interval: 1s
+            apply:
+              batch:
+                rows: 500
+                linger: 100ms
+            """,
+            groupsYaml);
     this.config = new ConfigLoader(env).parse(yaml, "test config");
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
   }
