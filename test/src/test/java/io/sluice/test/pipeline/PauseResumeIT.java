@@ -8,7 +8,6 @@ import io.sluice.checkpoint.AuditRecord;
 import io.sluice.checkpoint.DesiredState;
 import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
-import io.sluice.core.Lsn;
 import io.sluice.core.MetricNames;
 import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
@@ -56,21 +55,24 @@ class PauseResumeIT {
           .until(() -> worker.status().state() == ActualState.PAUSED);
 
       long applied = worker.stats().events();
-      List<String> pausedRows = orders(target);
+      List<String> pausedRows = OrdersTable.rows(target);
       assertThat(
               pipeline.controlPlane().checkpoints().load("orders").values().stream()
                   .mapToLong(c -> c.nextOffset())
                   .sum())
           .as("checkpoints written up to the last applied batch (heartbeats included)")
           .isEqualTo(worker.stats().records());
-      long slotBefore = confirmedLsn(pipeline, source);
+      String slot = pipeline.config.source().slot();
+      long slotBefore = SlotQueries.confirmedLsn(source, slot);
+      assertThat(slotBefore).as("the slot has confirmed what capture sent").isPositive();
       // While paused: nothing more reaches the target, the slot's confirmed position keeps
       // advancing (capture drains it into Kafka) and the backlog shows what waits.
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> confirmedLsn(pipeline, source) > slotBefore && backlog(pipeline) > 0);
+          .until(
+              () -> SlotQueries.confirmedLsn(source, slot) > slotBefore && backlog(pipeline) > 0);
       assertThat(worker.stats().events()).isEqualTo(applied);
-      assertThat(orders(target)).isEqualTo(pausedRows);
+      assertThat(OrdersTable.rows(target)).isEqualTo(pausedRows);
       assertThat(gauge(pipeline, MetricNames.APPLY_PAUSED)).isEqualTo(1.0);
 
       // Restarting apply while paused keeps the group paused.
@@ -79,7 +81,7 @@ class PauseResumeIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> restarted.status().state() == ActualState.PAUSED);
-      assertThat(orders(target)).isEqualTo(pausedRows);
+      assertThat(OrdersTable.rows(target)).isEqualTo(pausedRows);
 
       writer.awaitDone();
       assertThat(control.set("orders", DesiredState.RUNNING, "", "carol")).isTrue();
@@ -91,22 +93,6 @@ class PauseResumeIT {
               org.assertj.core.groups.Tuple.tuple(DesiredState.RUNNING, "carol"),
               org.assertj.core.groups.Tuple.tuple(DesiredState.PAUSED, "alice"));
     }
-  }
-
-  private static List<String> orders(Connection target) throws SQLException {
-    return PipelineFixture.rows(target, "orders", OrdersTable.COLUMNS, "id");
-  }
-
-  private static long confirmedLsn(PipelineFixture pipeline, Connection source)
-      throws SQLException {
-    List<String> lsn =
-        PipelineFixture.rows(
-            source,
-            "pg_replication_slots WHERE slot_name = '" + pipeline.config.source().slot() + "'",
-            "confirmed_flush_lsn",
-            "1");
-    // rows() renders each row as a record: "(0/1A2B3C)"
-    return Lsn.parse(lsn.get(0).replaceAll("[()]", "")).value();
   }
 
   private static double backlog(PipelineFixture pipeline) {
