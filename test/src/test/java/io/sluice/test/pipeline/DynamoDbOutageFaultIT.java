@@ -98,13 +98,13 @@ class DynamoDbOutageFaultIT {
                 slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n", env);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
+        SourceWriter writer = new SourceWriter(slice)) {
       OrdersTable.create(source);
       pipeline.prepare();
       PositionWatch.install(target, "orders");
-      pipeline.startCapture();
+      pipeline.startCaptureThroughFaults();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> PipelineFixture.connectSource(slice), 1_500, 100_000, 10);
+      writer.start(1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       fault.inject(pipeline, worker);

@@ -43,7 +43,7 @@ class StartOrderIT {
         assertThat(topics).as("apply created no topic").doesNotContain(topic);
       }
 
-      pipeline.startCaptureSingleton();
+      pipeline.startCapture();
       OrdersTable.awaitEqual(pipeline, source, target);
       try (Admin admin = Admin.create(p)) {
         assertThat(

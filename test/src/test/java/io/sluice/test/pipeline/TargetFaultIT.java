@@ -141,7 +141,7 @@ class TargetFaultIT {
             new PipelineFixture(
                 slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n", env);
         Connection source = slice.connectSource();
-        SourceWriter writer = new SourceWriter()) {
+        SourceWriter writer = new SourceWriter(slice)) {
       OrdersTable.create(source);
       pipeline.prepare();
       try (Connection target = slice.connectTarget()) {
@@ -157,9 +157,9 @@ class TargetFaultIT {
               "GRANT ALL ON ALL TABLES IN SCHEMA public, _sluice TO " + APPLY_ROLE);
         }
       }
-      pipeline.startCaptureSingleton();
+      pipeline.startCaptureThroughFaults();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> PipelineFixture.connectSource(slice), 1_500, 100_000, 10);
+      writer.start(1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       fault.inject(pipeline, worker);
