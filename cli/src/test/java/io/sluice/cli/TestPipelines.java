@@ -12,23 +12,7 @@ final class TestPipelines {
   /** Writes a pipeline of the slice's databases, topics and tables, with these groups. */
   static Path write(Path file, TestIsolation slice, String groupsYaml) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(
-        file,
-        """
-        pipeline: {name: %s}
-        %sgroups:
-        %s
-        """
-            .formatted(
-                slice.id(),
-                slice
-                    .infrastructure()
-                    .connectionYaml(
-                        slice.sourceDatabase(),
-                        slice.targetDatabase(),
-                        slice.topicPrefix(),
-                        slice.dynamoDbTablePrefix()),
-                groupsYaml.indent(2).stripTrailing()));
+    Files.writeString(file, slice.pipelineYaml(groupsYaml));
     return file;
   }
 }

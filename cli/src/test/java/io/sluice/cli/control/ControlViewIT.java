@@ -136,22 +136,7 @@ class ControlViewIT {
 
   private static PipelineConfig config(TestIsolation slice) {
     return new ConfigLoader(Map.of())
-        .parse(
-            """
-            pipeline: {name: %s}
-            %sgroups:
-              - {name: quotes, tables: [quotes], partitions: 1}
-            """
-                .formatted(
-                    slice.id(),
-                    slice
-                        .infrastructure()
-                        .connectionYaml(
-                            slice.sourceDatabase(),
-                            slice.targetDatabase(),
-                            slice.topicPrefix(),
-                            slice.dynamoDbTablePrefix())),
-            "test");
+        .parse(slice.pipelineYaml("- {name: quotes, tables: [quotes], partitions: 1}"), "test");
   }
 
   private static DynamoDbGroupControlStore store(DynamoDbClient dynamo, PipelineConfig config) {

@@ -83,6 +83,33 @@ public record TestIsolation(
     return infrastructure.target().connect(targetDatabase);
   }
 
+  /**
+   * A pipeline file over this slice: named after it, its two databases, its topic prefix, its
+   * DynamoDB table prefix, and these groups (a YAML list, one item per group).
+   */
+  public String pipelineYaml(String groupsYaml) {
+    return pipelineYaml("", groupsYaml);
+  }
+
+  /**
+   * As {@link #pipelineYaml(String)}, with more top-level sections ({@code capture:}, {@code
+   * apply:}) before the groups, each line ending in a newline.
+   */
+  public String pipelineYaml(String settingsYaml, String groupsYaml) {
+    return """
+        pipeline:
+          name: %s
+        %s%sgroups:
+        %s
+        """
+        .formatted(
+            id,
+            infrastructure.connectionYaml(
+                sourceDatabase, targetDatabase, topicPrefix, dynamoDbTablePrefix),
+            settingsYaml,
+            groupsYaml.indent(2).stripTrailing());
+  }
+
   /** Drops both databases (and the source database's replication slots). */
   @Override
   public void close() {

@@ -149,21 +149,22 @@ class ApplyPoliciesIT {
     }
   }
 
+  private static final String TRUNCATE_GROUPS =
+      """
+      - name: applied
+        tables: [t_apply]
+      - name: ignored
+        tables: [t_ignore]
+        truncate: ignore
+      - name: halted
+        tables: [t_halt]
+        truncate: halt
+      """;
+
   @Test
   void truncatesAreAppliedIgnoredOrHaltTheGroupAsEachGroupSays() throws Exception {
-    String groups =
-        """
-        - name: applied
-          tables: [t_apply]
-        - name: ignored
-          tables: [t_ignore]
-          truncate: ignore
-        - name: halted
-          tables: [t_halt]
-          truncate: halt
-        """;
     try (TestIsolation slice = TestIsolation.create("truncate policies");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, TRUNCATE_GROUPS);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
       for (String t : List.of("t_apply", "t_ignore", "t_halt")) {

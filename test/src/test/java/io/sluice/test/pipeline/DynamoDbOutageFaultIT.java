@@ -98,19 +98,19 @@ class DynamoDbOutageFaultIT {
                 slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n", env);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+        SourceWriter writer = new SourceWriter(slice)) {
+      OrdersTable.create(source);
       pipeline.prepare();
       PositionWatch.install(target, "orders");
-      pipeline.startCapture();
+      pipeline.startCaptureThroughFaults();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> PipelineFixture.connectSource(slice), 1_500, 100_000, 10);
+      writer.start(1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       fault.inject(pipeline, worker);
 
       writer.awaitDone();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
     }

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,17 +19,20 @@ class HeartbeatIT {
         PipelineFixture pipeline =
             new PipelineFixture(slice, "- {name: orders, tables: [orders], partitions: 1}");
         Connection source = slice.connectSource()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       exec(source, "CREATE TABLE not_captured (id bigserial PRIMARY KEY, payload text)");
       pipeline.startCapture();
-      await().atMost(Duration.ofSeconds(60)).until(() -> slotConfirmed(source) > 0);
+      String slot = pipeline.config.source().slot();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> SlotQueries.confirmedLsn(source, slot) > 0);
 
       // Only the table sluice does not capture changes: a few MB of WAL.
       exec(
           source,
           "INSERT INTO not_captured (payload) SELECT repeat('x', 1000) FROM generate_series(1,"
               + " 5000)");
-      long walAfterChurn = currentWal(source);
+      long walAfterChurn = SlotQueries.currentWal(source);
 
       await()
           .atMost(Duration.ofSeconds(60))
@@ -40,28 +40,8 @@ class HeartbeatIT {
           .until(
               () -> {
                 pipeline.assertHealthy();
-                return slotConfirmed(source) >= walAfterChurn;
+                return SlotQueries.confirmedLsn(source, slot) >= walAfterChurn;
               });
-    }
-  }
-
-  private static long currentWal(Connection c) throws Exception {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  /** The slot's confirmed flush position in bytes, or 0 before the slot exists. */
-  private static long slotConfirmed(Connection c) throws Exception {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT coalesce(confirmed_flush_lsn - '0/0'::pg_lsn, 0) FROM pg_replication_slots"
-                + " WHERE database = current_database()")) {
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
     }
   }
 }

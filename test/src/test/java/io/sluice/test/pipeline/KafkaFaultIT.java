@@ -43,13 +43,13 @@ class KafkaFaultIT {
             new PipelineFixture(slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n");
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+        SourceWriter writer = new SourceWriter(slice)) {
+      OrdersTable.create(source);
       pipeline.prepare();
       PositionWatch.install(target, "orders");
-      CaptureSingleton capture = pipeline.startCaptureSingleton();
+      CaptureSingleton capture = pipeline.startCaptureThroughFaults();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> PipelineFixture.connectSource(slice), 2_500, 100_000, 10);
+      writer.start(2_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       EmbeddedKafka kafka = infra.kafka();
@@ -68,7 +68,7 @@ class KafkaFaultIT {
       }
 
       writer.awaitDone();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(PositionWatch.regressions(target)).isZero();
       pipeline.assertHealthy();
     }

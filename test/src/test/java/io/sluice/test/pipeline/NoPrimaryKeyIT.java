@@ -73,7 +73,7 @@ class NoPrimaryKeyIT {
 
       // Every change once more, twice, as a replay after a crash would deliver them.
       List<ChangeEvent> all =
-          RestartIT.readAll(pipeline, "ledger").stream().filter(e -> e.op() != Op.SCHEMA).toList();
+          pipeline.topicEvents("ledger").stream().filter(e -> e.op() != Op.SCHEMA).toList();
       List<String> before = rows(target, "ledger", LEDGER_COLUMNS, LEDGER_COLUMNS);
       target.setAutoCommit(false);
       TargetWriter replay = new TargetWriter();
@@ -92,18 +92,19 @@ class NoPrimaryKeyIT {
     }
   }
 
+  private static final String KEYED_GROUPS =
+      """
+      - name: audit
+        tables: [audit_log]
+        partitions: 2
+        key-columns:
+          audit_log: "desk, seq"
+      """;
+
   @Test
   void aTableKeyedByConfiguredColumnsFollowsInsertsUpdatesKeyChangesAndDeletes() throws Exception {
-    String groups =
-        """
-        - name: audit
-          tables: [audit_log]
-          partitions: 2
-          key-columns:
-            audit_log: "desk, seq"
-        """;
     try (TestIsolation slice = TestIsolation.create("no pk keyed");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, KEYED_GROUPS);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
       exec(
@@ -132,20 +133,21 @@ class NoPrimaryKeyIT {
     }
   }
 
+  private static final String REFUSED_GROUPS =
+      """
+      - name: audit
+        tables: [no_full, has_pk, typo]
+        key-columns:
+          no_full: id
+          has_pk: id
+          typo: "id, nope"
+          elsewhere: id
+      """;
+
   @Test
   void keyColumnsAreCheckedAgainstTheCatalog() throws Exception {
-    String groups =
-        """
-        - name: audit
-          tables: [no_full, has_pk, typo]
-          key-columns:
-            no_full: id
-            has_pk: id
-            typo: "id, nope"
-            elsewhere: id
-        """;
     try (TestIsolation slice = TestIsolation.create("no pk refused");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, REFUSED_GROUPS);
         Connection source = slice.connectSource()) {
       exec(
           source,

@@ -8,7 +8,6 @@ import io.sluice.checkpoint.AuditRecord;
 import io.sluice.checkpoint.DesiredState;
 import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
-import io.sluice.core.Lsn;
 import io.sluice.core.MetricNames;
 import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
@@ -31,82 +30,69 @@ class PauseResumeIT {
       """;
 
   @Test
-  void aPausedGroupStopsAtABatchBoundaryWhileTheSlotKeepsAdvancingAndResumesExactly()
+  @PipelineSlice(name = "pause resume", groups = GROUPS)
+  void aPausedGroupStopsAtABatchBoundaryWhileTheSlotKeepsAdvancingAndResumesExactly(
+      TestIsolation slice,
+      PipelineFixture pipeline,
+      @Source Connection source,
+      @Target Connection target,
+      SourceWriter writer)
       throws Exception {
-    try (TestIsolation slice = TestIsolation.create("pause resume");
-        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS);
-        Connection source = slice.connectSource();
-        Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
-      pipeline.startCapture();
-      ApplyWorker worker = pipeline.startApply().get(0);
-      GroupControlStore control = pipeline.groupControl();
-      // a busy source: transactions keep coming while the group is paused
-      writer.start(() -> connect(slice), 1_500, 100_000, 10);
-      await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 200);
+    OrdersTable.create(source);
+    pipeline.startCapture();
+    ApplyWorker worker = pipeline.startApply().get(0);
+    GroupControlStore control = pipeline.groupControl();
+    // a busy source: transactions keep coming while the group is paused
+    writer.start(1_500, 100_000, 10);
+    await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 200);
 
-      assertThat(control.set("orders", DesiredState.PAUSED, "target maintenance", "alice"))
-          .isTrue();
-      assertThat(control.set("orders", DesiredState.PAUSED, "twice", "bob"))
-          .as("pausing a paused group changes nothing")
-          .isFalse();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> worker.status().state() == ActualState.PAUSED);
+    assertThat(control.set("orders", DesiredState.PAUSED, "target maintenance", "alice"))
+        .isTrue();
+    assertThat(control.set("orders", DesiredState.PAUSED, "twice", "bob"))
+        .as("pausing a paused group changes nothing")
+        .isFalse();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> worker.status().state() == ActualState.PAUSED);
 
-      long applied = worker.stats().events();
-      List<String> pausedRows = orders(target);
-      assertThat(
-              pipeline.controlPlane().checkpoints().load("orders").values().stream()
-                  .mapToLong(c -> c.nextOffset())
-                  .sum())
-          .as("checkpoints written up to the last applied batch (heartbeats included)")
-          .isEqualTo(worker.stats().records());
-      long slotBefore = confirmedLsn(pipeline, source);
-      // While paused: nothing more reaches the target, the slot's confirmed position keeps
-      // advancing (capture drains it into Kafka) and the backlog shows what waits.
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> confirmedLsn(pipeline, source) > slotBefore && backlog(pipeline) > 0);
-      assertThat(worker.stats().events()).isEqualTo(applied);
-      assertThat(orders(target)).isEqualTo(pausedRows);
-      assertThat(gauge(pipeline, MetricNames.APPLY_PAUSED)).isEqualTo(1.0);
+    long applied = worker.stats().events();
+    List<String> pausedRows = OrdersTable.rows(target);
+    assertThat(
+            pipeline.controlPlane().checkpoints().load("orders").values().stream()
+                .mapToLong(c -> c.nextOffset())
+                .sum())
+        .as("checkpoints written up to the last applied batch (heartbeats included)")
+        .isEqualTo(worker.stats().records());
+    String slot = pipeline.config.source().slot();
+    long slotBefore = SlotQueries.confirmedLsn(source, slot);
+    assertThat(slotBefore).as("the slot has confirmed what capture sent").isPositive();
+    // While paused: nothing more reaches the target, the slot's confirmed position keeps
+    // advancing (capture drains it into Kafka) and the backlog shows what waits.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> SlotQueries.confirmedLsn(source, slot) > slotBefore && backlog(pipeline) > 0);
+    assertThat(worker.stats().events()).isEqualTo(applied);
+    assertThat(OrdersTable.rows(target)).isEqualTo(pausedRows);
+    assertThat(gauge(pipeline, MetricNames.APPLY_PAUSED)).isEqualTo(1.0);
 
-      // Restarting apply while paused keeps the group paused.
-      pipeline.stopApply();
-      ApplyWorker restarted = pipeline.startApply().get(0);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> restarted.status().state() == ActualState.PAUSED);
-      assertThat(orders(target)).isEqualTo(pausedRows);
+    // Restarting apply while paused keeps the group paused.
+    pipeline.stopApply();
+    ApplyWorker restarted = pipeline.startApply().get(0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> restarted.status().state() == ActualState.PAUSED);
+    assertThat(OrdersTable.rows(target)).isEqualTo(pausedRows);
 
-      writer.awaitDone();
-      assertThat(control.set("orders", DesiredState.RUNNING, "", "carol")).isTrue();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
-      assertThat(restarted.status().state()).isEqualTo(ActualState.RUNNING);
-      assertThat(control.audit("orders", 10))
-          .extracting(AuditRecord::to, AuditRecord::by)
-          .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(DesiredState.RUNNING, "carol"),
-              org.assertj.core.groups.Tuple.tuple(DesiredState.PAUSED, "alice"));
-    }
-  }
-
-  private static List<String> orders(Connection target) throws SQLException {
-    return PipelineFixture.rows(target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
-  }
-
-  private static long confirmedLsn(PipelineFixture pipeline, Connection source)
-      throws SQLException {
-    List<String> lsn =
-        PipelineFixture.rows(
-            source,
-            "pg_replication_slots WHERE slot_name = '" + pipeline.config.source().slot() + "'",
-            "confirmed_flush_lsn",
-            "1");
-    // rows() renders each row as a record: "(0/1A2B3C)"
-    return Lsn.parse(lsn.get(0).replaceAll("[()]", "")).value();
+    writer.awaitDone();
+    assertThat(control.set("orders", DesiredState.RUNNING, "", "carol")).isTrue();
+    OrdersTable.awaitEqual(pipeline, source, target);
+    assertThat(restarted.status().state()).isEqualTo(ActualState.RUNNING);
+    assertThat(control.audit("orders", 10))
+        .extracting(AuditRecord::to, AuditRecord::by)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(DesiredState.RUNNING, "carol"),
+            org.assertj.core.groups.Tuple.tuple(DesiredState.PAUSED, "alice"));
   }
 
   private static double backlog(PipelineFixture pipeline) {
@@ -120,11 +106,4 @@ class PauseResumeIT {
         .orElse(0);
   }
 
-  private static Connection connect(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
-import io.sluice.capture.CaptureService;
 import io.sluice.capture.CaptureSingleton;
+import io.sluice.capture.CaptureStats;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
@@ -17,15 +17,23 @@ import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.event.ChangeEvent;
+import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -37,8 +45,9 @@ final class PipelineFixture implements AutoCloseable {
   final PipelineConfig config;
   private final DynamoDbClient dynamo;
   private CapturedTables tables;
-  private CaptureService capture;
-  private CaptureSingleton singleton;
+  private CaptureSingleton capture;
+  private boolean captureRestartsExpected;
+  private CaptureStats firstCaptureStats;
   private final List<ApplyWorker> workers = new ArrayList<>();
   private final String workerId = "test-worker-" + java.util.UUID.randomUUID();
   private ControlPlane controlPlane;
@@ -51,29 +60,17 @@ final class PipelineFixture implements AutoCloseable {
   /** With settings overridden as by {@code SLUICE_*} environment variables. */
   PipelineFixture(TestIsolation slice, String groupsYaml, Map<String, String> env) {
     this.slice = slice;
-    var infra = slice.infrastructure();
     String yaml =
-        """
-        pipeline:
-          name: %s
-        %s\
-        capture:
-          heartbeat-interval: 1s
-        apply:
-          batch:
-            rows: 500
-            linger: 100ms
-        groups:
-        %s
-        """
-            .formatted(
-                slice.id(),
-                infra.connectionYaml(
-                    slice.sourceDatabase(),
-                    slice.targetDatabase(),
-                    slice.topicPrefix(),
-                    slice.dynamoDbTablePrefix()),
-                groupsYaml.indent(2).stripTrailing());
+        slice.pipelineYaml(
+            """
+            capture:
+              heartbeat-interval: 1s
+            apply:
+              batch:
+                rows: 500
+                linger: 100ms
+            """,
+            groupsYaml);
     this.config = new ConfigLoader(env).parse(yaml, "test config");
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
   }
@@ -89,47 +86,53 @@ final class PipelineFixture implements AutoCloseable {
     return tables;
   }
 
-  CaptureService startCapture() throws Exception {
-    if (tables == null) {
-      prepare();
-    }
-    capture = new CaptureService(config, tables);
-    capture.start();
-    return capture;
-  }
-
-  void stopCapture() {
-    capture.close();
-  }
-
-  /** Stops the capture started by {@link #startCaptureSingleton}, offsets flushed. */
-  void stopCaptureSingleton() {
-    singleton.close();
-    singleton = null;
+  /**
+   * Starts capture as {@code sluice run} does: a {@link CaptureSingleton} under the capture lease,
+   * reporting its state to the control store, started again after every retriable failure. Returns
+   * once capture has first started (or failed to). For tests that inject no fault: {@link
+   * #assertHealthy} fails as soon as capture halts or is started again, as it failed when capture
+   * stopped on any error before the restart loop existed.
+   */
+  CaptureSingleton startCapture() throws Exception {
+    return startCapture(false);
   }
 
   /**
-   * Starts capture as {@code sluice run} does: under the capture lease, started again after every
-   * retriable failure.
+   * As {@link #startCapture()}, for tests that cut the source, Kafka or DynamoDB away: capture
+   * started again after a retriable failure, or after its lease ran out, is what they test, so
+   * {@link #assertHealthy} fails only once capture halts.
    */
-  CaptureSingleton startCaptureSingleton() throws Exception {
+  CaptureSingleton startCaptureThroughFaults() throws Exception {
+    return startCapture(true);
+  }
+
+  private CaptureSingleton startCapture(boolean restartsExpected) throws Exception {
     if (tables == null) {
       prepare();
     }
     controlPlane(); // the state tables, as sluice run creates them before capture starts
-    singleton =
+    capture =
         new CaptureSingleton(
-            config,
-            tables,
-            new DynamoDbLeaseStore(
-                dynamo,
-                new StateTables(config.dynamoDb().tablePrefix()),
-                java.time.Clock.systemUTC(),
-                config.capture().leaseTimeout()),
-            workerId,
-            config.capture().leaseTimeout());
-    singleton.start();
-    return singleton;
+                config,
+                tables,
+                new DynamoDbLeaseStore(
+                    dynamo,
+                    new StateTables(config.dynamoDb().tablePrefix()),
+                    Clock.systemUTC(),
+                    config.capture().leaseTimeout()),
+                workerId,
+                config.capture().leaseTimeout())
+            .reportingTo(controlPlane().control());
+    capture.start();
+    captureRestartsExpected = restartsExpected;
+    firstCaptureStats = capture.stats();
+    return capture;
+  }
+
+  /** Stops capture, offsets flushed, and gives the capture lease up; start it again at will. */
+  void stopCapture() {
+    capture.close();
+    capture = null;
   }
 
   List<ApplyWorker> startApply() {
@@ -146,7 +149,7 @@ final class PipelineFixture implements AutoCloseable {
    * Starts one more apply worker of a group under its own identity and clock (leases expire on it);
    * closed with the fixture.
    */
-  ApplyWorker startWorker(String group, String id, java.time.Clock clock) {
+  ApplyWorker startWorker(String group, String id, Clock clock) {
     ApplyWorker w =
         new ApplyWorker(
             config,
@@ -194,10 +197,16 @@ final class PipelineFixture implements AutoCloseable {
    */
   void assertHealthy() {
     if (capture != null && capture.failure().isPresent()) {
-      throw new IllegalStateException("capture failed", capture.failure().get());
+      throw new IllegalStateException("capture halted", capture.failure().get());
     }
-    if (singleton != null && singleton.failure().isPresent()) {
-      throw new IllegalStateException("capture halted", singleton.failure().get());
+    // Each start of capture counts into new stats: other stats than the first mean capture
+    // stopped (on an error, or losing its lease) and was started again, or is waiting to be.
+    if (capture != null
+        && !captureRestartsExpected
+        && (capture.stats() != firstCaptureStats || capture.restarting().isPresent())) {
+      throw new IllegalStateException(
+          "capture stopped and was started again: "
+              + capture.restarting().orElse("see the log for why"));
     }
     for (ApplyWorker w : workers) {
       if (w.failure().isPresent()) {
@@ -236,6 +245,31 @@ final class PipelineFixture implements AutoCloseable {
     awaitTargetMatches(source, target, table, table, columns, orderBy);
   }
 
+  /** Every change event in a group's topic, across partitions, from the beginning. */
+  List<ChangeEvent> topicEvents(String group) {
+    String topic = config.topicOf(config.group(group));
+    Properties p = new Properties();
+    p.put("bootstrap.servers", config.kafka().bootstrapServers());
+    ChangeEventCodec codec = new ChangeEventCodec();
+    List<ChangeEvent> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int i = 0; i < config.group(group).partitions(); i++) {
+        parts.add(new TopicPartition(topic, i));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          out.add(codec.decode(r.value()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** All rows of a table as text, ordered by the given key, from one side. */
   static List<String> rows(Connection c, String table, String columns, String orderBy)
       throws SQLException {
@@ -249,15 +283,6 @@ final class PipelineFixture implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  /** Opens a source connection of the slice, for a {@link SourceWriter}. */
-  static Connection connectSource(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Waits until the worker applies nothing between two polls a second apart; its count then. */
@@ -285,9 +310,6 @@ final class PipelineFixture implements AutoCloseable {
       stopApply();
       if (capture != null) {
         capture.close();
-      }
-      if (singleton != null) {
-        singleton.close();
       }
       try (Connection c = slice.connectSource()) {
         exec(

@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
-import io.sluice.capture.CaptureService;
+import io.sluice.capture.CaptureSingleton;
 import io.sluice.core.event.ChangeEvent;
-import io.sluice.core.event.ChangeEventCodec;
 import io.sluice.core.event.Op;
 import io.sluice.test.embedded.TestIsolation;
 import io.sluice.test.workload.PositionWatch;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** Capture and apply each restart mid-stream without losing, repeating or reversing a change. */
@@ -33,107 +25,78 @@ class RestartIT {
       """;
 
   @Test
-  void restartedCaptureResumesFromItsStoredOffsetWithoutANewSnapshot() throws Exception {
-    try (TestIsolation slice = TestIsolation.create("restart capture");
-        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS);
-        Connection source = slice.connectSource();
-        Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
-      CaptureService first = pipeline.startCapture();
-      pipeline.startApply();
-      writer.start(() -> connect(slice), 300, 100_000, 20);
-      // Stop while changes are in flight, then change more while capture is down.
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> first.stats().streaming() && writer.committed() >= 100);
-      pipeline.stopCapture();
-      writer.awaitDone();
-      SourceWriter.write(() -> connect(slice), 300, 200_000, 20);
-      pipeline.startCapture();
+  @PipelineSlice(name = "restart capture", groups = GROUPS)
+  void restartedCaptureResumesFromItsStoredOffsetWithoutANewSnapshot(
+      TestIsolation slice,
+      PipelineFixture pipeline,
+      @Source Connection source,
+      @Target Connection target,
+      SourceWriter writer)
+      throws Exception {
+    OrdersTable.create(source);
+    CaptureSingleton first = pipeline.startCapture();
+    pipeline.startApply();
+    writer.start(300, 100_000, 20);
+    // Stop while changes are in flight, then change more while capture is down.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> first.stats().streaming() && writer.committed() >= 100);
+    pipeline.assertHealthy();
+    pipeline.stopCapture();
+    writer.awaitDone();
+    SourceWriter.write(slice, 300, 200_000, 20);
+    pipeline.startCapture();
 
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
-      List<ChangeEvent> events = readAll(pipeline, "orders");
-      List<ChangeEvent> snapshot = events.stream().filter(e -> e.op() == Op.SNAPSHOT).toList();
-      assertThat(snapshot.stream().map(e -> e.key().get("id")).distinct())
-          .as("the snapshot ran once: no key appears in it twice")
-          .hasSize(snapshot.size())
-          .hasSizeGreaterThanOrEqualTo(200);
-      assertThat(snapshot.stream().map(ChangeEvent::txId).distinct()).hasSize(1);
-      assertThat(
-              events.stream()
-                  .filter(e -> e.op() == Op.INSERT || e.op() == Op.SNAPSHOT)
-                  .map(e -> Long.parseLong(e.key().get("id")))
-                  .filter(id -> id >= 100_000)
-                  .distinct())
-          .as("every key the writers inserted reached Kafka, by snapshot or stream")
-          .hasSize(600);
-      assertThat(first.failure()).isEmpty();
-    }
+    OrdersTable.awaitEqual(pipeline, source, target);
+    List<ChangeEvent> events = pipeline.topicEvents("orders");
+    List<ChangeEvent> snapshot = events.stream().filter(e -> e.op() == Op.SNAPSHOT).toList();
+    assertThat(snapshot.stream().map(e -> e.key().get("id")).distinct())
+        .as("the snapshot ran once: no key appears in it twice")
+        .hasSize(snapshot.size())
+        .hasSizeGreaterThanOrEqualTo(200);
+    assertThat(snapshot.stream().map(ChangeEvent::txId).distinct()).hasSize(1);
+    assertThat(
+            events.stream()
+                .filter(e -> e.op() == Op.INSERT || e.op() == Op.SNAPSHOT)
+                .map(e -> Long.parseLong(e.key().get("id")))
+                .filter(id -> id >= 100_000)
+                .distinct())
+        .as("every key the writers inserted reached Kafka, by snapshot or stream")
+        .hasSize(600);
+    assertThat(first.failure()).isEmpty();
   }
 
   @Test
-  void restartedApplyResumesFromItsCheckpointAndNoRowMovesBackwards() throws Exception {
-    try (TestIsolation slice = TestIsolation.create("restart apply");
-        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS);
-        Connection source = slice.connectSource();
-        Connection target = slice.connectTarget();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
-      pipeline.prepare();
-      // Records any write that would move a row to an older source position.
-      PositionWatch.install(target, "orders");
-      pipeline.startCapture();
-      List<ApplyWorker> first = pipeline.startApply();
-      writer.start(() -> connect(slice), 400, 100_000, 10);
-      // Stop while changes are in flight, then change more while apply is down.
-      await().atMost(Duration.ofSeconds(60)).until(() -> first.get(0).stats().events() >= 300);
-      pipeline.stopApply();
-      long appliedBeforeRestart = first.get(0).stats().events();
-      writer.awaitDone();
-      SourceWriter.write(() -> connect(slice), 300, 200_000, 10);
-      List<ApplyWorker> second = pipeline.startApply();
+  @PipelineSlice(name = "restart apply", groups = GROUPS)
+  void restartedApplyResumesFromItsCheckpointAndNoRowMovesBackwards(
+      TestIsolation slice,
+      PipelineFixture pipeline,
+      @Source Connection source,
+      @Target Connection target,
+      SourceWriter writer)
+      throws Exception {
+    OrdersTable.create(source);
+    pipeline.prepare();
+    // Records any write that would move a row to an older source position.
+    PositionWatch.install(target, "orders");
+    pipeline.startCapture();
+    List<ApplyWorker> first = pipeline.startApply();
+    writer.start(400, 100_000, 10);
+    // Stop while changes are in flight, then change more while apply is down.
+    await().atMost(Duration.ofSeconds(60)).until(() -> first.get(0).stats().events() >= 300);
+    pipeline.stopApply();
+    long appliedBeforeRestart = first.get(0).stats().events();
+    writer.awaitDone();
+    SourceWriter.write(slice, 300, 200_000, 10);
+    List<ApplyWorker> second = pipeline.startApply();
 
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
-      long topicRecords = readAll(pipeline, "orders").size();
-      assertThat(second.get(0).stats().events())
-          .as("the restarted worker resumed from its checkpoint instead of the beginning")
-          .isLessThanOrEqualTo(topicRecords - appliedBeforeRestart)
-          .isPositive();
-      assertThat(PositionWatch.regressions(target)).isZero();
-    }
+    OrdersTable.awaitEqual(pipeline, source, target);
+    long topicRecords = pipeline.topicEvents("orders").size();
+    assertThat(second.get(0).stats().events())
+        .as("the restarted worker resumed from its checkpoint instead of the beginning")
+        .isLessThanOrEqualTo(topicRecords - appliedBeforeRestart)
+        .isPositive();
+    assertThat(PositionWatch.regressions(target)).isZero();
   }
 
-  private static Connection connect(TestIsolation slice) {
-    try {
-      return slice.connectSource();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Every change event in a group's topic, across partitions. */
-  static List<ChangeEvent> readAll(PipelineFixture pipeline, String group) {
-    String topic = pipeline.config.topicOf(pipeline.config.group(group));
-    Properties p = new Properties();
-    p.put("bootstrap.servers", pipeline.config.kafka().bootstrapServers());
-    ChangeEventCodec codec = new ChangeEventCodec();
-    List<ChangeEvent> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (int i = 0; i < pipeline.config.group(group).partitions(); i++) {
-        parts.add(new TopicPartition(topic, i));
-      }
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          out.add(codec.decode(r.value()));
-        }
-      }
-    }
-    return out;
-  }
 }

@@ -19,31 +19,32 @@ import org.junit.jupiter.api.Test;
 /** Resolving groups against a real source catalog: every problem at once, exact schemas. */
 class SourceCatalogIT {
 
+  private static final String PROBLEM_GROUPS =
+      """
+      - name: alpha
+        tables:
+          - public.missing_table
+          - "public.nomatch_*"
+          - "public.dup_*"
+          - public.no_key
+          - public.full_no_key
+          - public.full_clock
+          - public.nothing_ident
+          - public.fine
+      - name: beta
+        tables:
+          - "public.*_both"
+          - public.odd_types
+          - public.generated_key
+        exclude-columns:
+          public.odd_types: "id, no_such_column"
+          public.fine: note
+      """;
+
   @Test
   void aConfigWithManyProblemsIsRefusedWithAllOfThemInOneException() throws Exception {
-    String groups =
-        """
-        - name: alpha
-          tables:
-            - public.missing_table
-            - "public.nomatch_*"
-            - "public.dup_*"
-            - public.no_key
-            - public.full_no_key
-            - public.full_clock
-            - public.nothing_ident
-            - public.fine
-        - name: beta
-          tables:
-            - "public.*_both"
-            - public.odd_types
-            - public.generated_key
-          exclude-columns:
-            public.odd_types: "id, no_such_column"
-            public.fine: note
-        """;
     try (TestIsolation slice = TestIsolation.create("catalog problems");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, PROBLEM_GROUPS);
         Connection source = slice.connectSource()) {
       exec(
           source,
@@ -104,21 +105,22 @@ class SourceCatalogIT {
     }
   }
 
+  private static final String QUOTED_GROUPS =
+      """
+      - name: odd
+        tables:
+          - 'public."Order Book"'
+          - '"Risk"."fx.rates"'
+          - public.Trades
+      - name: slip
+        tables: [public.order book]
+      """;
+
   @Test
   void namesWithSpacesCapitalsAndDotsResolveAsWrittenAndACaseSlipGetsTheRightName()
       throws Exception {
-    String groups =
-        """
-        - name: odd
-          tables:
-            - 'public."Order Book"'
-            - '"Risk"."fx.rates"'
-            - public.Trades
-        - name: slip
-          tables: [public.order book]
-        """;
     try (TestIsolation slice = TestIsolation.create("catalog quoted names");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, QUOTED_GROUPS);
         Connection source = slice.connectSource()) {
       exec(
           source,
@@ -145,17 +147,18 @@ class SourceCatalogIT {
     }
   }
 
+  private static final String VALID_GROUPS =
+      """
+      - name: fx
+        tables: [public.fx_rates]
+      - name: reference
+        tables: ["public.ref_*", "Odd Schema.Mixed Case"]
+      """;
+
   @Test
   void aValidConfigResolvesExactTypesKeysInKeyOrderAndGroups() throws Exception {
-    String groups =
-        """
-        - name: fx
-          tables: [public.fx_rates]
-        - name: reference
-          tables: ["public.ref_*", "Odd Schema.Mixed Case"]
-        """;
     try (TestIsolation slice = TestIsolation.create("catalog valid");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, VALID_GROUPS);
         Connection source = slice.connectSource()) {
       exec(
           source,
@@ -249,17 +252,18 @@ class SourceCatalogIT {
     }
   }
 
+  private static final String COLUMN_KINDS_GROUPS =
+      """
+      - name: desk
+        tables: ['public."Order Book"']
+        exclude-columns:
+          'public."Order Book"': "spot, trader notes"
+      """;
+
   @Test
   void generatedMoneyAndExtensionColumnsAreCarriedAndExcludedColumnsLeftOut() throws Exception {
-    String groups =
-        """
-        - name: desk
-          tables: ['public."Order Book"']
-          exclude-columns:
-            'public."Order Book"': "spot, trader notes"
-        """;
     try (TestIsolation slice = TestIsolation.create("catalog column kinds");
-        PipelineFixture pipeline = new PipelineFixture(slice, groups);
+        PipelineFixture pipeline = new PipelineFixture(slice, COLUMN_KINDS_GROUPS);
         Connection source = slice.connectSource()) {
       exec(
           source,

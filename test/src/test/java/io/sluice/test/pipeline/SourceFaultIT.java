@@ -197,7 +197,7 @@ class SourceFaultIT {
     }
 
     void startPipeline() throws Exception {
-      capture = pipeline.startCaptureSingleton();
+      capture = pipeline.startCaptureThroughFaults();
       pipeline.startApply();
     }
 

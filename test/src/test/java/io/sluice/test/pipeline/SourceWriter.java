@@ -1,5 +1,6 @@
 package io.sluice.test.pipeline;
 
+import io.sluice.test.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Random;
@@ -7,35 +8,40 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
- * Writes a fixed number of small transactions to {@code orders} on a background thread: inserts of
- * new keys and repeated updates of a few hot keys, so one key changes many times in flight.
+ * Writes a fixed number of small transactions to {@code orders} ({@link OrdersTable}) of a slice's
+ * source on a background thread: inserts of new keys and repeated updates of a few hot keys, so one
+ * key changes many times in flight.
  */
 final class SourceWriter implements AutoCloseable {
+  private final TestIsolation slice;
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
   private final AtomicInteger committed = new AtomicInteger();
   private Future<?> run;
 
+  SourceWriter(TestIsolation slice) {
+    this.slice = slice;
+  }
+
   /** Writes the transactions on this thread. */
-  static void write(Supplier<Connection> connect, int transactions, long firstNewId, int hotKeys)
+  static void write(TestIsolation slice, int transactions, long firstNewId, int hotKeys)
       throws Exception {
-    SourceWriter w = new SourceWriter();
+    SourceWriter w = new SourceWriter(slice);
     try {
-      w.start(connect, transactions, firstNewId, hotKeys);
+      w.start(transactions, firstNewId, hotKeys);
       w.awaitDone();
     } finally {
       w.close();
     }
   }
 
-  void start(Supplier<Connection> connect, int transactions, long firstNewId, int hotKeys) {
+  void start(int transactions, long firstNewId, int hotKeys) {
     run =
         executor.submit(
             () -> {
               Random random = new Random(firstNewId);
-              try (Connection c = connect.get();
+              try (Connection c = slice.connectSource();
                   PreparedStatement insert =
                       c.prepareStatement(
                           "INSERT INTO orders (id, px, qty, fee, trader, placed_at)"

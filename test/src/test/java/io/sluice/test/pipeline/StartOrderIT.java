@@ -26,7 +26,7 @@ class StartOrderIT {
             new PipelineFixture(slice, "- name: orders\n  tables: [orders]\n  partitions: 3\n");
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
-      EndToEndIT.createSchema(source);
+      OrdersTable.create(source);
       pipeline.prepare();
       ApplyWorker worker = pipeline.startApply().get(0);
       String topic = pipeline.config.topicOf(pipeline.config.group("orders"));
@@ -43,8 +43,8 @@ class StartOrderIT {
         assertThat(topics).as("apply created no topic").doesNotContain(topic);
       }
 
-      pipeline.startCaptureSingleton();
-      EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+      pipeline.startCapture();
+      OrdersTable.awaitEqual(pipeline, source, target);
       try (Admin admin = Admin.create(p)) {
         assertThat(
                 admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions())

@@ -141,8 +141,8 @@ class TargetFaultIT {
             new PipelineFixture(
                 slice, "- name: orders\n  tables: [orders]\n  partitions: 2\n", env);
         Connection source = slice.connectSource();
-        SourceWriter writer = new SourceWriter()) {
-      EndToEndIT.createSchema(source);
+        SourceWriter writer = new SourceWriter(slice)) {
+      OrdersTable.create(source);
       pipeline.prepare();
       try (Connection target = slice.connectTarget()) {
         PositionWatch.install(target, "orders");
@@ -157,16 +157,16 @@ class TargetFaultIT {
               "GRANT ALL ON ALL TABLES IN SCHEMA public, _sluice TO " + APPLY_ROLE);
         }
       }
-      pipeline.startCaptureSingleton();
+      pipeline.startCaptureThroughFaults();
       ApplyWorker worker = pipeline.startApply().get(0);
-      writer.start(() -> PipelineFixture.connectSource(slice), 1_500, 100_000, 10);
+      writer.start(1_500, 100_000, 10);
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 300);
 
       fault.inject(pipeline, worker);
 
       writer.awaitDone();
       try (Connection target = slice.connectTarget()) {
-        EndToEndIT.awaitEqual(pipeline, source, target, "orders", EndToEndIT.ORDERS_COLUMNS, "id");
+        OrdersTable.awaitEqual(pipeline, source, target);
         assertThat(PositionWatch.regressions(target)).isZero();
       }
       pipeline.assertHealthy();

@@ -67,7 +67,7 @@ class ValueFidelityIT {
       fidelity.onBoth(updates(STREAMED).toArray(String[]::new));
       fidelity.awaitSame(pipeline, columns);
 
-      List<ChangeEvent> events = RestartIT.readAll(pipeline, "fidelity");
+      List<ChangeEvent> events = pipeline.topicEvents("fidelity");
       assertThat(events)
           .filteredOn(e -> e.op() == Op.SNAPSHOT)
           .as("the first rows came from the snapshot")
