@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
-import io.sluice.test.embedded.EmbeddedPostgres;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.EmbeddedPostgres;
+import io.sluice.embedded.TestIsolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

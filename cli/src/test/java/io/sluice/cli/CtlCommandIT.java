@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

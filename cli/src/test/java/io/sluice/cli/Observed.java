@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.test.observe.DeployFiles;
+import io.sluice.embedded.observe.DeployFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

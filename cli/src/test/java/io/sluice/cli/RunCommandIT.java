@@ -3,8 +3,8 @@ package io.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sluice.test.embedded.EmbeddedInfrastructure;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.TestIsolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

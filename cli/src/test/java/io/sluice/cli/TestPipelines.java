@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

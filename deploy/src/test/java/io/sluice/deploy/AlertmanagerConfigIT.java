@@ -2,8 +2,8 @@ package io.sluice.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.test.observe.DeployFiles;
-import io.sluice.test.observe.ExternalTool;
+import io.sluice.embedded.observe.DeployFiles;
+import io.sluice.embedded.observe.ExternalTool;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.test.observe.DeployFiles;
+import io.sluice.embedded.observe.DeployFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.sluice.cli.bench;
 
-import io.sluice.test.bench.BenchWorkload;
+import io.sluice.embedded.bench.BenchWorkload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

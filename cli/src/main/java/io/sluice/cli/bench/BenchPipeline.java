@@ -2,7 +2,7 @@ package io.sluice.cli.bench;
 
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.EmbeddedInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

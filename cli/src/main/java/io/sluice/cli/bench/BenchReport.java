@@ -1,9 +1,9 @@
 package io.sluice.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.test.bench.BenchWorkload.Shape;
-import io.sluice.test.bench.Machine;
-import io.sluice.test.bench.ResourceUsage;
+import io.sluice.embedded.bench.BenchWorkload.Shape;
+import io.sluice.embedded.bench.Machine;
+import io.sluice.embedded.bench.ResourceUsage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

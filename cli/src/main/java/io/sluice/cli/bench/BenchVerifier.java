@@ -1,10 +1,10 @@
 package io.sluice.cli.bench;
 
-import io.sluice.test.bench.BenchSchema;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
-import io.sluice.test.verify.ComparedTable;
-import io.sluice.test.verify.TableComparator;
-import io.sluice.test.verify.TableComparison;
+import io.sluice.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.bench.BenchSchema;
+import io.sluice.embedded.verify.ComparedTable;
+import io.sluice.embedded.verify.TableComparator;
+import io.sluice.embedded.verify.TableComparison;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.ArrayList;

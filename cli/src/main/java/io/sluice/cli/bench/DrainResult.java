@@ -1,7 +1,7 @@
 package io.sluice.cli.bench;
 
-import io.sluice.test.bench.BenchWorkload.Shape;
-import io.sluice.test.bench.ResourceUsage;
+import io.sluice.embedded.bench.BenchWorkload.Shape;
+import io.sluice.embedded.bench.ResourceUsage;
 import java.util.Locale;
 
 /** One timed drain: which contender drained how many rows of which shape, and what it cost. */

@@ -1,6 +1,6 @@
 package io.sluice.cli.drill;
 
-import io.sluice.test.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.EmbeddedInfrastructure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

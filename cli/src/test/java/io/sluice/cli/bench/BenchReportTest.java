@@ -2,9 +2,9 @@ package io.sluice.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.test.bench.BenchWorkload.Shape;
-import io.sluice.test.bench.Machine;
-import io.sluice.test.bench.ResourceUsage;
+import io.sluice.embedded.bench.BenchWorkload.Shape;
+import io.sluice.embedded.bench.Machine;
+import io.sluice.embedded.bench.ResourceUsage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

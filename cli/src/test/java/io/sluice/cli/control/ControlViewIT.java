@@ -10,7 +10,7 @@ import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries of DESIGN.md and the naming habits of STYLE.md, checked on the compiled
- * main classes of every module on this module's classpath (all but {@code cli}).
+ * main classes of every module: this module's classpath holds them all, {@code cli} and {@code
+ * embedded} included.
  */
 class ModuleBoundariesTest {
   private static final JavaClasses SLUICE =
@@ -26,7 +27,38 @@ class ModuleBoundariesTest {
         .anyMatch(p -> p.startsWith("io.sluice.core"))
         .anyMatch(p -> p.startsWith("io.sluice.checkpoint"))
         .anyMatch(p -> p.startsWith("io.sluice.capture"))
-        .anyMatch(p -> p.startsWith("io.sluice.apply"));
+        .anyMatch(p -> p.startsWith("io.sluice.apply"))
+        .anyMatch(p -> p.startsWith("io.sluice.embedded"))
+        .anyMatch(p -> p.startsWith("io.sluice.cli"));
+  }
+
+  @Test
+  void onlyTheCommandLineRunsTheEmbeddedServers() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.sluice.core..",
+            "io.sluice.checkpoint..",
+            "io.sluice.capture..",
+            "io.sluice.apply..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.sluice.embedded..")
+        .because("the services run against real servers; only demo, bench and drill embed them")
+        .check(SLUICE);
+  }
+
+  @Test
+  void theEmbeddedServersDependOnNoServiceModule() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.sluice.embedded..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.sluice.checkpoint..", "io.sluice.capture..", "io.sluice.apply..", "io.sluice.cli..")
+        .because("the harness stands for the world outside sluice, so it cannot lean on sluice")
+        .check(SLUICE);
   }
 
   @Test
@@ -65,7 +97,7 @@ class ModuleBoundariesTest {
             "io.sluice.capture..",
             "io.sluice.apply..",
             "io.sluice.cli..",
-            "io.sluice.test..",
+            "io.sluice.embedded..",
             "java.sql..",
             "software.amazon..",
             "org.apache.kafka..",

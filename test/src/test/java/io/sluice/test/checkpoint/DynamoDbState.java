@@ -9,7 +9,7 @@ import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.DynamoDbConfig;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.EmbeddedInfrastructure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

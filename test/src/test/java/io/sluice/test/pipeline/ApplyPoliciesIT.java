@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.core.MetricNames;
 import io.sluice.core.config.GroupConfig;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;

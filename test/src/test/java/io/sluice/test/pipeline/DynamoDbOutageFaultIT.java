@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
 import io.sluice.core.MetricNames;
-import io.sluice.test.embedded.EmbeddedDynamoDb;
-import io.sluice.test.embedded.TestIsolation;
-import io.sluice.test.workload.PositionWatch;
+import io.sluice.embedded.EmbeddedDynamoDb;
+import io.sluice.embedded.TestIsolation;
+import io.sluice.embedded.workload.PositionWatch;
 import java.net.URI;
 import java.sql.Connection;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.sluice.test.pipeline;
 import static io.sluice.test.pipeline.PipelineFixture.exec;
 import static org.awaitility.Awaitility.await;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

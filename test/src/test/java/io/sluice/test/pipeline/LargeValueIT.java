@@ -1,6 +1,6 @@
 package io.sluice.test.pipeline;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import io.sluice.test.pipeline.ExpectedTable.Compared;
 import java.sql.Connection;
 import java.util.List;

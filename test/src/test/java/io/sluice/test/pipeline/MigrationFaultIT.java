@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
 import io.sluice.capture.CaptureSingleton;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

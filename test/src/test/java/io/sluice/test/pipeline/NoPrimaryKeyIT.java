@@ -10,7 +10,7 @@ import io.sluice.capture.SourceCatalog;
 import io.sluice.core.ConfigException;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;

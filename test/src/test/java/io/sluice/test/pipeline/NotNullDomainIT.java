@@ -4,7 +4,7 @@ import static io.sluice.test.pipeline.PipelineFixture.exec;
 import static io.sluice.test.pipeline.PipelineFixture.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 

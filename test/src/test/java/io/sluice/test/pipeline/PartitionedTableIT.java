@@ -2,7 +2,7 @@ package io.sluice.test.pipeline;
 
 import static io.sluice.test.pipeline.PipelineFixture.exec;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 

@@ -9,9 +9,8 @@ import io.sluice.checkpoint.DesiredState;
 import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
 import io.sluice.core.MetricNames;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,7 @@ class PauseResumeIT {
     writer.start(1_500, 100_000, 10);
     await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().events() >= 200);
 
-    assertThat(control.set("orders", DesiredState.PAUSED, "target maintenance", "alice"))
-        .isTrue();
+    assertThat(control.set("orders", DesiredState.PAUSED, "target maintenance", "alice")).isTrue();
     assertThat(control.set("orders", DesiredState.PAUSED, "twice", "bob"))
         .as("pausing a paused group changes nothing")
         .isFalse();
@@ -70,8 +68,7 @@ class PauseResumeIT {
     // advancing (capture drains it into Kafka) and the backlog shows what waits.
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> SlotQueries.confirmedLsn(source, slot) > slotBefore && backlog(pipeline) > 0);
+        .until(() -> SlotQueries.confirmedLsn(source, slot) > slotBefore && backlog(pipeline) > 0);
     assertThat(worker.stats().events()).isEqualTo(applied);
     assertThat(OrdersTable.rows(target)).isEqualTo(pausedRows);
     assertThat(gauge(pipeline, MetricNames.APPLY_PAUSED)).isEqualTo(1.0);
@@ -105,5 +102,4 @@ class PauseResumeIT {
         .max()
         .orElse(0);
   }
-
 }

@@ -1,6 +1,6 @@
 package io.sluice.test.pipeline;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,9 +42,7 @@ final class PipelineExtension implements ParameterResolver, AfterEachCallback {
                 Resources.class,
                 key ->
                     new Resources(
-                        context
-                            .getRequiredTestMethod()
-                            .getAnnotation(PipelineSlice.class)),
+                        context.getRequiredTestMethod().getAnnotation(PipelineSlice.class)),
                 Resources.class);
     Class<?> type = parameter.getParameter().getType();
     try {

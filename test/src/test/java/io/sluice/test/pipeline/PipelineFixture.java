@@ -19,7 +19,7 @@ import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.ChangeEventCodec;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

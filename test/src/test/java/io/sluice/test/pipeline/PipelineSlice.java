@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a test method a {@link io.sluice.test.embedded.TestIsolation} of its own and, as
- * parameters, what the method asks for on it: the slice, a {@link PipelineFixture} of {@link
- * #groups}, connections to the source ({@link Source}) or the target ({@link
+ * Gives a test method a {@link io.sluice.embedded.TestIsolation} of its own and, as parameters,
+ * what the method asks for on it: the slice, a {@link PipelineFixture} of {@link #groups},
+ * connections to the source ({@link Source}) or the target ({@link
  * io.sluice.test.pipeline.Target}), a {@link SourceWriter}. {@link PipelineExtension} creates them
  * and closes them after the test.
  */

@@ -7,10 +7,9 @@ import io.sluice.apply.ApplyWorker;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
-import io.sluice.test.embedded.TestIsolation;
-import io.sluice.test.workload.PositionWatch;
+import io.sluice.embedded.TestIsolation;
+import io.sluice.embedded.workload.PositionWatch;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -98,5 +97,4 @@ class RestartIT {
         .isPositive();
     assertThat(PositionWatch.regressions(target)).isZero();
   }
-
 }

@@ -11,7 +11,7 @@ import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import io.sluice.core.schema.UserType;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;

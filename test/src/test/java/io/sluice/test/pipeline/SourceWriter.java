@@ -1,6 +1,6 @@
 package io.sluice.test.pipeline;
 
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Random;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
 import io.sluice.checkpoint.WorkerStatus;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Properties;

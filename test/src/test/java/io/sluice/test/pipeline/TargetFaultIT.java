@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
 import io.sluice.core.MetricNames;
-import io.sluice.test.embedded.EmbeddedInfrastructure;
-import io.sluice.test.embedded.EmbeddedPostgres;
-import io.sluice.test.embedded.TestIsolation;
-import io.sluice.test.workload.PositionWatch;
+import io.sluice.embedded.EmbeddedInfrastructure;
+import io.sluice.embedded.EmbeddedPostgres;
+import io.sluice.embedded.TestIsolation;
+import io.sluice.embedded.workload.PositionWatch;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;

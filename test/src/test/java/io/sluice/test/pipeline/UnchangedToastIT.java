@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
-import io.sluice.test.embedded.TestIsolation;
+import io.sluice.embedded.TestIsolation;
 import io.sluice.test.pipeline.ExpectedTable.Compared;
 import java.sql.Connection;
 import java.util.List;
