@@ -1,10 +1,12 @@
 package io.sluice.capture;
 
+import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.LeaseStore;
+import io.sluice.checkpoint.StateTables;
 import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.error.ErrorClass;
@@ -28,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Runs a pipeline's capture in exactly one process at a time: the process holding the pipeline's
@@ -113,6 +116,25 @@ public final class CaptureSingleton implements AutoCloseable {
       Duration timeout,
       CaptureMetrics metrics) {
     this(config, tables, leases, workerId, timeout, metrics, Clock.systemUTC(), Backoff.DEFAULT);
+  }
+
+  /**
+   * Capture as {@code sluice run} starts it: under the lease kept in the pipeline's DynamoDB leases
+   * table, which times out after {@code capture.lease-timeout}; times read on {@code clock}.
+   */
+  public static CaptureSingleton underDynamoDbLease(
+      PipelineConfig config,
+      CapturedTables tables,
+      DynamoDbClient dynamo,
+      String workerId,
+      CaptureMetrics metrics,
+      Clock clock) {
+    Duration timeout = config.capture().leaseTimeout();
+    LeaseStore leases =
+        new DynamoDbLeaseStore(
+            dynamo, new StateTables(config.dynamoDb().tablePrefix()), clock, timeout);
+    return new CaptureSingleton(
+        config, tables, leases, workerId, timeout, metrics, clock, Backoff.DEFAULT);
   }
 
   /** With the clock and the restart backoff given. */

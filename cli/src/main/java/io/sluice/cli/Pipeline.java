@@ -15,7 +15,6 @@ import io.sluice.capture.CapturedTables;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
-import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.control.AdminServer;
 import io.sluice.cli.control.ControlView;
@@ -82,17 +81,13 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
     new UptimeMetrics().bindTo(meters);
     this.capture =
         capture
-            ? new CaptureSingleton(
+            ? CaptureSingleton.underDynamoDbLease(
                 config,
                 tables,
-                new DynamoDbLeaseStore(
-                    dynamo,
-                    new StateTables(config.dynamoDb().tablePrefix()),
-                    Clock.systemUTC(),
-                    config.capture().leaseTimeout()),
+                dynamo,
                 workerId,
-                config.capture().leaseTimeout(),
-                new CaptureMetrics(meters, Clock.systemUTC()))
+                new CaptureMetrics(meters, Clock.systemUTC()),
+                Clock.systemUTC())
             : null;
   }
 

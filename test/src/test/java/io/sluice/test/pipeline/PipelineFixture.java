@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
+import io.sluice.capture.CaptureMetrics;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CaptureStats;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
-import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.GroupConfig;
@@ -112,16 +112,8 @@ final class PipelineFixture implements AutoCloseable {
     }
     controlPlane(); // the state tables, as sluice run creates them before capture starts
     capture =
-        new CaptureSingleton(
-                config,
-                tables,
-                new DynamoDbLeaseStore(
-                    dynamo,
-                    new StateTables(config.dynamoDb().tablePrefix()),
-                    Clock.systemUTC(),
-                    config.capture().leaseTimeout()),
-                workerId,
-                config.capture().leaseTimeout())
+        CaptureSingleton.underDynamoDbLease(
+                config, tables, dynamo, workerId, new CaptureMetrics(), Clock.systemUTC())
             .reportingTo(controlPlane().control());
     capture.start();
     captureRestartsExpected = restartsExpected;
