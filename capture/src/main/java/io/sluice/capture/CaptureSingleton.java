@@ -92,33 +92,6 @@ public final class CaptureSingleton implements AutoCloseable {
   private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
   /**
-   * @param leases the store of the capture lease, which renews it on its clock
-   * @param timeout how long the leader holds the lease without renewing it
-   */
-  public CaptureSingleton(
-      PipelineConfig config,
-      CapturedTables tables,
-      LeaseStore leases,
-      String workerId,
-      Duration timeout) {
-    this(config, tables, leases, workerId, timeout, new CaptureMetrics());
-  }
-
-  /**
-   * @param metrics the meters of capture in this process; registered here, on leader and standby
-   *     alike (every capture process reports the slot)
-   */
-  public CaptureSingleton(
-      PipelineConfig config,
-      CapturedTables tables,
-      LeaseStore leases,
-      String workerId,
-      Duration timeout,
-      CaptureMetrics metrics) {
-    this(config, tables, leases, workerId, timeout, metrics, Clock.systemUTC(), Backoff.DEFAULT);
-  }
-
-  /**
    * Capture as {@code sluice run} starts it: under the lease kept in the pipeline's DynamoDB leases
    * table, which times out after {@code capture.lease-timeout}; times read on {@code clock}.
    */
@@ -137,7 +110,14 @@ public final class CaptureSingleton implements AutoCloseable {
         config, tables, leases, workerId, timeout, metrics, clock, Backoff.DEFAULT);
   }
 
-  /** With the clock and the restart backoff given. */
+  /**
+   * @param leases the store of the capture lease, which renews it on its clock
+   * @param timeout how long the leader holds the lease without renewing it
+   * @param metrics the meters of capture in this process; registered here, on leader and standby
+   *     alike (every capture process reports the slot)
+   * @param clock what lease times and restart delays are read on
+   * @param backoff the delays between restarts after retriable stops
+   */
   public CaptureSingleton(
       PipelineConfig config,
       CapturedTables tables,

@@ -78,13 +78,8 @@ public final class PublicationSetup {
 
   /** Whether the publication exists on the source. */
   public static boolean exists(Connection c, String publication) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-      ps.setString(1, publication);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return CatalogQuery.first(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", publication)
+        .isPresent();
   }
 
   /**
@@ -93,13 +88,10 @@ public final class PublicationSetup {
    * table, and every streamed change of a partitioned table would be dropped.
    */
   private static Boolean publishesViaRoot(Connection c, String publication) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
-      ps.setString(1, publication);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getBoolean(1) : null;
-      }
-    }
+    return CatalogQuery.first(
+            c, "SELECT pubviaroot::text FROM pg_publication WHERE pubname = ?", publication)
+        .map("true"::equals)
+        .orElse(null);
   }
 
   /** Tables in the publication: partitioned tables by their own name once it publishes via root. */

@@ -4,7 +4,6 @@ import io.sluice.core.Lsn;
 import io.sluice.core.SluiceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Reads, and where capture must, drops the pipeline's replication slot on the source. */
@@ -12,13 +11,8 @@ public final class SlotInspector {
   private SlotInspector() {}
 
   public static boolean exists(Connection c, String slot) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
-      ps.setString(1, slot);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return CatalogQuery.first(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot)
+        .isPresent();
   }
 
   /**
@@ -28,21 +22,16 @@ public final class SlotInspector {
    * created).
    */
   public static Lsn restartLsn(Connection c, String slot) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT restart_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
-      ps.setString(1, slot);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next() || rs.getString(1) == null) {
-          throw new SluiceException(
-              "replication slot "
-                  + slot
-                  + " is gone or holds no WAL while capture reads its snapshot: it was dropped"
-                  + " or invalidated on the source");
-        }
-        return Lsn.parse(rs.getString(1));
-      }
-    }
+    return CatalogQuery.first(
+            c, "SELECT restart_lsn::text FROM pg_replication_slots WHERE slot_name = ?", slot)
+        .map(Lsn::parse)
+        .orElseThrow(
+            () ->
+                new SluiceException(
+                    "replication slot "
+                        + slot
+                        + " is gone or holds no WAL while capture reads its snapshot: it was"
+                        + " dropped or invalidated on the source"));
   }
 
   /**
