@@ -55,7 +55,9 @@ public final class CaptureService implements AutoCloseable {
   private final CaptureMetrics metrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final CountDownLatch taskStarted = new CountDownLatch(1);
+
+  /** Opened once the engine's task has started, or the engine has stopped without starting it. */
+  private final CountDownLatch startedOrStopped = new CountDownLatch(1);
 
   /**
    * Set when this run takes the initial snapshot: before the first record is sent, every table's
@@ -127,7 +129,7 @@ public final class CaptureService implements AutoCloseable {
                 new DebeziumEngine.ConnectorCallback() {
                   @Override
                   public void taskStarted() {
-                    taskStarted.countDown();
+                    startedOrStopped.countDown();
                   }
                 })
             .build();
@@ -221,6 +223,7 @@ public final class CaptureService implements AutoCloseable {
           ErrorClassifier.describe(cause));
     }
     stopped.countDown();
+    startedOrStopped.countDown();
   }
 
   /** Stops the engine (which flushes offsets) and the producer. Safe to call twice. */
@@ -231,9 +234,7 @@ public final class CaptureService implements AutoCloseable {
     }
     try {
       // Debezium refuses to stop a task that is still starting; let it finish (or fail) first.
-      while (stopped.getCount() > 0 && !taskStarted.await(100, TimeUnit.MILLISECONDS)) {
-        // keep waiting: the task either starts or the engine stops on its own
-      }
+      startedOrStopped.await();
       try {
         engine.close();
       } catch (IllegalStateException alreadyShutDown) {
