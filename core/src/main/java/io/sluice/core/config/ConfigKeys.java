@@ -136,7 +136,7 @@ public final class ConfigKeys {
           "capture.lease-timeout",
           Type.DURATION,
           "15s",
-          notNegative(),
+          positive(),
           "How long the capturing process holds the pipeline's capture lease without"
               + " renewing it. Other `sluice run` processes of the pipeline stand by and take"
               + " over capture this long after the leader died.");
@@ -188,7 +188,7 @@ public final class ConfigKeys {
           "apply.lease-timeout",
           Type.DURATION,
           "15s",
-          notNegative(),
+          positive(),
           "How long an apply worker owns a partition without renewing its lease. A worker"
               + " that dies is replaced within this time; one that stalls longer loses the"
               + " partition and its checkpoint writes are refused.");
@@ -197,7 +197,7 @@ public final class ConfigKeys {
           "apply.control-poll",
           Type.DURATION,
           "1s",
-          notNegative(),
+          positive(),
           "How often an apply worker reads its group's desired state: a pause takes effect"
               + " within this time plus the batch in flight.");
   public static final ConfigKey ADMIN_PORT =

@@ -229,6 +229,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesZeroForTheLeaseTimeoutsAndTheControlPoll() {
+    String yaml =
+        MINIMAL
+            + "capture: {lease-timeout: 0s}\n"
+            + "apply: {lease-timeout: 0s, control-poll: 0s, batch: {linger: 0s}}\n";
+
+    ConfigException e = failure(yaml, Map.of());
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "capture.lease-timeout must be longer than 0, not '0s'",
+            "apply.lease-timeout must be longer than 0, not '0s'",
+            "apply.control-poll must be longer than 0, not '0s'");
+  }
+
+  @Test
   void reportsUnknownPoliciesAndEmptyKeyColumns() {
     String yaml =
         MINIMAL.replace(
@@ -437,7 +453,7 @@ class ConfigLoaderTest {
             "admin.port is -1 but must be between 0 and 65535",
             "apply.batch.rows is 0 but must be between 1 and 1000000",
             "target.pool-size is 65 but must be between 1 and 64",
-            "apply.control-poll is PT-1S but must not be negative",
+            "apply.control-poll must be longer than 0, not 'PT-1S'",
             "group 'fills': alert-lag must be a duration such as 200ms, 10s, 5m, 1h or PT10S,"
                 + " not 'soon'",
             "group 'fills': on-bad-data must be one of [halt, dead-letter], not 'skip'");
