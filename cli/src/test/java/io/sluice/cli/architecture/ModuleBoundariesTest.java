@@ -1,4 +1,4 @@
-package io.sluice.test.architecture;
+package io.sluice.cli.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries of DESIGN.md and the naming habits of STYLE.md, checked on the compiled
- * main classes of every module: this module's classpath holds them all, {@code cli} and {@code
- * embedded} included.
+ * main classes of every module. They sit here because {@code cli} is the module that depends on all
+ * the others, so its classpath holds every module's classes.
  */
 class ModuleBoundariesTest {
   private static final JavaClasses SLUICE =
