@@ -56,10 +56,21 @@ public final class StateTables {
     return prefix + "workers";
   }
 
+  /** Initial load progress: the plan, then one item per chunk. */
+  public String loadProgress() {
+    return prefix + "load-progress";
+  }
+
   /** Every table of the environment. */
   public List<String> all() {
     return List.of(
-        sourceOffsets(), applyCheckpoints(), leases(), groupControl(), audit(), workers());
+        sourceOffsets(),
+        applyCheckpoints(),
+        leases(),
+        groupControl(),
+        audit(),
+        workers(),
+        loadProgress());
   }
 
   /**
@@ -94,6 +105,13 @@ public final class StateTables {
         List.of(key("group", ScalarAttributeType.S, KeyType.HASH)));
     createUnless(present, client, audit(), byGroupAnd("at", ScalarAttributeType.S));
     createUnless(present, client, workers(), byGroupAnd("worker", ScalarAttributeType.S));
+    createUnless(
+        present,
+        client,
+        loadProgress(),
+        List.of(
+            key("table", ScalarAttributeType.S, KeyType.HASH),
+            key("chunk", ScalarAttributeType.N, KeyType.RANGE)));
   }
 
   private static void createUnless(

@@ -8,5 +8,6 @@ import java.time.Duration;
  * @param heartbeatInterval how often capture writes a heartbeat
  * @param leaseTimeout how long the capturing process holds the pipeline's capture lease without
  *     renewing it; a standby takes over after it
+ * @param load how the tables' existing rows are copied on a first start
  */
-public record CaptureConfig(Duration heartbeatInterval, Duration leaseTimeout) {}
+public record CaptureConfig(Duration heartbeatInterval, Duration leaseTimeout, LoadConfig load) {}

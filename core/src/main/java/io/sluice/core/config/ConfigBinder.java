@@ -63,7 +63,12 @@ final class ConfigBinder {
     CaptureConfig capture =
         new CaptureConfig(
             v.duration(ConfigKeys.CAPTURE_HEARTBEAT_INTERVAL),
-            v.duration(ConfigKeys.CAPTURE_LEASE_TIMEOUT));
+            v.duration(ConfigKeys.CAPTURE_LEASE_TIMEOUT),
+            new LoadConfig(
+                v.choice(ConfigKeys.CAPTURE_INITIAL_LOAD, InitialLoad.class),
+                v.integer(ConfigKeys.CAPTURE_LOAD_PARALLELISM),
+                v.integer(ConfigKeys.CAPTURE_LOAD_CHUNK_ROWS),
+                v.bool(ConfigKeys.CAPTURE_LOAD_DEFER_INDEXES)));
     ApplyConfig apply =
         new ApplyConfig(
             v.integer(ConfigKeys.APPLY_BATCH_ROWS),

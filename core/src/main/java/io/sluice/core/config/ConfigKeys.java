@@ -140,6 +140,39 @@ public final class ConfigKeys {
           "How long the capturing process holds the pipeline's capture lease without"
               + " renewing it. Other `sluice run` processes of the pipeline stand by and take"
               + " over capture this long after the leader died.");
+  public static final ConfigKey CAPTURE_INITIAL_LOAD =
+      opt(
+          "capture.initial-load",
+          Type.STRING,
+          "kafka",
+          oneOf(InitialLoad.class),
+          "How a first start copies the tables' existing rows: `copy` (parallel chunked"
+              + " binary COPY from the replication slot's exported snapshot straight into the"
+              + " target, resumed chunk by chunk after a crash) or `kafka` (Debezium's snapshot,"
+              + " every row through Kafka).");
+  public static final ConfigKey CAPTURE_LOAD_PARALLELISM =
+      opt(
+          "capture.load.parallelism",
+          Type.INT,
+          "2",
+          between(1, 64),
+          "COPY streams of the initial load running at once (`copy` load).");
+  public static final ConfigKey CAPTURE_LOAD_CHUNK_ROWS =
+      opt(
+          "capture.load.chunk-rows",
+          Type.INT,
+          "1000000",
+          between(1_000, 100_000_000),
+          "About how many rows one chunk of a table holds (`copy` load): the unit copied in one"
+              + " target transaction, and copied again after a crash. Tables keyed by one integer"
+              + " column are split by key range; others are copied whole.");
+  public static final ConfigKey CAPTURE_LOAD_DEFER_INDEXES =
+      opt(
+          "capture.load.defer-indexes",
+          Type.BOOLEAN,
+          "false",
+          "Drop the target's secondary indexes while a table loads and create them again after"
+              + " it (`copy` load); the primary key stays.");
   public static final ConfigKey APPLY_BATCH_ROWS =
       opt(
           "apply.batch.rows",
@@ -356,6 +389,10 @@ public final class ConfigKeys {
           DYNAMODB_LOCAL_CREDENTIALS,
           CAPTURE_HEARTBEAT_INTERVAL,
           CAPTURE_LEASE_TIMEOUT,
+          CAPTURE_INITIAL_LOAD,
+          CAPTURE_LOAD_PARALLELISM,
+          CAPTURE_LOAD_CHUNK_ROWS,
+          CAPTURE_LOAD_DEFER_INDEXES,
           APPLY_BATCH_ROWS,
           APPLY_BATCH_BYTES,
           APPLY_BATCH_LINGER,

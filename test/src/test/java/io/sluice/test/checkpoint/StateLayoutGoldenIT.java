@@ -12,7 +12,9 @@ import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.DesiredState;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
+import io.sluice.checkpoint.DynamoDbLoadProgressStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.LoadPlan;
 import io.sluice.checkpoint.WorkerStatus;
 import java.time.Instant;
 import java.util.HashMap;
@@ -141,6 +143,36 @@ class StateLayoutGoldenIT {
             state.tables.sourceOffsets(), Map.of("pipeline", AttributeValue.fromS("orders")));
 
     assertMatchesGolden(render(item, Set.of("updated_at")), "source-offsets-v1.json");
+  }
+
+  @Test
+  void loadProgressV1() {
+    TestClock clock = new TestClock();
+    io.sluice.checkpoint.Lease lease = state.lease(":capture", 0, "capture-1", clock);
+    io.sluice.checkpoint.LoadChunk chunk =
+        new io.sluice.checkpoint.LoadChunk(
+            "public.fills",
+            1,
+            java.util.Optional.of("id"),
+            java.util.Optional.of("1000001"),
+            java.util.Optional.of("2000001"),
+            1_000_000);
+    DynamoDbLoadProgressStore store =
+        new DynamoDbLoadProgressStore(state.client, state.tables, clock);
+    store.start(new LoadPlan(0x16B374D848L, List.of(chunk), Map.of(), false), lease);
+    store.copied(chunk, 999_998, lease);
+
+    Map<String, AttributeValue> plan =
+        state.item(
+            state.tables.loadProgress(),
+            Map.of("table", AttributeValue.fromS(":plan"), "chunk", AttributeValue.fromN("0")));
+    assertMatchesGolden(render(plan, Set.of("updated_at")), "load-plan-v1.json");
+    Map<String, AttributeValue> item =
+        state.item(
+            state.tables.loadProgress(),
+            Map.of(
+                "table", AttributeValue.fromS("public.fills"), "chunk", AttributeValue.fromN("1")));
+    assertMatchesGolden(render(item, Set.of("updated_at")), "load-chunk-v1.json");
   }
 
   @Test
