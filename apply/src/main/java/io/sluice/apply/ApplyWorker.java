@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.sluice.apply.internal.ApplyClients;
 import io.sluice.apply.internal.ControlPoller;
 import io.sluice.apply.internal.DeadLetters;
+import io.sluice.apply.internal.LoadGate;
 import io.sluice.apply.internal.PartitionApplier;
 import io.sluice.apply.internal.PartitionLeaseLoop;
 import io.sluice.apply.internal.PartitionStates;
@@ -75,6 +76,7 @@ public final class ApplyWorker implements AutoCloseable {
   private DeadLetters deadLetters;
   private TopicOffsets offsets;
   private ControlPoller poller;
+  private LoadGate loadGate;
 
   public ApplyWorker(PipelineConfig config, GroupConfig group, ControlPlane control) {
     this(config, group, control, Metrics.globalRegistry);
@@ -115,6 +117,7 @@ public final class ApplyWorker implements AutoCloseable {
         new ApplyMetrics.Thresholds(
             config.lagAlert(group), config.alerts().lagCritical(), config.pausedAlert(group)),
         deadLetters != null);
+    loadGate = new LoadGate(config, group.name(), control.load());
     poller.start(this::readControl);
     PostgresBatchWriter writer = new PostgresBatchWriter();
     stopped = new CountDownLatch(group.partitions());
@@ -137,7 +140,8 @@ public final class ApplyWorker implements AutoCloseable {
                   config.truncatePolicy(group),
                   Optional.ofNullable(deadLetters),
                   metrics,
-                  this::applied));
+                  this::applied,
+                  partition -> loadGate.streamStart(topic, partition)));
       appliers.add(applier);
       int partition = p;
       partitions.state(p, ActualState.STANDBY);
@@ -172,7 +176,7 @@ public final class ApplyWorker implements AutoCloseable {
             control.workerId(),
             control.leases(),
             poller::desired,
-            offsets::topicExists,
+            () -> offsets.topicExists() && loadGate.open(),
             running::get,
             this::waitForNextTry,
             partitions);

@@ -8,6 +8,7 @@ import io.sluice.core.SluiceException;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import io.sluice.core.schema.TargetLayout;
 import io.sluice.core.schema.UserType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetSchema {
   /** Source position (WAL LSN) of the change that last wrote a target row. */
-  public static final String POSITION_COLUMN = "_sluice_lsn";
+  public static final String POSITION_COLUMN = TargetLayout.POSITION_COLUMN;
 
   /** Schema of sluice's own tables on the target. */
   public static final String SLUICE_SCHEMA = "_sluice";

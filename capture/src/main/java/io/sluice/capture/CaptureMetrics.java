@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.sluice.capture.load.LoadListener;
+import io.sluice.checkpoint.LoadChunk;
 import io.sluice.core.MetricNames;
 import io.sluice.core.event.Op;
 import io.sluice.core.schema.TableId;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,6 +132,46 @@ public final class CaptureMetrics {
           .strongReference(true)
           .register(registry);
     }
+  }
+
+  /**
+   * Hears the copy load: rows and chunks committed, by group and table, and the load running as the
+   * snapshot does; then tells {@code next}.
+   */
+  LoadListener loadListener(CapturedTables tables, LoadListener next) {
+    Map<String, TableId> byName = new java.util.HashMap<>();
+    tables.ids().forEach(id -> byName.put(id.quoted(), id));
+    return new LoadListener() {
+      @Override
+      public void planned(List<LoadChunk> chunks, Map<String, Long> copied) {
+        snapshotting(true);
+        next.planned(chunks, copied);
+      }
+
+      @Override
+      public void copied(LoadChunk chunk, long rows) {
+        TableId table = byName.get(chunk.table());
+        String group = tables.groupOf(table).orElseThrow().name();
+        Counter.builder(MetricNames.LOAD_ROWS)
+            .description("Rows the copy load committed on the target")
+            .tag("group", group)
+            .tag("table", table.toString())
+            .register(registry)
+            .increment(rows);
+        Counter.builder(MetricNames.LOAD_CHUNKS)
+            .description("Chunks of the copy load committed on the target by this process")
+            .tag("group", group)
+            .register(registry)
+            .increment();
+        next.copied(chunk, rows);
+      }
+
+      @Override
+      public void finished() {
+        snapshotting(false);
+        next.finished();
+      }
+    };
   }
 
   /** The slot's distance from the source's WAL end; NaN when it could not be read. */

@@ -7,16 +7,25 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.sluice.capture.internal.CapturePreflight;
 import io.sluice.capture.internal.ChangeReader;
 import io.sluice.capture.internal.DebeziumProperties;
+import io.sluice.capture.internal.SlotInspector;
 import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.internal.SourceRecordMapper;
 import io.sluice.capture.internal.StartCheck;
+import io.sluice.capture.internal.TopicSetup;
+import io.sluice.capture.load.InitialLoad;
+import io.sluice.capture.load.LoadListener;
 import io.sluice.capture.routing.ChangeRouter;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbLoadProgressStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LoadPlan;
+import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
+import io.sluice.core.schema.TableId;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -31,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The capture process of one pipeline: Debezium Embedded reads the slot, and every change is sent
@@ -68,6 +78,9 @@ public final class CaptureService implements AutoCloseable {
   private volatile boolean progressed;
 
   private ChangeRouter router;
+  private LoadListener loadListener = LoadListener.NONE;
+  private volatile InitialLoad.Running load;
+  private DynamoDbClient loadState;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private ExecutorService executor;
 
@@ -104,16 +117,27 @@ public final class CaptureService implements AutoCloseable {
       throw new IllegalStateException("capture already started");
     }
     Properties kafka = config.kafka().clientProperties();
+    CapturePreflight preflight =
+        new CapturePreflight(
+            config,
+            tables.ids(),
+            lease,
+            tables.ids().stream()
+                .filter(id -> tables.schemas().get(id).keyless())
+                .map(TableId::quoted)
+                .collect(java.util.stream.Collectors.toSet()));
     StartCheck.Decision decision =
-        new CapturePreflight(config, tables.ids(), lease)
-            .run(
-                source,
-                kafka,
-                (t, rows) -> metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rows));
-    if (decision == StartCheck.Decision.RESUME) {
-      stats.streamingStarted(); // the snapshot finished in an earlier run
-    } else {
+        preflight.run(
+            source,
+            kafka,
+            (t, rows) -> metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rows));
+    if (decision == StartCheck.Decision.LOAD || decision == StartCheck.Decision.RESUME_LOAD) {
+      startLoad(decision, preflight.loadPlan());
+    }
+    if (decision == StartCheck.Decision.SNAPSHOT || decision == StartCheck.Decision.RESNAPSHOT) {
       reloadPending = true;
+    } else {
+      stats.streamingStarted(); // streaming from the slot: no snapshot through Kafka
     }
     router =
         new ChangeRouter(
@@ -149,6 +173,84 @@ public final class CaptureService implements AutoCloseable {
         tables.ids().size(),
         config.groups().size(),
         config.source().slot());
+  }
+
+  /**
+   * Starts the copy load, or resumes it, before the engine streams: a new load creates the slot
+   * with its exported snapshot and returns once the loader sessions hold that snapshot, so the
+   * engine can take the slot over. A load that fails stops the engine, with the load's error as
+   * capture's failure; the next start resumes the load.
+   */
+  private void startLoad(StartCheck.Decision decision, Optional<LoadPlan> plan)
+      throws SQLException, InterruptedException {
+    Lease held =
+        lease.orElseThrow(
+            () -> new IllegalStateException("the copy load runs under the capture lease"));
+    loadState = DynamoDbClients.create(config.dynamoDb());
+    InitialLoad initial =
+        new InitialLoad(
+            config,
+            tables,
+            new DynamoDbLoadProgressStore(
+                loadState, new StateTables(config.dynamoDb().tablePrefix()), metrics.clock()),
+            held,
+            metrics.loadListener(tables, loadListener));
+    load =
+        decision == StartCheck.Decision.LOAD
+            ? initial.begin(
+                source,
+                s -> SlotInspector.restartLsn(s.connection(), config.source().slot()).value(),
+                TopicSetup.endOffsets(config.kafka().clientProperties(), config.topics()))
+            : initial.resume(plan.orElseThrow());
+    InitialLoad.Running running = load;
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (!running.await(1_000)) {
+                  if (stopped.getCount() == 0) {
+                    return;
+                  }
+                }
+              } catch (InterruptedException e) {
+                return;
+              }
+              running
+                  .failure()
+                  .ifPresent(
+                      f -> {
+                        if (failure.compareAndSet(null, f)) {
+                          log.warn(
+                              "initial load of pipeline {} stopped: {}",
+                              config.name(),
+                              ErrorClassifier.describe(f));
+                        }
+                        stopEngine();
+                      });
+            },
+            "sluice-load-watch-" + config.name());
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  private void stopEngine() {
+    DebeziumEngine<?> e = engine;
+    if (e == null) {
+      return;
+    }
+    try {
+      startedOrStopped.await();
+      e.close();
+    } catch (IOException | IllegalStateException ignored) {
+      // stopped already; failure() says why
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The copy load this run started or resumed, while there is one. */
+  public Optional<InitialLoad.Running> load() {
+    return Optional.ofNullable(load);
   }
 
   public CaptureStats stats() {
@@ -226,9 +328,18 @@ public final class CaptureService implements AutoCloseable {
     startedOrStopped.countDown();
   }
 
+  /** Who hears how the copy load goes; set before {@link #start}. */
+  public void loadListener(LoadListener listener) {
+    this.loadListener = listener;
+  }
+
   /** Stops the engine (which flushes offsets) and the producer. Safe to call twice. */
   @Override
   public synchronized void close() {
+    if (load != null) {
+      load.close(); // first: a chunk in flight is rolled back, not finished meanwhile
+      load = null;
+    }
     if (engine == null) {
       return;
     }
@@ -248,6 +359,10 @@ public final class CaptureService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (loadState != null) {
+        loadState.close();
+        loadState = null;
+      }
       metrics.capturing(false);
       executor.shutdownNow();
       router.close();

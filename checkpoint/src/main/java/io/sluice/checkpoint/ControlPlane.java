@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What an apply worker shares with the other workers of its group: checkpoints, leases and the
- * group's control state, one worker identity, and the clock leases expire on.
+ * group's control state, the initial load's progress, one worker identity, and the clock leases
+ * expire on.
  *
  * @param workerId unique among the live workers of a pipeline; a restarted worker may reuse it
  * @param controlPoll how often the worker reads its group's desired state
@@ -20,6 +21,7 @@ public record ControlPlane(
     ApplyCheckpointStore checkpoints,
     LeaseStore leases,
     GroupControlStore control,
+    LoadProgressStore load,
     String workerId,
     Clock clock,
     Duration controlPoll) {
@@ -40,6 +42,7 @@ public record ControlPlane(
         new DynamoDbApplyCheckpointStore(client, tables, clock),
         new DynamoDbLeaseStore(client, tables, clock, apply.leaseTimeout()),
         new DynamoDbGroupControlStore(client, tables, clock),
+        new DynamoDbLoadProgressStore(client, tables, clock),
         workerId,
         clock,
         apply.controlPoll());

@@ -18,9 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Initial load progress in DynamoDB: a plan item (table {@value #PLAN}, chunk 0) with the load's
- * position, its chunk count and whether it finished, and one item per chunk with its bounds and,
- * once copied, its rows. The plan item is written last when a load starts, so a plan without it is
- * no plan; every write of progress carries the capture lease check.
+ * position, its chunk count, where its stream starts in each topic partition and whether it
+ * finished, and one item per chunk with its bounds and, once copied, its rows. The plan item is
+ * written last when a load starts, so a plan without it is no plan; every write of progress carries
+ * the capture lease check.
  */
 public final class DynamoDbLoadProgressStore implements LoadProgressStore {
   /** The plan item's table key: not a table name, which always holds a dot. */
@@ -83,9 +84,17 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
               + chunks.size()
               + " are stored");
     }
+    Map<String, Long> streamStart = new HashMap<>();
+    head.getOrDefault("stream_start", AttributeValue.fromM(Map.of()))
+        .m()
+        .forEach((k, v) -> streamStart.put(k, Long.parseLong(v.n())));
     return Optional.of(
         new LoadPlan(
-            Long.parseLong(head.get("position").n()), chunks, copied, head.get("finished").bool()));
+            Long.parseLong(head.get("position").n()),
+            chunks,
+            copied,
+            head.get("finished").bool(),
+            streamStart));
   }
 
   private static LoadChunk chunk(Map<String, AttributeValue> item) {
@@ -124,6 +133,9 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
     head.put("position", number(plan.position()));
     head.put("chunks", number(plan.chunks().size()));
     head.put("finished", AttributeValue.fromBool(false));
+    Map<String, AttributeValue> start = new HashMap<>();
+    plan.streamStart().forEach((k, v) -> start.put(k, number(v)));
+    head.put("stream_start", AttributeValue.fromM(start));
     head.put("format_version", number(FORMAT_VERSION));
     head.put("updated_at", AttributeValue.fromS(now));
     fenced(

@@ -47,6 +47,15 @@ public final class MetricNames {
       "sluice.capture.snapshot.rows.expected";
 
   /**
+   * Rows the copy load committed on the target, tagged {@code group} and {@code table}; against
+   * {@link #CAPTURE_SNAPSHOT_ROWS_EXPECTED} it shows the load's progress.
+   */
+  public static final String LOAD_ROWS = "sluice.load.rows";
+
+  /** Chunks of the copy load committed on the target by this process, tagged {@code group}. */
+  public static final String LOAD_CHUNKS = "sluice.load.chunks";
+
+  /**
    * Changes committed to the target, before key reduction, tagged {@code group}, {@code table} and
    * {@code op}.
    */

@@ -28,9 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,7 +78,8 @@ public final class PartitionApplier {
       TruncatePolicy truncatePolicy,
       Optional<DeadLetters> deadLetters,
       ApplyMetrics metrics,
-      BatchListener listener) {}
+      BatchListener listener,
+      IntFunction<OptionalLong> loadStart) {}
 
   /** Told of every committed batch. */
   public interface BatchListener {
@@ -168,10 +171,12 @@ public final class PartitionApplier {
     consumer.assign(List.of(tp));
     Map<Integer, ApplyCheckpoint> stored = s.checkpoints().load(s.group());
     ApplyCheckpoint cp = stored.get(s.partition());
-    if (cp == null) {
+    // the copy load's stream starts here: anything before came from an earlier slot
+    OptionalLong loadStart = s.loadStart().apply(s.partition());
+    if (cp == null && loadStart.isEmpty()) {
       consumer.seekToBeginning(List.of(tp));
     } else {
-      consumer.seek(tp, cp.nextOffset());
+      consumer.seek(tp, Math.max(cp == null ? 0 : cp.nextOffset(), loadStart.orElse(0)));
     }
     while (keepGoing.getAsBoolean()) {
       ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(s.linger());

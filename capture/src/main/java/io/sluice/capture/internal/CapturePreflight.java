@@ -1,10 +1,12 @@
 package io.sluice.capture.internal;
 
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbLoadProgressStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LoadPlan;
 import io.sluice.checkpoint.StateTables;
-import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.InitialLoad;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
 import java.sql.Connection;
@@ -12,10 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.ObjDoubleConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public final class CapturePreflight {
   private final PipelineConfig config;
   private final Collection<TableId> tables;
   private final Optional<Lease> lease;
+  private final Set<String> keyless;
+  private Optional<LoadPlan> loadPlan = Optional.empty();
 
   /**
    * @param tables the captured tables
@@ -43,9 +47,22 @@ public final class CapturePreflight {
    */
   public CapturePreflight(
       PipelineConfig config, Collection<TableId> tables, Optional<Lease> lease) {
+    this(config, tables, lease, Set.of());
+  }
+
+  /**
+   * @param keyless the captured tables without a key, as SQL names them: a copy load with one of
+   *     them left is not resumed but started over
+   */
+  public CapturePreflight(
+      PipelineConfig config,
+      Collection<TableId> tables,
+      Optional<Lease> lease,
+      Set<String> keyless) {
     this.config = config;
     this.tables = tables;
     this.lease = lease;
+    this.keyless = Set.copyOf(keyless);
   }
 
   /**
@@ -68,34 +85,73 @@ public final class CapturePreflight {
       Optional<Map<String, Object>> offset =
           DynamoDbOffsetBackingStore.storedOffset(dynamo, state, config.name());
       String slot = config.source().slot();
-      decision =
-          StartCheck.decide(
-              config,
-              SlotInspector.exists(c, slot),
-              PublicationSetup.exists(c, config.source().publication()),
-              offset.isPresent()
-                  || DynamoDbOffsetBackingStore.itemExists(dynamo, state, config.name()),
-              offset);
-      PublicationSetup.ensure(c, config.source().publication(), tables);
-      if (decision != StartCheck.Decision.RESUME) {
-        if (decision == StartCheck.Decision.RESNAPSHOT) {
-          boolean dropped = SlotInspector.dropIfExists(c, slot);
-          log.warn(
-              "the initial snapshot of pipeline {} did not finish; taking it anew{}: every"
-                  + " table is copied again and replaces the rows the target kept",
-              config.name(),
-              dropped ? " from a new replication slot (" + slot + " dropped)" : "");
+      boolean slotExists = SlotInspector.exists(c, slot);
+      boolean publicationExists = PublicationSetup.exists(c, config.source().publication());
+      if (config.capture().load().method() == InitialLoad.COPY) {
+        DynamoDbLoadProgressStore loads =
+            new DynamoDbLoadProgressStore(dynamo, state, java.time.Clock.systemUTC());
+        Optional<LoadPlan> plan = loads.plan();
+        decision =
+            StartCheck.decideCopy(
+                config,
+                slotExists,
+                publicationExists,
+                offset,
+                plan.map(LoadPlan::finished),
+                plan.stream()
+                    .flatMap(p -> p.remaining().stream())
+                    .noneMatch(chunk -> keyless.contains(chunk.table())));
+        PublicationSetup.ensure(c, config.source().publication(), tables);
+        if (decision == StartCheck.Decision.LOAD) {
+          if (SlotInspector.dropIfExists(c, slot)) {
+            log.warn(
+                "replication slot {} of an unfinished first copy dropped (a table without a key,"
+                    + " or the slot of a Kafka snapshot, cannot be resumed); pipeline {} copies"
+                    + " every table anew from a new slot",
+                slot,
+                config.name());
+          }
+          // no stored offset may outlive the slot it was taken on
+          DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
+          estimateRows(c, snapshotRows);
+        } else if (decision == StartCheck.Decision.RESUME_LOAD) {
+          loadPlan = plan;
+        } else if (plan.isEmpty() && lease.isPresent()) {
+          // a stream whose rows came through the Kafka snapshot: its first copy is done
+          loads.start(LoadPlan.of(0, java.util.List.of(), Map.of()), lease.get());
+          loads.finish(lease.get());
         }
-        DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
-        estimateRows(c, snapshotRows);
+      } else {
+        decision =
+            StartCheck.decide(
+                config,
+                slotExists,
+                publicationExists,
+                offset.isPresent()
+                    || DynamoDbOffsetBackingStore.itemExists(dynamo, state, config.name()),
+                offset);
+        PublicationSetup.ensure(c, config.source().publication(), tables);
+        if (decision != StartCheck.Decision.RESUME) {
+          if (decision == StartCheck.Decision.RESNAPSHOT) {
+            boolean dropped = SlotInspector.dropIfExists(c, slot);
+            log.warn(
+                "the initial snapshot of pipeline {} did not finish; taking it anew{}: every"
+                    + " table is copied again and replaces the rows the target kept",
+                config.name(),
+                dropped ? " from a new replication slot (" + slot + " dropped)" : "");
+          }
+          DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
+          estimateRows(c, snapshotRows);
+        }
       }
     }
-    Map<String, Integer> topics = new LinkedHashMap<>();
-    for (GroupConfig g : config.groups()) {
-      topics.put(config.topicOf(g), g.partitions());
-    }
-    TopicSetup.ensure(kafka, topics, config.kafka().replicationFactor());
+    TopicSetup.ensure(kafka, config.topics(), config.kafka().replicationFactor());
     return decision;
+  }
+
+  /** After {@link #run} decided {@link StartCheck.Decision#RESUME_LOAD}: the load to resume. */
+  public Optional<LoadPlan> loadPlan() {
+    return loadPlan;
   }
 
   /** The planner's row estimates of the tables the initial snapshot is about to copy. */

@@ -3,6 +3,7 @@ package io.sluice.capture.internal;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.StateTables;
+import io.sluice.core.config.InitialLoad;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
 import java.util.Collection;
@@ -59,7 +60,10 @@ public final class DebeziumProperties {
     if (!excluded.isEmpty()) {
       p.setProperty("column.exclude.list", excluded);
     }
-    p.setProperty("snapshot.mode", "initial");
+    // Under the copy load, sluice copies the rows itself and Debezium only streams from the slot.
+    p.setProperty(
+        "snapshot.mode",
+        config.capture().load().method() == InitialLoad.COPY ? "no_data" : "initial");
     // Exact values: every column travels as the PostgreSQL text of its value. The snapshot reads
     // each column as text, and one converter writes streamed values back to text.
     p.setProperty("snapshot.query.mode", "custom");

@@ -32,7 +32,11 @@ public final class StartCheck {
   public enum Decision {
     SNAPSHOT,
     RESNAPSHOT,
-    RESUME
+    RESUME,
+    /** {@code copy} load: a new slot with an exported snapshot, every table copied from it. */
+    LOAD,
+    /** {@code copy} load: streaming goes on, and the stored load's remaining chunks are copied. */
+    RESUME_LOAD
   }
 
   private StartCheck() {}
@@ -71,6 +75,66 @@ public final class StartCheck {
     }
     if (!slotExists) {
       throw slotGone(config);
+    }
+    if (!publicationExists) {
+      throw publicationGone(config);
+    }
+    return Decision.RESUME;
+  }
+
+  /**
+   * How capture starts under {@code capture.initial-load: copy}, from the slot, the publication,
+   * the stored offset and the stored load plan:
+   *
+   * <ul>
+   *   <li>{@link Decision#LOAD}: no slot and no stream to resume (a first start, or a load whose
+   *       slot is gone before the load finished, which leaves the target nothing to keep), or the
+   *       slot of a Kafka snapshot that did not finish: the slot is made anew and every table
+   *       copied.
+   *   <li>{@link Decision#RESUME_LOAD}: the slot and an unfinished load whose remaining chunks can
+   *       be read in a newer snapshot: streaming goes on from the slot, and those chunks are
+   *       copied. A table without a key cannot (its changes are not idempotent, so a newer snapshot
+   *       and the stream would both add the rows written in between): with one left, the load
+   *       starts over ({@link Decision#LOAD}).
+   *   <li>{@link Decision#RESUME}: the slot, and a finished load or a stored streaming offset.
+   * </ul>
+   *
+   * It refuses a slot with neither a load nor an offset, a streaming offset of a finished load
+   * without its slot, and a stream without its publication, as {@link #decide} does.
+   *
+   * @param loadPlan empty when no load was ever planned; else whether it finished
+   * @param resumable whether an unfinished load's remaining chunks may be read in a newer snapshot
+   */
+  public static Decision decideCopy(
+      PipelineConfig config,
+      boolean slotExists,
+      boolean publicationExists,
+      Optional<Map<String, Object>> offset,
+      Optional<Boolean> loadPlan,
+      boolean resumable) {
+    boolean loading = loadPlan.isPresent() && !loadPlan.get();
+    boolean streamed = offset.isPresent() && !snapshotInterrupted(offset.get());
+    if (!slotExists) {
+      if (streamed && !loading) {
+        throw slotGone(config);
+      }
+      return Decision.LOAD;
+    }
+    if (loading) {
+      return resumable ? Decision.RESUME_LOAD : Decision.LOAD;
+    }
+    if (offset.isPresent() && snapshotInterrupted(offset.get())) {
+      return Decision.LOAD;
+    }
+    if (loadPlan.isEmpty() && !streamed) {
+      throw new SluiceException(
+          "replication slot "
+              + config.source().slot()
+              + " exists but pipeline "
+              + config.name()
+              + " has neither a stored source offset nor an initial load, so the changes between"
+              + " the slot's position and the target's state are unknown."
+              + howToStartOver(config));
     }
     if (!publicationExists) {
       throw publicationGone(config);

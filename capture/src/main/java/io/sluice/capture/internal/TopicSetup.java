@@ -75,6 +75,39 @@ public final class TopicSetup {
     }
   }
 
+  /**
+   * The end offset of every partition of the topics, keyed as {@link
+   * io.sluice.checkpoint.LoadPlan#partitionKey} names them.
+   */
+  public static Map<String, Long> endOffsets(Properties adminProps, Map<String, Integer> topics)
+      throws InterruptedException {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs =
+        new java.util.HashMap<>();
+    topics.forEach(
+        (topic, partitions) -> {
+          for (int p = 0; p < partitions; p++) {
+            specs.put(
+                new org.apache.kafka.common.TopicPartition(topic, p),
+                org.apache.kafka.clients.admin.OffsetSpec.latest());
+          }
+        });
+    try (Admin admin = Admin.create(adminProps)) {
+      Map<String, Long> out = new java.util.HashMap<>();
+      admin
+          .listOffsets(specs)
+          .all()
+          .get()
+          .forEach(
+              (tp, info) ->
+                  out.put(
+                      io.sluice.checkpoint.LoadPlan.partitionKey(tp.topic(), tp.partition()),
+                      info.offset()));
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new SluiceException("cannot read the end offsets of the group topics", e.getCause());
+    }
+  }
+
   private static void ensureMessageSize(Admin admin, String topic) throws InterruptedException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     try {

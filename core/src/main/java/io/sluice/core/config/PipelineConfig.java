@@ -53,6 +53,13 @@ public record PipelineConfig(
   }
 
   /** The Kafka topic that carries a group's changes. */
+  /** Every group's topic with its partition count, in group order. */
+  public java.util.Map<String, Integer> topics() {
+    java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    groups.forEach(g -> out.put(topicOf(g), g.partitions()));
+    return out;
+  }
+
   public String topicOf(GroupConfig group) {
     return kafka.topicPrefix() + "." + group.name();
   }

@@ -53,13 +53,19 @@ class DynamoDbLoadProgressStoreIT {
   @Test
   void aPlanComesBackInPlanOrderWithTheChunksCopiedSoFar() {
     Lease lease = state.lease(":capture", 0, "capture-1", clock);
-    store.start(new LoadPlan(0x16B374D848L, CHUNKS, Map.of(), false), lease);
+    store.start(
+        LoadPlan.of(
+            0x16B374D848L, CHUNKS, Map.of("sluice.orders.book/0", 12L, "sluice.orders.book/1", 0L)),
+        lease);
     store.copied(CHUNKS.get(1), 998, lease);
     store.copied(CHUNKS.get(4), 7, lease);
 
     LoadPlan plan = store.plan().orElseThrow();
 
     assertThat(plan.position()).isEqualTo(0x16B374D848L);
+    assertThat(plan.streamStart())
+        .containsOnly(
+            Map.entry("sluice.orders.book/0", 12L), Map.entry("sluice.orders.book/1", 0L));
     assertThat(plan.chunks()).containsExactlyElementsOf(CHUNKS);
     assertThat(plan.copied())
         .containsOnly(Map.entry(CHUNKS.get(1).id(), 998L), Map.entry(CHUNKS.get(4).id(), 7L));
@@ -77,11 +83,15 @@ class DynamoDbLoadProgressStoreIT {
   @Test
   void aNewPlanReplacesTheOldOneWhole() {
     Lease lease = state.lease(":capture", 0, "capture-1", clock);
-    store.start(new LoadPlan(1, CHUNKS, Map.of(), false), lease);
+    store.start(
+        LoadPlan.of(1, CHUNKS, Map.of("sluice.orders.book/0", 12L, "sluice.orders.book/1", 0L)),
+        lease);
     store.copied(CHUNKS.get(0), 1_000, lease);
 
     List<LoadChunk> again = List.of(LoadChunk.whole("public.accounts", 60));
-    store.start(new LoadPlan(2, again, Map.of(), false), lease);
+    store.start(
+        LoadPlan.of(2, again, Map.of("sluice.orders.book/0", 12L, "sluice.orders.book/1", 0L)),
+        lease);
 
     LoadPlan plan = store.plan().orElseThrow();
     assertThat(plan.position()).isEqualTo(2);
@@ -92,7 +102,9 @@ class DynamoDbLoadProgressStoreIT {
   @Test
   void aProcessThatLostTheCaptureLeaseCannotRecordProgress() {
     Lease lease = state.lease(":capture", 0, "capture-1", clock);
-    store.start(new LoadPlan(1, CHUNKS, Map.of(), false), lease);
+    store.start(
+        LoadPlan.of(1, CHUNKS, Map.of("sluice.orders.book/0", 12L, "sluice.orders.book/1", 0L)),
+        lease);
     clock.advance(Duration.ofSeconds(11)); // the lease (10 s) ran out; another took it
     state.lease(":capture", 0, "capture-2", clock);
 

@@ -159,7 +159,12 @@ class StateLayoutGoldenIT {
             1_000_000);
     DynamoDbLoadProgressStore store =
         new DynamoDbLoadProgressStore(state.client, state.tables, clock);
-    store.start(new LoadPlan(0x16B374D848L, List.of(chunk), Map.of(), false), lease);
+    store.start(
+        LoadPlan.of(
+            0x16B374D848L,
+            List.of(chunk),
+            Map.of("sluice.orders.book/0", 12L, "sluice.orders.book/1", 0L)),
+        lease);
     store.copied(chunk, 999_998, lease);
 
     Map<String, AttributeValue> plan =

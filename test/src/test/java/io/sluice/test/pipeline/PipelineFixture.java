@@ -113,7 +113,12 @@ final class PipelineFixture implements AutoCloseable {
     controlPlane(); // the state tables, as sluice run creates them before capture starts
     capture =
         CaptureSingleton.underDynamoDbLease(
-                config, tables, dynamo, workerId, new CaptureMetrics(), Clock.systemUTC())
+                config,
+                tables,
+                dynamo,
+                workerId,
+                new CaptureMetrics(meters, Clock.systemUTC()),
+                Clock.systemUTC())
             .reportingTo(controlPlane().control());
     capture.start();
     captureRestartsExpected = restartsExpected;
@@ -125,6 +130,13 @@ final class PipelineFixture implements AutoCloseable {
   void stopCapture() {
     capture.close();
     capture = null;
+  }
+
+  /** The stored initial load (copy load), with its progress; empty before one was planned. */
+  java.util.Optional<io.sluice.checkpoint.LoadPlan> loadPlan() {
+    return new io.sluice.checkpoint.DynamoDbLoadProgressStore(
+            dynamo, new StateTables(config.dynamoDb().tablePrefix()), Clock.systemUTC())
+        .plan();
   }
 
   List<ApplyWorker> startApply() {

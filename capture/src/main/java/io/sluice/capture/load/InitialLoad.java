@@ -1,0 +1,346 @@
+package io.sluice.capture.load;
+
+import io.sluice.capture.CapturedTables;
+import io.sluice.capture.internal.SourceConnections;
+import io.sluice.capture.load.ChunkPlanner.KeyRange;
+import io.sluice.capture.load.ChunkPlanner.TableSize;
+import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LoadChunk;
+import io.sluice.checkpoint.LoadPlan;
+import io.sluice.checkpoint.LoadProgressStore;
+import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.config.TargetConfig;
+import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TableSchema;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initial load: every captured table copied from one consistent source snapshot straight into
+ * the target by {@code capture.load.parallelism} COPY streams, chunk by chunk ({@link
+ * ChunkPlanner}), each chunk's completion stored in DynamoDB ({@link LoadProgressStore}) so that a
+ * crash resumes the remaining chunks instead of starting over.
+ *
+ * <p>Every loaded row carries the load's position, the slot's restart position: below every change
+ * the slot streams, so each streamed change of a row wins over the loaded row, and apply holds the
+ * group's changes until the load finished. Resumed chunks are read in a newer snapshot than the
+ * exported one (it ended with the process that exported it): they may already show changes the
+ * stream also carries, which apply then writes again over them in source order, ending where the
+ * source is (docs/architecture.md, "Initial load").
+ */
+public final class InitialLoad {
+  private static final Logger log = LoggerFactory.getLogger(InitialLoad.class);
+
+  private final PipelineConfig config;
+  private final CapturedTables tables;
+  private final LoadProgressStore store;
+  private final Lease lease;
+  private final LoadListener listener;
+
+  public InitialLoad(
+      PipelineConfig config,
+      CapturedTables tables,
+      LoadProgressStore store,
+      Lease lease,
+      LoadListener listener) {
+    this.config = config;
+    this.tables = tables;
+    this.store = store;
+    this.lease = lease;
+    this.listener = listener;
+  }
+
+  /**
+   * Creates the pipeline's replication slot with an exported snapshot, plans and stores the load,
+   * and starts copying from that snapshot. Returns once every loader session imported the snapshot
+   * and the slot is free for streaming; the copy goes on in the background.
+   *
+   * @param restartLsn reads the new slot's restart position, which loaded rows carry
+   * @param streamStart the end of every group topic partition before the slot streams anything
+   *     (what is there came from an earlier slot, and apply skips it)
+   */
+  public Running begin(
+      SourceConnections source, RestartPosition restartLsn, Map<String, Long> streamStart)
+      throws SQLException, InterruptedException {
+    try (ExportedSnapshot snapshot =
+        ExportedSnapshot.createSlot(config.source(), sessionOptions())) {
+      long position = restartLsn.of(source);
+      List<LoadChunk> chunks;
+      try (Connection c = source.open()) {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+          st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.name() + "'");
+        }
+        chunks = ChunkPlanner.plan(sizes(c), config.capture().load().chunkRows());
+        c.commit();
+      }
+      LoadPlan plan = LoadPlan.of(position, chunks, streamStart);
+      store.start(plan, lease);
+      log.info(
+          "initial load of pipeline {}: {} tables in {} chunks from snapshot {} (slot at {}),"
+              + " {} streams",
+          config.name(),
+          tables.ids().size(),
+          chunks.size(),
+          snapshot.name(),
+          snapshot.consistentPoint(),
+          config.capture().load().parallelism());
+      Running running = new Running(plan, Optional.of(snapshot.name()));
+      running.awaitImported();
+      return running;
+    }
+  }
+
+  /** Copies the stored plan's remaining chunks, each stream in a snapshot of its own. */
+  public Running resume(LoadPlan plan) throws InterruptedException {
+    log.info(
+        "initial load of pipeline {} resumes: {} of {} chunks left",
+        config.name(),
+        plan.remaining().size(),
+        plan.chunks().size());
+    Running running = new Running(plan, Optional.empty());
+    running.awaitImported();
+    return running;
+  }
+
+  /** Reads the slot's restart position. */
+  @FunctionalInterface
+  public interface RestartPosition {
+    long of(SourceConnections source) throws SQLException;
+  }
+
+  private static String sessionOptions() {
+    return io.sluice.capture.internal.DebeziumProperties.SESSION_OPTIONS;
+  }
+
+  /** Each captured table's row estimate and, where it is keyed by one integer, its key range. */
+  private List<TableSize> sizes(Connection c) throws SQLException {
+    List<TableSize> out = new ArrayList<>();
+    for (TableId id : tables.ids()) {
+      TableSchema t = tables.schemas().get(id);
+      long estimate = estimate(c, id);
+      Optional<KeyRange> keys = Optional.empty();
+      if (estimate > config.capture().load().chunkRows() && integerKey(t).isPresent()) {
+        keys = keyRange(c, id, integerKey(t).get());
+      }
+      out.add(new TableSize(id.quoted(), estimate, keys, t.keyless()));
+    }
+    return out;
+  }
+
+  private static long estimate(Connection c, TableId id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
+      ps.setString(1, id.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
+
+  private static Optional<String> integerKey(TableSchema t) {
+    if (t.keyColumns().size() != 1) {
+      return Optional.empty();
+    }
+    String key = t.keyColumns().get(0);
+    return t.columns().stream()
+        .filter(col -> col.name().equals(key) && INTEGER_TYPES.contains(col.type()))
+        .findFirst()
+        .map(col -> key);
+  }
+
+  private static Optional<KeyRange> keyRange(Connection c, TableId id, String key)
+      throws SQLException {
+    String k = "\"" + key.replace("\"", "\"\"") + "\"";
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT min(" + k + "), max(" + k + ") FROM " + id.quoted())) {
+      rs.next();
+      long min = rs.getLong(1);
+      if (rs.wasNull()) {
+        return Optional.empty();
+      }
+      return Optional.of(new KeyRange(key, min, rs.getLong(2)));
+    }
+  }
+
+  private Connection openTarget() throws SQLException {
+    TargetConfig t = config.target();
+    Connection c = DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password().value());
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  /** A load under way: its streams, its end, and why it failed if it did. */
+  public final class Running implements AutoCloseable {
+    private final LoadPlan plan;
+    private final ConcurrentLinkedQueue<LoadChunk> queue;
+    private final ExecutorService streams;
+    private final CountDownLatch imported;
+    private final CountDownLatch done;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicInteger left;
+    private final List<Connection> open = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stopping;
+
+    private Running(LoadPlan plan, Optional<String> snapshot) {
+      this.plan = plan;
+      this.queue = new ConcurrentLinkedQueue<>(plan.remaining());
+      int n = Math.max(1, Math.min(config.capture().load().parallelism(), queue.size()));
+      this.imported = new CountDownLatch(n);
+      this.done = new CountDownLatch(n);
+      this.left = new AtomicInteger(n);
+      listener.planned(plan.chunks(), plan.copied());
+      AtomicInteger number = new AtomicInteger();
+      this.streams =
+          Executors.newFixedThreadPool(
+              n,
+              r -> {
+                Thread t =
+                    new Thread(r, "sluice-load-" + config.name() + "-" + number.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      if (queue.isEmpty()) {
+        // nothing left to copy: only the end is to be recorded
+        streams.execute(() -> stream(snapshot));
+      } else {
+        for (int i = 0; i < n; i++) {
+          streams.execute(() -> stream(snapshot));
+        }
+      }
+    }
+
+    private void stream(Optional<String> snapshot) {
+      boolean counted = false;
+      try (Connection source = new SourceConnections(config.source(), "load").open();
+          Connection target = openTarget()) {
+        open.add(source);
+        open.add(target);
+        source.setAutoCommit(false);
+        try (Statement st = source.createStatement()) {
+          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+          if (snapshot.isPresent()) {
+            st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.get() + "'");
+          }
+          // the transaction's snapshot is taken by its first query, now
+          st.execute("SELECT 1");
+        }
+        imported.countDown();
+        counted = true;
+        LoadChunk chunk;
+        while (!stopping && failure.get() == null && (chunk = queue.poll()) != null) {
+          TableSchema table = tables.schemas().get(tableOf(chunk));
+          long rows = ChunkCopy.copy(source, target, table, chunk, plan.position());
+          target.commit();
+          store.copied(chunk, rows, lease);
+          listener.copied(chunk, rows);
+        }
+        source.commit();
+      } catch (Throwable e) {
+        if (!stopping) {
+          failure.compareAndSet(null, e);
+        }
+      } finally {
+        if (!counted) {
+          imported.countDown();
+        }
+        if (left.decrementAndGet() == 0) {
+          finishIfAllCopied();
+        }
+        done.countDown();
+      }
+    }
+
+    private void finishIfAllCopied() {
+      if (failure.get() != null || stopping || !queue.isEmpty()) {
+        return;
+      }
+      try {
+        store.finish(lease);
+        listener.finished();
+        log.info("initial load of pipeline {} finished", config.name());
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e);
+      }
+    }
+
+    private TableId tableOf(LoadChunk chunk) {
+      return tables.ids().stream()
+          .filter(id -> id.quoted().equals(chunk.table()))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "load chunk "
+                          + chunk.id()
+                          + " names a table that is not captured: "
+                          + tables.ids().stream()
+                              .map(TableId::quoted)
+                              .collect(Collectors.joining(", "))));
+    }
+
+    private void awaitImported() throws InterruptedException {
+      imported.await();
+      if (failure.get() != null) {
+        Throwable f = failure.get();
+        close();
+        throw new IllegalStateException("the initial load could not start: " + f.getMessage(), f);
+      }
+    }
+
+    /** Whether every stream has ended, copied or failed. */
+    public boolean ended() {
+      return done.getCount() == 0;
+    }
+
+    /** Why the load stopped, if it failed. */
+    public Optional<Throwable> failure() {
+      return Optional.ofNullable(failure.get());
+    }
+
+    /** Waits up to {@code timeoutMillis} for the load to end; whether it did. */
+    public boolean await(long timeoutMillis) throws InterruptedException {
+      return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the streams: each chunk in flight is rolled back and copied again on resume. */
+    @Override
+    public void close() {
+      stopping = true;
+      synchronized (open) {
+        for (Connection c : open) {
+          try {
+            c.abort(Runnable::run);
+          } catch (SQLException e) {
+            log.debug("aborting a load connection failed", e);
+          }
+        }
+      }
+      streams.shutdownNow();
+    }
+  }
+}
