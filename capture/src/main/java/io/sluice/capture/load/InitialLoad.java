@@ -1,6 +1,7 @@
 package io.sluice.capture.load;
 
 import io.sluice.capture.CapturedTables;
+import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.load.ChunkPlanner.KeyRange;
 import io.sluice.capture.load.ChunkPlanner.TableSize;
@@ -112,7 +113,7 @@ public final class InitialLoad {
   }
 
   /** Copies the stored plan's remaining chunks, each stream in a snapshot of its own. */
-  public Running resume(LoadPlan plan) throws InterruptedException {
+  public Running resume(LoadPlan plan) throws SQLException, InterruptedException {
     log.info(
         "initial load of pipeline {} resumes: {} of {} chunks left",
         config.name(),
@@ -246,8 +247,22 @@ public final class InitialLoad {
           if (snapshot.isPresent()) {
             st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.get() + "'");
           }
-          // the transaction's snapshot is taken by its first query, now
-          st.execute("SELECT 1");
+          // A table rewritten (ALTER COLUMN TYPE...) after a snapshot was taken looks empty to
+          // it. The share locks keep migrations from rewriting a table until the load read it;
+          // taken before this transaction's own snapshot, or checked against the slot's catalog
+          // horizon when the snapshot is the exported one.
+          st.execute(
+              "LOCK TABLE "
+                  + tables.ids().stream().map(TableId::quoted).collect(Collectors.joining(", "))
+                  + " IN ACCESS SHARE MODE");
+          st.execute("SELECT 1"); // takes the transaction's snapshot, if not imported
+        }
+        if (snapshot.isPresent()) {
+          List<TableId> changed =
+              SnapshotGuard.changedSinceSlot(source, config.source().slot(), tables.ids());
+          if (!changed.isEmpty()) {
+            throw SnapshotGuard.rewritten(changed);
+          }
         }
         imported.countDown();
         counted = true;
@@ -303,11 +318,18 @@ public final class InitialLoad {
                               .collect(Collectors.joining(", "))));
     }
 
-    private void awaitImported() throws InterruptedException {
+    /** Waits until every stream holds its snapshot; rethrows why one could not. */
+    private void awaitImported() throws SQLException, InterruptedException {
       imported.await();
-      if (failure.get() != null) {
-        Throwable f = failure.get();
+      Throwable f = failure.get();
+      if (f != null) {
         close();
+        if (f instanceof SQLException e) {
+          throw e;
+        }
+        if (f instanceof RuntimeException e) {
+          throw e;
+        }
         throw new IllegalStateException("the initial load could not start: " + f.getMessage(), f);
       }
     }
