@@ -96,6 +96,11 @@ public final class InitialLoad {
         c.commit();
       }
       LoadPlan plan = LoadPlan.of(position, chunks, streamStart);
+      if (config.capture().load().deferIndexes()) {
+        try (Connection target = openTarget()) {
+          DeferredIndexes.drop(target, tables.ids());
+        }
+      }
       store.start(plan, lease);
       log.info(
           "initial load of pipeline {}: {} tables in {} chunks from snapshot {} (slot at {}),"
@@ -294,11 +299,12 @@ public final class InitialLoad {
       if (failure.get() != null || stopping || !queue.isEmpty()) {
         return;
       }
-      try {
+      try (Connection target = openTarget()) {
+        DeferredIndexes.restore(target, tables.ids());
         store.finish(lease);
         listener.finished();
         log.info("initial load of pipeline {} finished", config.name());
-      } catch (RuntimeException e) {
+      } catch (SQLException | RuntimeException e) {
         failure.compareAndSet(null, e);
       }
     }

@@ -155,12 +155,16 @@ class InitialLoadIT {
   @Test
   void everyTableIsCopiedFromOneSnapshotWhileTheSourceChangesAndStreamingTakesOverExactly()
       throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(COPY_LOAD);
+    env.put("SLUICE_CAPTURE_LOAD_DEFER_INDEXES", "true");
     try (TestIsolation slice = TestIsolation.create("copy load");
-        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS, COPY_LOAD);
+        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS, env);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
       createTables(source);
       pipeline.prepare();
+      exec(target, "CREATE INDEX orders_by_trader ON orders (trader, placed_at DESC)");
+      List<String> indexBefore = indexes(target);
       try (Churn churn = new Churn(slice)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> churn.transactions() >= 20);
         pipeline.startCapture();
@@ -188,7 +192,21 @@ class InitialLoadIT {
           .as("no row went through Kafka as a snapshot: the load copied them")
           .noneMatch(e -> e.op() == Op.SNAPSHOT);
       assertThat(events).anyMatch(e -> e.op() == Op.DELETE);
+      assertThat(indexes(target))
+          .as("the secondary index dropped for the load is there again, as it was")
+          .isEqualTo(indexBefore)
+          .anyMatch(d -> d.contains("orders_by_trader"));
+      assertThat(PipelineFixture.rows(target, "_sluice.deferred_indexes", "tbl, name", "tbl"))
+          .isEmpty();
     }
+  }
+
+  private static List<String> indexes(Connection target) throws SQLException {
+    return PipelineFixture.rows(
+        target,
+        "pg_indexes WHERE schemaname = 'public' AND tablename = 'orders'",
+        "indexdef",
+        "indexdef");
   }
 
   @Test
