@@ -1,5 +1,6 @@
 package io.sluice.capture;
 
+import io.sluice.capture.load.LoadListener;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.GroupControlStore;
@@ -86,6 +87,7 @@ public final class CaptureSingleton implements AutoCloseable {
           });
   private CountDownLatch firstAttempt;
   private volatile GroupControlStore statusStore;
+  private volatile LoadListener loadListener = LoadListener.NONE;
   private Instant nextReport = Instant.MIN;
 
   /** How often capture reports its state to the control store. */
@@ -148,6 +150,12 @@ public final class CaptureSingleton implements AutoCloseable {
    */
   public CaptureSingleton reportingTo(GroupControlStore store) {
     this.statusStore = store;
+    return this;
+  }
+
+  /** Who hears how a copy load goes (a terminal's progress bar), besides the metrics. */
+  public CaptureSingleton loadListener(LoadListener listener) {
+    this.loadListener = listener;
     return this;
   }
 
@@ -312,6 +320,7 @@ public final class CaptureSingleton implements AutoCloseable {
     try {
       while (leads(term)) {
         CaptureService c = new CaptureService(config, tables, Optional.of(term), metrics);
+        c.loadListener(loadListener);
         Throwable stoppedBy;
         try {
           c.start();

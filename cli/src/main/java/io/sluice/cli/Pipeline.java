@@ -12,6 +12,7 @@ import io.sluice.apply.ApplyWorker;
 import io.sluice.capture.CaptureMetrics;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
+import io.sluice.capture.load.LoadListener;
 import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
@@ -99,6 +100,14 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
    * @param groups the groups to apply (role ALL or APPLY); empty for every group
    */
   static Pipeline start(PipelineConfig config, Role role, List<String> groups) throws Exception {
+    return start(config, role, groups, LoadListener.NONE);
+  }
+
+  /**
+   * @param load hears how a copy load goes (a terminal's progress bar)
+   */
+  static Pipeline start(PipelineConfig config, Role role, List<String> groups, LoadListener load)
+      throws Exception {
     for (String g : groups) {
       config.group(g);
     }
@@ -111,7 +120,9 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
     Pipeline p = new Pipeline(config, tables, dynamo, role != Role.APPLY, workerId);
     try {
       if (p.capture != null) {
-        p.capture.reportingTo(new DynamoDbGroupControlStore(dynamo, state, Clock.systemUTC()));
+        p.capture
+            .reportingTo(new DynamoDbGroupControlStore(dynamo, state, Clock.systemUTC()))
+            .loadListener(load);
         p.capture.start();
       }
       if (role != Role.CAPTURE) {

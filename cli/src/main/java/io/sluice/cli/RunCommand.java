@@ -3,6 +3,8 @@ package io.sluice.cli;
 import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +67,9 @@ final class RunCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--group applies to apply; --role capture captures every group");
     }
-    try (Pipeline pipeline = Pipeline.start(cfg, r, groups)) {
+    LoadProgressBar progress =
+        new LoadProgressBar(spec.commandLine().getErr(), Clock.systemUTC(), Duration.ofSeconds(2));
+    try (Pipeline pipeline = Pipeline.start(cfg, r, groups, progress)) {
       log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
       boolean halted = false;
       while (!stop.await(1, TimeUnit.SECONDS)) {

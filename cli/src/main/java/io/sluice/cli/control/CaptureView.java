@@ -15,6 +15,7 @@ import java.util.List;
  * @param lagSeconds seconds since that commit time; -1 when unknown. It grows while capture does
  *     not run, whatever apply reports
  * @param standbys processes standing by to take over
+ * @param load the copy load: how many chunks and rows are copied, and whether it finished
  */
 public record CaptureView(
     String state,
@@ -23,8 +24,10 @@ public record CaptureView(
     double lagSeconds,
     String lastError,
     String reportedAt,
-    List<String> standbys) {
+    List<String> standbys,
+    LoadView load) {
   public CaptureView {
     standbys = List.copyOf(standbys);
+    load = load == null ? LoadView.NONE : load;
   }
 }

@@ -9,15 +9,18 @@ import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLeaseStore;
+import io.sluice.checkpoint.DynamoDbLoadProgressStore;
 import io.sluice.checkpoint.GroupControl;
 import io.sluice.checkpoint.GroupControlStore;
 import io.sluice.checkpoint.GroupState;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseStore;
+import io.sluice.checkpoint.LoadProgressStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.core.Lsn;
 import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.InitialLoad;
 import io.sluice.core.config.PipelineConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +49,7 @@ public final class ControlView implements ControlClient {
   private final GroupControlStore control;
   private final LeaseStore leases;
   private final ApplyCheckpointStore checkpoints;
+  private final LoadProgressStore load;
   private Admin kafka;
   private final Clock clock;
   private final Optional<DynamoDbClient> owned;
@@ -57,6 +61,7 @@ public final class ControlView implements ControlClient {
     this.control = new DynamoDbGroupControlStore(dynamo, tables, clock);
     this.leases = new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout());
     this.checkpoints = new DynamoDbApplyCheckpointStore(dynamo, tables, clock);
+    this.load = new DynamoDbLoadProgressStore(dynamo, tables, clock);
     this.clock = clock;
     this.owned = ownsDynamo ? Optional.of(dynamo) : Optional.empty();
   }
@@ -146,9 +151,13 @@ public final class ControlView implements ControlClient {
         reports.stream()
             .filter(w -> w.state() != WorkerStatus.ActualState.STANDBY)
             .max(Comparator.comparing(WorkerStatus::reportedAt));
+    LoadView loadView =
+        config.capture().load().method() == InitialLoad.COPY
+            ? LoadView.of(load.plan())
+            : LoadView.NONE;
     if (leader.isEmpty()) {
       return new CaptureView(
-          reports.isEmpty() ? "UNKNOWN" : "STANDBY", "", "", -1, "", "", standbys);
+          reports.isEmpty() ? "UNKNOWN" : "STANDBY", "", "", -1, "", "", standbys, loadView);
     }
     WorkerStatus w = leader.get();
     Long through = w.appliedSourceMicros().get(0);
@@ -159,7 +168,8 @@ public final class ControlView implements ControlClient {
         through == null ? -1 : Math.max(0, now.toEpochMilli() * 1_000 - through) / 1e6,
         w.lastError(),
         w.reportedAt().toString(),
-        standbys);
+        standbys,
+        loadView);
   }
 
   /** One group, or empty when the pipeline has no such group. */

@@ -177,6 +177,12 @@ public final class CtlCommand implements Runnable {
       if (!c.standbys().isEmpty()) {
         out.printf("  standing by: %s%n", String.join(", ", c.standbys()));
       }
+      LoadView l = c.load();
+      if (!l.state().equals("NONE")) {
+        out.printf(
+            "  initial load: %s, %d of %d chunks, %,d rows copied of about %,d%n",
+            l.state(), l.chunksCopied(), l.chunks(), l.rowsCopied(), l.rowsEstimated());
+      }
     }
 
     private static void print(PrintWriter out, GroupView g) {

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.capture.CaptureSingleton;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
+import io.sluice.checkpoint.DynamoDbLeaseStore;
+import io.sluice.checkpoint.DynamoDbLoadProgressStore;
+import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LoadChunk;
+import io.sluice.checkpoint.LoadPlan;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
@@ -131,6 +136,53 @@ class ControlViewIT {
         assertThat(view.kafkaOpened()).isFalse();
       }
       assertThat(requests.get()).isBetween(1, 5);
+    }
+  }
+
+  @Test
+  void aCopyLoadUnderWayShowsItsChunksAndRowsAndThenThatItFinished() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("ctl load")) {
+      PipelineConfig config =
+          new ConfigLoader(Map.of("SLUICE_CAPTURE_INITIAL_LOAD", "copy"))
+              .parse(
+                  slice.pipelineYaml("- {name: quotes, tables: [quotes], partitions: 1}"), "test");
+      try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
+        store(dynamo, config);
+        StateTables tables = new StateTables(config.dynamoDb().tablePrefix());
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Lease lease =
+            new DynamoDbLeaseStore(dynamo, tables, clock, Duration.ofSeconds(15))
+                .tryAcquire(CaptureSingleton.LEASE_GROUP, 0, "capture-a")
+                .orElseThrow();
+        DynamoDbLoadProgressStore load = new DynamoDbLoadProgressStore(dynamo, tables, clock);
+        List<LoadChunk> chunks =
+            List.of(
+                new LoadChunk(
+                    "\"public\".\"quotes\"",
+                    0,
+                    java.util.Optional.of("id"),
+                    java.util.Optional.empty(),
+                    java.util.Optional.of("1001"),
+                    1_000),
+                new LoadChunk(
+                    "\"public\".\"quotes\"",
+                    1,
+                    java.util.Optional.of("id"),
+                    java.util.Optional.of("1001"),
+                    java.util.Optional.empty(),
+                    1_500));
+        load.start(LoadPlan.of(1, chunks, Map.of()), lease);
+        load.copied(chunks.get(0), 998, lease);
+
+        try (ControlView view = ControlView.of(config, dynamo, clock)) {
+          assertThat(view.capture().load()).isEqualTo(new LoadView("LOADING", 2, 1, 998, 2_500));
+        }
+        load.copied(chunks.get(1), 1_502, lease);
+        load.finish(lease);
+        try (ControlView view = ControlView.of(config, dynamo, clock)) {
+          assertThat(view.capture().load()).isEqualTo(new LoadView("FINISHED", 2, 2, 2_500, 2_500));
+        }
+      }
     }
   }
 
