@@ -50,18 +50,10 @@ class InitialLoadIT {
 
   /** The three tables: a large keyed one, one with a composite key, one without a key. */
   private static void createTables(Connection source) throws SQLException {
+    OrdersTable.create(source, ROWS);
     exec(
         source,
-        "CREATE TABLE orders (id bigint PRIMARY KEY, px numeric(38,18) NOT NULL,"
-            + " qty numeric(38,18), fee numeric, trader text, placed_at timestamptz,"
-            + " settled_on timestamp, note text)",
-        "INSERT INTO orders SELECT g, g * 1.25, g, g / 7.0, 'trader ' || g,"
-            + " '2024-01-01 00:00:00.000001+00'::timestamptz + g * interval '1 second 7"
-            + " microseconds', NULL, CASE WHEN g % 500 = 0 THEN repeat('n', 4000 + g % 3000)"
-            + " END FROM generate_series(1, "
-            + ROWS
-            + ") g",
-        "ANALYZE orders",
+        "ANALYZE orders", // the planner splits the table by its row estimate
         "CREATE TYPE side AS ENUM ('buy', 'sell')",
         "CREATE TABLE venues (region text, code int, sides side[], PRIMARY KEY (region, code))",
         "INSERT INTO venues SELECT 'r' || (g % 7), g, ARRAY['buy', 'sell']::side[]"

@@ -21,6 +21,14 @@ final class OrdersTable {
 
   /** Creates the table on the source with rows 1 to 200, for the initial snapshot to copy. */
   static void create(Connection source) throws SQLException {
+    create(source, 200);
+  }
+
+  /**
+   * Creates the table on the source with rows 1 to {@code rows}; every 500th row has a note of 4 to
+   * 7 KB, which the source keeps TOASTed.
+   */
+  static void create(Connection source, int rows) throws SQLException {
     exec(
         source,
         "CREATE TABLE orders (id bigint PRIMARY KEY, px numeric(38,18) NOT NULL,"
@@ -28,7 +36,10 @@ final class OrdersTable {
             + " settled_on timestamp, note text)",
         "INSERT INTO orders SELECT g, g * 1.25, g, g / 7.0, 'trader ' || g,"
             + " '2024-01-01 00:00:00.000001+00'::timestamptz + g * interval '1 second 7"
-            + " microseconds', NULL, NULL FROM generate_series(1, 200) g");
+            + " microseconds', NULL, CASE WHEN g % 500 = 0 THEN repeat('n', 4000 + g % 3000) END"
+            + " FROM generate_series(1, "
+            + rows
+            + ") g");
   }
 
   /** Every row of one side, as text, by id. */
