@@ -5,7 +5,6 @@ import io.sluice.core.Lsn;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
 import io.sluice.embedded.EmbeddedInfrastructure;
-import io.sluice.embedded.EmbeddedPostgres;
 import io.sluice.embedded.bench.BenchSchema;
 import io.sluice.embedded.bench.BenchWorkload;
 import io.sluice.embedded.bench.BenchWorkload.Shape;
@@ -116,21 +115,7 @@ final class ApplyBenchmark {
     infra.source().createDatabase(SOURCE_DB);
     infra.target().createDatabase(SLUICE_DB);
     infra.target().createDatabase(NATIVE_DB);
-    String version = null;
-    for (EmbeddedPostgres pg : List.of(infra.source(), infra.target())) {
-      try (Connection c = pg.connect("postgres");
-          Statement st = c.createStatement()) {
-        // Checkpoints come from the benchmark (before each drain), not from WAL volume inside one.
-        st.execute("ALTER SYSTEM SET max_wal_size = '8GB'");
-        st.execute("ALTER SYSTEM SET checkpoint_timeout = '30min'");
-        st.execute("SELECT pg_reload_conf()");
-        try (var rs = st.executeQuery("SHOW server_version")) {
-          rs.next();
-          version = rs.getString(1);
-        }
-      }
-    }
-    return version;
+    return BenchServers.configure(infra);
   }
 
   private void preload(EmbeddedInfrastructure infra) throws Exception {
@@ -246,9 +231,9 @@ final class ApplyBenchmark {
               + queued.rows()
               + " changed rows; a change was lost or duplicated");
     }
-    checkpointServers(infra);
+    BenchServers.checkpoint(infra);
     DrainResult sluiceDrain = drainSluice(infra, sluice, shape, queued.rows());
-    checkpointServers(infra);
+    BenchServers.checkpoint(infra);
     DrainResult nativeDrain = drainNative(infra, nativeRepl, shape, queued);
     if (measured) {
       results.add(sluiceDrain);
@@ -321,15 +306,6 @@ final class ApplyBenchmark {
     say("native drain: %s", r.summary());
     say("  JVM CPU by thread during the native drain: %s", BenchReport.topThreads(usage, 6));
     return r;
-  }
-
-  private static void checkpointServers(EmbeddedInfrastructure infra) throws SQLException {
-    for (EmbeddedPostgres pg : List.of(infra.source(), infra.target())) {
-      try (Connection c = pg.connect("postgres");
-          Statement st = c.createStatement()) {
-        st.execute("CHECKPOINT");
-      }
-    }
   }
 
   /** Vacuums the benchmark tables of all three databases, between drains, never inside one. */

@@ -141,10 +141,8 @@ final class BenchReport {
             Math.max(0, usage.jvmCpuSeconds() - threads));
   }
 
-  /** Writes the run as JSON: machine, options, every drain, ratios and the verification outcome. */
-  void writeJson(Path file, boolean verified) throws IOException {
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("benchmark", "sluice bench apply");
+  /** The machine as a benchmark's JSON report has it, with the load average now as its end. */
+  static Map<String, Object> machineJson(Machine machine) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cpus", machine.cpus());
     m.put("memoryBytes", machine.memoryBytes());
@@ -153,7 +151,14 @@ final class BenchReport {
     m.put("os", machine.os());
     m.put("loadAverageAtStart", machine.loadAtStart());
     m.put("loadAverageAtEnd", Machine.currentLoad());
-    run.put("machine", m);
+    return m;
+  }
+
+  /** Writes the run as JSON: machine, options, every drain, ratios and the verification outcome. */
+  void writeJson(Path file, boolean verified) throws IOException {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("benchmark", "sluice bench apply");
+    run.put("machine", machineJson(machine));
     run.put("postgres", pgVersion);
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("largeRows", options.largeRows());

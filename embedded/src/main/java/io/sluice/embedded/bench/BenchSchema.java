@@ -28,7 +28,8 @@ public final class BenchSchema {
   static final int POSITION_ACCOUNTS = 100;
   static final int POSITIONS = POSITION_ACCOUNTS * 100;
 
-  private static final String CREATE_FILLS =
+  /** {@code fills} with its primary key and autovacuum off; {@link LoadSchema} creates it too. */
+  static final String CREATE_FILLS =
       """
       CREATE TABLE fills (
         fill_id     bigint PRIMARY KEY,
@@ -132,11 +133,7 @@ public final class BenchSchema {
     }
   }
 
-  /**
-   * The select list of one {@code fills} row whose key is the bigint column {@code g} of the FROM
-   * clause, which must also hold {@link #FILL_LATERAL}.
-   */
-  static final String FILL_ROW =
+  private static final String FILL_ROW_BEFORE_NOTE =
       """
       g,
       timestamptz '2024-01-02 00:00:00+00' + g * interval '37 millisecond'
@@ -149,8 +146,21 @@ public final class BenchSchema {
       CASE WHEN g % 2 = 0 THEN 'buy' ELSE 'sell' END,
       'trader-' || (g % 97),
       'ord-' || to_hex(g * 2654435761 % 4294967296),
-      CASE WHEN g % 3 = 0 THEN NULL ELSE 'fill ' || g END,
-      v.qty, v.price, round(v.qty * v.price, 18), round((g % 1000)::numeric / 3, 18)""";
+      """;
+
+  private static final String FILL_ROW_AFTER_NOTE =
+      "v.qty, v.price, round(v.qty * v.price, 18), round((g % 1000)::numeric / 3, 18)";
+
+  /**
+   * The select list of one {@code fills} row whose key is the bigint column {@code g} of the FROM
+   * clause, which must also hold {@link #FILL_LATERAL}.
+   */
+  static final String FILL_ROW = fillRow("CASE WHEN g % 3 = 0 THEN NULL ELSE 'fill ' || g END");
+
+  /** {@link #FILL_ROW} with another expression of {@code g} for the {@code note} column. */
+  static String fillRow(String note) {
+    return FILL_ROW_BEFORE_NOTE + note + ",\n" + FILL_ROW_AFTER_NOTE;
+  }
 
   /** The lateral subquery {@link #FILL_ROW} draws quantity and price from. */
   static final String FILL_LATERAL =

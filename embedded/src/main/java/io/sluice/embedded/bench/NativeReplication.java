@@ -12,16 +12,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * PostgreSQL's own logical replication between the benchmark's two servers: a publication of the
- * benchmark tables on the source and a subscription in a separate target database, created disabled
- * with {@code copy_data=false} (both sides are preloaded identically), {@code binary=true} and
- * {@code streaming=parallel}. Creating it creates its slot on the source, so every change after
- * that is kept for it while it is disabled.
+ * benchmark tables on the source and a subscription in a separate target database.
+ *
+ * <p>For the apply benchmark ({@link #create}) the subscription is created disabled with {@code
+ * copy_data=false} (both sides are preloaded identically), {@code binary=true} and {@code
+ * streaming=parallel}. Creating it creates its slot on the source, so every change after that is
+ * kept for it while it is disabled.
+ *
+ * <p>For the load benchmark ({@link #createCopying}) it is created enabled with {@code
+ * copy_data=true}: PostgreSQL's initial table synchronization copies every table into the empty
+ * target, and {@link #synchronizedTables} tells when each has reached state ready.
  */
 public final class NativeReplication implements AutoCloseable {
   /** The wall clock, for deadlines. */
@@ -35,6 +43,7 @@ public final class NativeReplication implements AutoCloseable {
   private final EmbeddedPostgres target;
   private final String targetDatabase;
   private Connection sourcePoll;
+  private Connection targetPoll;
 
   private NativeReplication(
       EmbeddedPostgres source,
@@ -55,6 +64,45 @@ public final class NativeReplication implements AutoCloseable {
       String targetDatabase,
       List<TableId> tables)
       throws SQLException {
+    return create(
+        source,
+        sourceDatabase,
+        target,
+        targetDatabase,
+        tables,
+        "enabled = false, copy_data = false, binary = true, streaming = parallel");
+  }
+
+  /**
+   * Creates the publication and an enabled subscription that first copies every table (the initial
+   * table synchronization, in binary), into tables that must exist, empty, in {@code
+   * targetDatabase}. Its workers commit with {@code synchronous_commit=on}, so that a table in
+   * state ready is durable on the target.
+   */
+  public static NativeReplication createCopying(
+      EmbeddedPostgres source,
+      String sourceDatabase,
+      EmbeddedPostgres target,
+      String targetDatabase,
+      List<TableId> tables)
+      throws SQLException {
+    return create(
+        source,
+        sourceDatabase,
+        target,
+        targetDatabase,
+        tables,
+        "copy_data = true, binary = true, synchronous_commit = 'on'");
+  }
+
+  private static NativeReplication create(
+      EmbeddedPostgres source,
+      String sourceDatabase,
+      EmbeddedPostgres target,
+      String targetDatabase,
+      List<TableId> tables,
+      String options)
+      throws SQLException {
     String list = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
     try (Connection c = source.connect(sourceDatabase);
         Statement st = c.createStatement()) {
@@ -72,8 +120,9 @@ public final class NativeReplication implements AutoCloseable {
               + conninfo
               + "' PUBLICATION "
               + NAME
-              + " WITH (enabled = false, copy_data = false, binary = true,"
-              + " streaming = parallel)");
+              + " WITH ("
+              + options
+              + ")");
     }
     return new NativeReplication(source, sourceDatabase, target, targetDatabase);
   }
@@ -126,17 +175,50 @@ public final class NativeReplication implements AutoCloseable {
     }
   }
 
-  /** Why the subscription's apply worker last failed, if the target's log statistics show it. */
+  /**
+   * How many of the subscription's tables are in each state of {@code pg_subscription_rel}: {@code
+   * i} (initializing), {@code d} (copying), {@code f} (copied), {@code s} (synchronized) and {@code
+   * r} (ready), absent states left out. Polls over one kept connection to the target.
+   */
+  public synchronized Map<String, Long> synchronizedTables() throws SQLException {
+    if (targetPoll == null) {
+      targetPoll = target.connect(targetDatabase);
+    }
+    Map<String, Long> states = new TreeMap<>();
+    try (PreparedStatement ps =
+        targetPoll.prepareStatement(
+            "SELECT r.srsubstate::text, count(*) FROM pg_subscription_rel r"
+                + " JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = ? GROUP BY 1")) {
+      ps.setString(1, NAME);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return states;
+  }
+
+  /**
+   * How often the subscription's apply and table synchronization workers failed, if the target's
+   * statistics show a failure.
+   */
   public Optional<String> applyErrors() throws SQLException {
     try (Connection c = target.connect(targetDatabase);
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT apply_error_count FROM pg_stat_subscription_stats WHERE subname = ?")) {
+                "SELECT apply_error_count, sync_error_count FROM pg_stat_subscription_stats"
+                    + " WHERE subname = ?")) {
       ps.setString(1, NAME);
       try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next() && rs.getLong(1) > 0) {
+        if (rs.next() && rs.getLong(1) + rs.getLong(2) > 0) {
           return Optional.of(
-              rs.getLong(1) + " apply errors (see the target server's log under " + target + ")");
+              rs.getLong(1)
+                  + " apply errors and "
+                  + rs.getLong(2)
+                  + " table synchronization errors (see the target server's log under "
+                  + target
+                  + ")");
         }
         return Optional.empty();
       }
@@ -173,6 +255,10 @@ public final class NativeReplication implements AutoCloseable {
     if (sourcePoll != null) {
       sourcePoll.close();
       sourcePoll = null;
+    }
+    if (targetPoll != null) {
+      targetPoll.close();
+      targetPoll = null;
     }
     try (Connection c = target.connect(targetDatabase);
         Statement st = c.createStatement()) {

@@ -18,6 +18,9 @@ final class ProcCpu {
 
   private static final Path PROC = Path.of("/proc");
 
+  /** Readings of a process tree before one is taken as it is: children rarely exit that often. */
+  private static final int MAX_ATTEMPTS = 10;
+
   private ProcCpu() {}
 
   /** Whether {@code /proc} is there to read (Linux). */
@@ -47,16 +50,33 @@ final class ProcCpu {
    * it has already reaped, and that of its live children. A child that exits between two readings
    * moves from the live sum to the reaped sum once the parent waits for it, so the difference of
    * two readings keeps counting it.
+   *
+   * <p>One reading is the parent's times, then a scan of {@code /proc} for its children. A child
+   * reaped during the scan would be in neither sum (a backend whose connection closed just before
+   * the reading, its CPU lost), so the parent's reaped time is read again after the scan, and the
+   * reading is repeated until it did not change.
    */
   static double treeSeconds(long pid) {
     if (pid <= 0 || !available()) {
       return 0;
     }
-    long[] parent = stat(pid);
-    if (parent == null) {
-      return 0;
+    for (int attempt = 1; ; attempt++) {
+      long[] parent = stat(pid);
+      if (parent == null) {
+        return 0;
+      }
+      long children = liveChildrenTicks(pid);
+      long[] after = stat(pid);
+      boolean settled = after != null && after[3] + after[4] == parent[3] + parent[4];
+      if (settled || attempt == MAX_ATTEMPTS) {
+        return (parent[1] + parent[2] + parent[3] + parent[4] + children) / TICKS_PER_SECOND;
+      }
     }
-    long ticks = parent[1] + parent[2] + parent[3] + parent[4];
+  }
+
+  /** User and system ticks of the live children of {@code pid}. */
+  private static long liveChildrenTicks(long pid) {
+    long ticks = 0;
     try (Stream<Path> entries = Files.list(PROC)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         String name = p.getFileName().toString();
@@ -71,7 +91,7 @@ final class ProcCpu {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + PROC, e);
     }
-    return ticks / TICKS_PER_SECOND;
+    return ticks;
   }
 
   /** The postmaster's pid: the first line of {@code postmaster.pid} in its data directory. */

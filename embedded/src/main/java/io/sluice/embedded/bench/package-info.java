@@ -1,7 +1,8 @@
 /**
- * The apply benchmark's parts that need no sluice component: its tables and seed, the workload
- * queued on the source, PostgreSQL's native logical replication as the baseline contender, and the
- * CPU and heap measurement of a drain. {@code sluice bench apply} in {@code cli} runs them with
- * sluice's capture and apply.
+ * The benchmarks' parts that need no sluice component: the apply benchmark's tables and seed and
+ * the workload queued on the source; the load benchmark's tables ({@link LoadSchema}); PostgreSQL's
+ * native logical replication as the baseline contender of both; and the CPU and heap measurement of
+ * a timed interval. {@code sluice bench apply} and {@code sluice bench load} in {@code cli} run
+ * them.
  */
 package io.sluice.embedded.bench;

@@ -1,8 +1,8 @@
 package io.sluice.embedded.verify;
 
 /**
- * The outcome of comparing one table: row counts and an MD5 over the ordered row texts on each
- * side. The hash of an empty table is the MD5 of the empty string.
+ * The outcome of comparing one table: row counts and, on each side, an MD5 over the MD5s of the row
+ * texts in key order. The hash of an empty table is the MD5 of the empty string.
  */
 public record TableComparison(
     ComparedTable table, long sourceRows, long targetRows, String sourceHash, String targetHash) {
