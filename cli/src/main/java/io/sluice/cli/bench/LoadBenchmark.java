@@ -36,7 +36,10 @@ final class LoadBenchmark {
    */
   static List<LoadContender> contenders() {
     return List.of(
-        new BinaryCopyContender(1), new BinaryCopyContender(2), new NativeSyncContender());
+        new BinaryCopyContender(1),
+        new BinaryCopyContender(2),
+        new NativeSyncContender(),
+        new SluiceLoadContender());
   }
 
   LoadBenchmark(LoadOptions options, PrintWriter out, List<LoadContender> contenders) {

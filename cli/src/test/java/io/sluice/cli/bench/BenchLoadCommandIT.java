@@ -49,9 +49,7 @@ class BenchLoadCommandIT {
     List<String> lines = output.lines().toList();
     assertThat(lines.get(lines.size() - 1))
         .matches(
-            "load references: COPY [\\d,]+ rows/s, 2-stream COPY [\\d,]+ rows/s,"
-                + " native sync [\\d,]+ rows/s"
-                + "|load ratio vs single-stream COPY: \\d+\\.\\d\\d \\(sluice [\\d,]+ rows/s,"
+            "load ratio vs single-stream COPY: \\d+\\.\\d\\d \\(sluice [\\d,]+ rows/s,"
                 + " COPY [\\d,]+ rows/s, native sync [\\d,]+ rows/s\\)");
 
     JsonNode report = new ObjectMapper().readTree(dir.resolve("bench-load.json").toFile());
@@ -61,7 +59,7 @@ class BenchLoadCommandIT {
       assertThat(load.path("verified").asBoolean()).as(load.toString()).isTrue();
       assertThat(load.path("rows").asLong()).isEqualTo(20_000L + 228_759L);
     }
-    assertThat(reported).containsExactlyElementsOf(names);
+    assertThat(reported).containsExactlyElementsOf(names).contains(LoadReport.SLUICE);
     assertThat(report.path("verified").asBoolean()).isTrue();
   }
 }
