@@ -1,7 +1,9 @@
 package io.sluice.capture.internal;
 
+import io.sluice.checkpoint.LoadPlan;
 import io.sluice.core.SluiceException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,9 +12,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,37 +81,44 @@ public final class TopicSetup {
   }
 
   /**
-   * The end offset of every partition of the topics, keyed as {@link
-   * io.sluice.checkpoint.LoadPlan#partitionKey} names them.
+   * The end offset of every partition of the topics, keyed as {@link LoadPlan#partitionKey} names
+   * them.
    */
   public static Map<String, Long> endOffsets(Properties adminProps, Map<String, Integer> topics)
       throws InterruptedException {
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs =
-        new java.util.HashMap<>();
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
     topics.forEach(
         (topic, partitions) -> {
           for (int p = 0; p < partitions; p++) {
-            specs.put(
-                new org.apache.kafka.common.TopicPartition(topic, p),
-                org.apache.kafka.clients.admin.OffsetSpec.latest());
+            specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
           }
         });
     try (Admin admin = Admin.create(adminProps)) {
-      Map<String, Long> out = new java.util.HashMap<>();
-      admin
-          .listOffsets(specs)
-          .all()
-          .get()
-          .forEach(
-              (tp, info) ->
-                  out.put(
-                      io.sluice.checkpoint.LoadPlan.partitionKey(tp.topic(), tp.partition()),
-                      info.offset()));
-      return out;
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new SluiceException("cannot read the end offsets of the group topics", e.getCause());
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Map<String, Long> out = new HashMap<>();
+          admin
+              .listOffsets(specs)
+              .all()
+              .get()
+              .forEach(
+                  (tp, info) ->
+                      out.put(LoadPlan.partitionKey(tp.topic(), tp.partition()), info.offset()));
+          return out;
+        } catch (ExecutionException e) {
+          // topics created a moment ago: the broker may not know their partitions yet
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+              || attempt == METADATA_ATTEMPTS) {
+            throw new SluiceException(
+                "cannot read the end offsets of the group topics", e.getCause());
+          }
+          Thread.sleep(100L * attempt);
+        }
+      }
     }
   }
+
+  private static final int METADATA_ATTEMPTS = 10;
 
   private static void ensureMessageSize(Admin admin, String topic) throws InterruptedException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);

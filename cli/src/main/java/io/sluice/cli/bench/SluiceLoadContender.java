@@ -21,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -37,6 +38,7 @@ final class SluiceLoadContender implements LoadContender {
   private CaptureSingleton capture;
   private DynamoDbClient dynamo;
   private PipelineConfig config;
+  private final AtomicBoolean finished = new AtomicBoolean();
 
   @Override
   public String name() {
@@ -70,11 +72,19 @@ final class SluiceLoadContender implements LoadContender {
                   public void copied(LoadChunk chunk, long rows) {
                     run.progress().rowsCopied(rows);
                   }
+
+                  @Override
+                  public void finished() {
+                    finished.set(true); // told after the end is recorded in DynamoDB
+                  }
                 });
     run.waiter().setFailureCheck(capture::failure);
     capture.start();
-    run.waiter()
-        .await("sluice's load", () -> progress.plan().map(LoadPlan::finished).orElse(false));
+    // heard in process: polling DynamoDB for the plan would load DynamoDB Local in this JVM
+    run.waiter().await("sluice's load", finished::get);
+    if (!progress.plan().map(LoadPlan::finished).orElse(false)) {
+      throw new IllegalStateException("the load said it finished but its plan does not");
+    }
   }
 
   @Override
