@@ -193,6 +193,45 @@ class InitialLoadIT {
     }
   }
 
+  @Test
+  void aMigrationThatRewritesATableDuringTheLoadWaitsForItAndLosesNoRow() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(COPY_LOAD);
+    env.put("SLUICE_CAPTURE_LOAD_PARALLELISM", "1");
+    env.put("SLUICE_CAPTURE_LOAD_CHUNK_ROWS", "1000");
+    try (TestIsolation slice = TestIsolation.create("copy load migration");
+        PipelineFixture pipeline = new PipelineFixture(slice, GROUPS, env);
+        Connection source = slice.connectSource();
+        Connection migration = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      createTables(source);
+      pipeline.prepare();
+      pipeline.startCapture();
+      pipeline.startApply();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> pipeline.loadPlan().map(p -> p.copied().size() >= 5).orElse(false));
+      // a rewrite (the column's type changes) while the load has copied part of the table
+      ExecutorService ddl = Executors.newSingleThreadExecutor();
+      try {
+        Future<Boolean> altered =
+            ddl.submit(
+                () -> {
+                  exec(migration, "ALTER TABLE orders ALTER COLUMN qty TYPE numeric(40,18)");
+                  return pipeline.loadPlan().map(p -> p.remaining().isEmpty()).orElse(false);
+                });
+        assertThat(altered.get(120, java.util.concurrent.TimeUnit.SECONDS))
+            .as("the rewrite waited until the load had copied every chunk")
+            .isTrue();
+      } finally {
+        ddl.shutdownNow();
+      }
+      exec(source, "UPDATE orders SET qty = qty + 0.5 WHERE id % 1000 = 0");
+
+      awaitAllEqual(pipeline, source, target);
+    }
+  }
+
   private static List<String> indexes(Connection target) throws SQLException {
     return PipelineFixture.rows(
         target,
