@@ -133,6 +133,8 @@ public final class CaptureService implements AutoCloseable {
             (t, rows) -> metrics.expectRows(tables.groupOf(t).orElseThrow().name(), t, rows));
     if (decision == StartCheck.Decision.LOAD || decision == StartCheck.Decision.RESUME_LOAD) {
       startLoad(decision, preflight.loadPlan());
+    } else if (!preflight.joined().isEmpty()) {
+      loadJoined(preflight.loadPlan().orElseThrow(), preflight.joined());
     }
     if (decision == StartCheck.Decision.SNAPSHOT || decision == StartCheck.Decision.RESNAPSHOT) {
       reloadPending = true;
@@ -183,18 +185,7 @@ public final class CaptureService implements AutoCloseable {
    */
   private void startLoad(StartCheck.Decision decision, Optional<LoadPlan> plan)
       throws SQLException, InterruptedException {
-    Lease held =
-        lease.orElseThrow(
-            () -> new IllegalStateException("the copy load runs under the capture lease"));
-    loadState = DynamoDbClients.create(config.dynamoDb());
-    InitialLoad initial =
-        new InitialLoad(
-            config,
-            tables,
-            new DynamoDbLoadProgressStore(
-                loadState, new StateTables(config.dynamoDb().tablePrefix()), metrics.clock()),
-            held,
-            metrics.loadListener(tables, loadListener));
+    InitialLoad initial = initialLoad();
     load =
         decision == StartCheck.Decision.LOAD
             ? initial.begin(
@@ -231,6 +222,47 @@ public final class CaptureService implements AutoCloseable {
             "sluice-load-watch-" + config.name());
     watcher.setDaemon(true);
     watcher.start();
+  }
+
+  /**
+   * Copies the tables that joined the pipeline since its load, before the engine streams: their
+   * changes reach Kafka only after their rows are on the target, so apply, which keeps running for
+   * the other tables, never writes a change of theirs first.
+   */
+  private void loadJoined(LoadPlan plan, List<TableId> joined)
+      throws SQLException, InterruptedException {
+    InitialLoad.Running running = initialLoad().add(plan, joined);
+    load = running;
+    while (!running.await(1_000)) {
+      // copying; close() stops it
+    }
+    load = null;
+    Optional<Throwable> failed = running.failure();
+    if (failed.isPresent()) {
+      if (failed.get() instanceof SQLException e) {
+        throw e;
+      }
+      if (failed.get() instanceof RuntimeException e) {
+        throw e;
+      }
+      throw new SluiceException("copying the tables that joined failed", failed.get());
+    }
+  }
+
+  private InitialLoad initialLoad() {
+    Lease held =
+        lease.orElseThrow(
+            () -> new IllegalStateException("the copy load runs under the capture lease"));
+    if (loadState == null) {
+      loadState = DynamoDbClients.create(config.dynamoDb());
+    }
+    return new InitialLoad(
+        config,
+        tables,
+        new DynamoDbLoadProgressStore(
+            loadState, new StateTables(config.dynamoDb().tablePrefix()), metrics.clock()),
+        held,
+        metrics.loadListener(tables, loadListener));
   }
 
   private void stopEngine() {

@@ -55,9 +55,12 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
       return Optional.empty();
     }
     FormatVersion.require(head, FORMAT_VERSION, "load plan in " + table);
+    int expected = Integer.parseInt(head.get("chunks").n());
+    // chunks written by an extension the plan item does not count yet are not part of it
     List<Map<String, AttributeValue>> chunkItems =
         items.stream()
             .filter(i -> !PLAN.equals(i.get("table").s()))
+            .filter(i -> Long.parseLong(i.get("plan_order").n()) < expected)
             .sorted(Comparator.comparingLong(i -> Long.parseLong(i.get("plan_order").n())))
             .toList();
     List<LoadChunk> chunks = new ArrayList<>();
@@ -73,7 +76,6 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
         copied.put(chunk.id(), Long.parseLong(item.get("rows").n()));
       }
     }
-    int expected = Integer.parseInt(head.get("chunks").n());
     if (chunks.size() != expected) {
       throw new IllegalStateException(
           "load plan in "
@@ -115,20 +117,7 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
   public void start(LoadPlan plan, Lease lease) {
     clear();
     String now = clock.instant().toString();
-    List<WriteRequest> puts = new ArrayList<>();
-    int order = 0;
-    for (LoadChunk c : plan.chunks()) {
-      Map<String, AttributeValue> item = new HashMap<>(key(c.table(), c.index()));
-      c.keyColumn().ifPresent(k -> item.put("key_column", AttributeValue.fromS(k)));
-      c.lower().ifPresent(v -> item.put("lower", AttributeValue.fromS(v)));
-      c.upper().ifPresent(v -> item.put("upper", AttributeValue.fromS(v)));
-      item.put("estimated_rows", number(c.estimatedRows()));
-      item.put("plan_order", number(order++));
-      item.put("format_version", number(FORMAT_VERSION));
-      item.put("updated_at", AttributeValue.fromS(now));
-      puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
-    }
-    write(puts);
+    write(chunkItems(plan.chunks(), 0));
     Map<String, AttributeValue> head = new HashMap<>(key(PLAN, 0));
     head.put("position", number(plan.position()));
     head.put("chunks", number(plan.chunks().size()));
@@ -142,6 +131,34 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
         TransactWriteItem.builder().put(b -> b.tableName(table).item(head)).build(),
         lease,
         "the load plan");
+  }
+
+  @Override
+  public void extend(List<LoadChunk> chunks, Lease lease) {
+    LoadPlan plan =
+        plan().orElseThrow(() -> new IllegalStateException("no load plan to extend in " + table));
+    write(chunkItems(chunks, plan.chunks().size()));
+    fenced(
+        TransactWriteItem.builder()
+            .update(
+                b ->
+                    b.tableName(table)
+                        .key(key(PLAN, 0))
+                        .updateExpression("SET chunks = :n, finished = :f, updated_at = :now")
+                        .conditionExpression("chunks = :old")
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":n",
+                                number(plan.chunks().size() + chunks.size()),
+                                ":old",
+                                number(plan.chunks().size()),
+                                ":f",
+                                AttributeValue.fromBool(false),
+                                ":now",
+                                AttributeValue.fromS(clock.instant().toString()))))
+            .build(),
+        lease,
+        "the load plan's new chunks");
   }
 
   @Override
@@ -186,6 +203,25 @@ public final class DynamoDbLoadProgressStore implements LoadProgressStore {
             .build(),
         lease,
         "the end of the load");
+  }
+
+  /** The items of chunks, numbered in plan order from {@code firstOrder}. */
+  private List<WriteRequest> chunkItems(List<LoadChunk> chunks, int firstOrder) {
+    String now = clock.instant().toString();
+    List<WriteRequest> puts = new ArrayList<>();
+    int order = firstOrder;
+    for (LoadChunk c : chunks) {
+      Map<String, AttributeValue> item = new HashMap<>(key(c.table(), c.index()));
+      c.keyColumn().ifPresent(k -> item.put("key_column", AttributeValue.fromS(k)));
+      c.lower().ifPresent(v -> item.put("lower", AttributeValue.fromS(v)));
+      c.upper().ifPresent(v -> item.put("upper", AttributeValue.fromS(v)));
+      item.put("estimated_rows", number(c.estimatedRows()));
+      item.put("plan_order", number(order++));
+      item.put("format_version", number(FORMAT_VERSION));
+      item.put("updated_at", AttributeValue.fromS(now));
+      puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+    }
+    return puts;
   }
 
   /** Removes every item: the plan item first, so a half-removed plan is no plan. */

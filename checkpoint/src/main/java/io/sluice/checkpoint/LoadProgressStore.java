@@ -1,5 +1,6 @@
 package io.sluice.checkpoint;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,12 @@ public interface LoadProgressStore {
 
   /** Stores a new plan, every chunk to copy, after removing any earlier one. */
   void start(LoadPlan plan, Lease lease);
+
+  /**
+   * Adds chunks to a stored plan, to copy after the others (tables that joined the pipeline), and
+   * makes it unfinished until they are copied.
+   */
+  void extend(List<LoadChunk> chunks, Lease lease);
 
   /** Records that a chunk is copied and committed on the target, with its rows. */
   void copied(LoadChunk chunk, long rows, Lease lease);

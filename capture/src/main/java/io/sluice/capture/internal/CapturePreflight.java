@@ -4,8 +4,10 @@ import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbLoadProgressStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.Lease;
+import io.sluice.checkpoint.LoadChunk;
 import io.sluice.checkpoint.LoadPlan;
 import io.sluice.checkpoint.StateTables;
+import io.sluice.core.SluiceException;
 import io.sluice.core.config.InitialLoad;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
@@ -14,11 +16,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.ObjDoubleConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,6 +43,7 @@ public final class CapturePreflight {
   private final Optional<Lease> lease;
   private final Set<String> keyless;
   private Optional<LoadPlan> loadPlan = Optional.empty();
+  private List<TableId> joined = List.of();
 
   /**
    * @param tables the captured tables
@@ -117,9 +122,34 @@ public final class CapturePreflight {
         } else if (decision == StartCheck.Decision.RESUME_LOAD) {
           loadPlan = plan;
         } else if (plan.isEmpty() && lease.isPresent()) {
-          // a stream whose rows came through the Kafka snapshot: its first copy is done
-          loads.start(LoadPlan.of(0, java.util.List.of(), Map.of()), lease.get());
+          // a stream whose rows came through the Kafka snapshot: its first copy is done, of the
+          // tables captured now; a table captured later is loaded when it joins
+          List<LoadChunk> known = tables.stream().map(t -> LoadChunk.whole(t.quoted(), 0)).toList();
+          loads.start(LoadPlan.of(0, known, Map.of()), lease.get());
+          for (LoadChunk chunk : known) {
+            loads.copied(chunk, 0, lease.get());
+          }
           loads.finish(lease.get());
+        } else if (plan.isPresent()) {
+          Set<String> loaded =
+              plan.get().chunks().stream().map(LoadChunk::table).collect(Collectors.toSet());
+          joined = tables.stream().filter(t -> !loaded.contains(t.quoted())).toList();
+          List<String> keylessJoined =
+              joined.stream().map(TableId::quoted).filter(keyless::contains).toList();
+          if (!keylessJoined.isEmpty()) {
+            throw new SluiceException(
+                "tables "
+                    + keylessJoined
+                    + " joined pipeline "
+                    + config.name()
+                    + " after its initial load and have no key: their rows cannot be copied while"
+                    + " their changes stream (a change written in between would be added twice)."
+                    + " Take them out of the configuration, or give them key-columns");
+          }
+          if (!joined.isEmpty()) {
+            loadPlan = plan;
+            estimateRows(c, snapshotRows);
+          }
         }
       } else {
         decision =
@@ -149,9 +179,21 @@ public final class CapturePreflight {
     return decision;
   }
 
-  /** After {@link #run} decided {@link StartCheck.Decision#RESUME_LOAD}: the load to resume. */
+  /**
+   * After {@link #run} decided {@link StartCheck.Decision#RESUME_LOAD}, or {@link
+   * StartCheck.Decision#RESUME} with {@link #joined} tables: the stored load.
+   */
   public Optional<LoadPlan> loadPlan() {
     return loadPlan;
+  }
+
+  /**
+   * Under the copy load, the captured tables its finished plan does not hold: tables that joined
+   * the pipeline since (its configuration changed, or they match a group's pattern now), whose rows
+   * are to be copied before capture streams again.
+   */
+  public List<TableId> joined() {
+    return joined;
   }
 
   /** The planner's row estimates of the tables the initial snapshot is about to copy. */

@@ -92,7 +92,7 @@ public final class InitialLoad {
           st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
           st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.name() + "'");
         }
-        chunks = ChunkPlanner.plan(sizes(c), config.capture().load().chunkRows());
+        chunks = ChunkPlanner.plan(sizes(c, tables.ids()), config.capture().load().chunkRows());
         c.commit();
       }
       LoadPlan plan = LoadPlan.of(position, chunks, streamStart);
@@ -129,6 +129,35 @@ public final class InitialLoad {
     return running;
   }
 
+  /**
+   * Copies tables that joined a pipeline whose load finished, before capture streams again: their
+   * chunks are added to the stored plan and copied, each stream in a snapshot of its own, with the
+   * plan's position, so their changes streamed from now on win over the copied rows. Changes
+   * written between the publication taking them in and a stream's snapshot come twice, which apply
+   * makes good for tables with a key; tables without one are refused before this.
+   */
+  public Running add(LoadPlan plan, List<TableId> joined)
+      throws SQLException, InterruptedException {
+    List<LoadChunk> chunks;
+    try (Connection c = new SourceConnections(config.source(), "load").open()) {
+      chunks = ChunkPlanner.plan(sizes(c, joined), config.capture().load().chunkRows());
+    }
+    store.extend(chunks, lease);
+    List<LoadChunk> all = new ArrayList<>(plan.chunks());
+    all.addAll(chunks);
+    log.info(
+        "tables {} joined pipeline {}: copying them ({} chunks) before capture streams again",
+        joined,
+        config.name(),
+        chunks.size());
+    Running running =
+        new Running(
+            new LoadPlan(plan.position(), all, plan.copied(), false, plan.streamStart()),
+            Optional.empty());
+    running.awaitImported();
+    return running;
+  }
+
   /** Reads the slot's restart position. */
   @FunctionalInterface
   public interface RestartPosition {
@@ -140,9 +169,9 @@ public final class InitialLoad {
   }
 
   /** Each captured table's row estimate and, where it is keyed by one integer, its key range. */
-  private List<TableSize> sizes(Connection c) throws SQLException {
+  private List<TableSize> sizes(Connection c, List<TableId> ids) throws SQLException {
     List<TableSize> out = new ArrayList<>();
-    for (TableId id : tables.ids()) {
+    for (TableId id : ids) {
       TableSchema t = tables.schemas().get(id);
       long estimate = estimate(c, id);
       Optional<KeyRange> keys = Optional.empty();

@@ -81,6 +81,25 @@ class DynamoDbLoadProgressStoreIT {
   }
 
   @Test
+  void aFinishedPlanExtendedWithNewChunksIsUnfinishedUntilTheyAreCopied() {
+    Lease lease = state.lease(":capture", 0, "capture-1", clock);
+    store.start(LoadPlan.of(7, CHUNKS, Map.of()), lease);
+    for (LoadChunk c : CHUNKS) {
+      store.copied(c, 1, lease);
+    }
+    store.finish(lease);
+
+    List<LoadChunk> added = List.of(LoadChunk.whole("\"public\".\"fresh\"", 3_000));
+    store.extend(added, lease);
+
+    LoadPlan plan = store.plan().orElseThrow();
+    assertThat(plan.finished()).isFalse();
+    assertThat(plan.position()).isEqualTo(7);
+    assertThat(plan.chunks()).hasSize(CHUNKS.size() + 1).endsWith(added.get(0));
+    assertThat(plan.remaining()).containsExactlyElementsOf(added);
+  }
+
+  @Test
   void aNewPlanReplacesTheOldOneWhole() {
     Lease lease = state.lease(":capture", 0, "capture-1", clock);
     store.start(

@@ -232,6 +232,63 @@ class InitialLoadIT {
     }
   }
 
+  @Test
+  void aTableThatJoinsTheGroupsPatternIsCopiedAtTheNextStartWhileApplyKeepsRunning()
+      throws Exception {
+    try (TestIsolation slice = TestIsolation.create("copy load join");
+        PipelineFixture pipeline =
+            new PipelineFixture(
+                slice, "- {name: book, tables: [\"public.*\"], partitions: 2}", COPY_LOAD);
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      OrdersTable.create(source, 5_000);
+      pipeline.prepare();
+      pipeline.startCapture();
+      List<io.sluice.apply.ApplyWorker> workers = pipeline.startApply();
+      OrdersTable.awaitEqual(pipeline, source, target);
+
+      // capture stops (a configuration change rolls it); apply keeps running
+      pipeline.stopCapture();
+      exec(
+          source,
+          "CREATE TABLE fresh (id int PRIMARY KEY, v text NOT NULL, n numeric)",
+          "INSERT INTO fresh SELECT g, 'v' || g, g * 0.5 FROM generate_series(1, 3000) g",
+          "UPDATE orders SET qty = qty + 1 WHERE id <= 10");
+      pipeline.prepare(); // the catalog read again: fresh matches public.*
+      ExecutorService writes = Executors.newSingleThreadExecutor();
+      try {
+        // fresh changes while capture starts and copies it
+        Future<?> freshWrites =
+            writes.submit(
+                () -> {
+                  try (Connection c = slice.connectSource()) {
+                    for (int i = 1; i <= 200; i++) {
+                      exec(
+                          c,
+                          "UPDATE fresh SET v = v || '+' WHERE id = " + (i * 13 % 3000 + 1),
+                          "DELETE FROM fresh WHERE id = " + (i * 7 % 3000 + 1),
+                          "INSERT INTO fresh VALUES (" + (3000 + i) + ", 'new', 1)");
+                    }
+                  }
+                  return null;
+                });
+        pipeline.startCapture();
+        freshWrites.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        writes.shutdownNow();
+      }
+
+      OrdersTable.awaitEqual(pipeline, source, target);
+      pipeline.awaitTargetMatches(source, target, "fresh", "id, v, n", "id");
+      LoadPlan plan = pipeline.loadPlan().orElseThrow();
+      assertThat(plan.finished()).isTrue();
+      assertThat(plan.copied())
+          .as("fresh was copied as a chunk of the load")
+          .containsKey(new TableId("public", "fresh").quoted() + "#0");
+      assertThat(workers).allSatisfy(w -> assertThat(w.failure()).isEmpty());
+    }
+  }
+
   private static List<String> indexes(Connection target) throws SQLException {
     return PipelineFixture.rows(
         target,
