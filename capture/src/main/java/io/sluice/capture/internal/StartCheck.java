@@ -99,8 +99,9 @@ public final class StartCheck {
    *   <li>{@link Decision#RESUME}: the slot, and a finished load or a stored streaming offset.
    * </ul>
    *
-   * It refuses a slot with neither a load nor an offset, a streaming offset of a finished load
-   * without its slot, and a stream without its publication, as {@link #decide} does.
+   * It refuses a slot with neither a load nor an offset, a finished load or a streaming offset
+   * without its slot (the changes it held may be lost), and a stream without its publication, as
+   * {@link #decide} does.
    *
    * @param loadPlan empty when no load was ever planned; else whether it finished
    * @param resumable whether an unfinished load's remaining chunks may be read in a newer snapshot
@@ -115,7 +116,8 @@ public final class StartCheck {
     boolean loading = loadPlan.isPresent() && !loadPlan.get();
     boolean streamed = offset.isPresent() && !snapshotInterrupted(offset.get());
     if (!slotExists) {
-      if (streamed && !loading) {
+      // once a load finished, apply streams: a slot lost then may have held changes
+      if ((streamed && !loading) || loadPlan.orElse(false)) {
         throw slotGone(config);
       }
       return Decision.LOAD;

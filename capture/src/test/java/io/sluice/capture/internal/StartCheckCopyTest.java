@@ -78,6 +78,10 @@ class StartCheckCopyTest {
         .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> decide(false, STREAMING, Optional.empty()))
         .isInstanceOf(SluiceException.class);
+    assertThatThrownBy(() -> decide(false, Optional.empty(), FINISHED))
+        .as("a finished load streams, even before an offset was stored")
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> decide(true, Optional.empty(), Optional.empty()))
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining("neither a stored source offset nor an initial load");

@@ -289,6 +289,33 @@ class InitialLoadIT {
     }
   }
 
+  @Test
+  void aSlotDroppedAfterTheLoadHaltsCaptureInsteadOfLoadingAgain() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("copy load slot dropped");
+        PipelineFixture pipeline =
+            new PipelineFixture(
+                slice, "- {name: book, tables: [orders], partitions: 1}", COPY_LOAD);
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      OrdersTable.create(source, 3_000);
+      pipeline.prepare();
+      pipeline.startCapture();
+      pipeline.startApply();
+      OrdersTable.awaitEqual(pipeline, source, target);
+      pipeline.stopCapture();
+      exec(source, "SELECT pg_drop_replication_slot('" + pipeline.config.source().slot() + "')");
+
+      io.sluice.capture.CaptureSingleton capture = pipeline.startCaptureThroughFaults();
+      await().atMost(Duration.ofSeconds(60)).until(() -> capture.failure().isPresent());
+      assertThat(capture.failure().get())
+          .hasMessageContaining("does not exist")
+          .hasMessageContaining(pipeline.config.source().slot());
+      assertThat(pipeline.loadPlan().orElseThrow().finished())
+          .as("the finished load was not started over")
+          .isTrue();
+    }
+  }
+
   private static List<String> indexes(Connection target) throws SQLException {
     return PipelineFixture.rows(
         target,
