@@ -2,7 +2,6 @@ package io.sluice.apply;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.sluice.apply.internal.ApplyClients;
 import io.sluice.apply.internal.ControlPoller;
 import io.sluice.apply.internal.DeadLetters;
@@ -67,7 +66,7 @@ public final class ApplyWorker implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final PartitionStates partitions = new PartitionStates();
-
+  private final LoadGate loadGate;
   private final List<KafkaConsumer<ByteBuffer, ByteBuffer>> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<PartitionApplier> appliers = new ArrayList<>();
@@ -76,11 +75,6 @@ public final class ApplyWorker implements AutoCloseable {
   private DeadLetters deadLetters;
   private TopicOffsets offsets;
   private ControlPoller poller;
-  private LoadGate loadGate;
-
-  public ApplyWorker(PipelineConfig config, GroupConfig group, ControlPlane control) {
-    this(config, group, control, Metrics.globalRegistry);
-  }
 
   public ApplyWorker(
       PipelineConfig config, GroupConfig group, ControlPlane control, MeterRegistry meters) {
@@ -88,6 +82,7 @@ public final class ApplyWorker implements AutoCloseable {
     this.group = group;
     this.control = control;
     this.metrics = new ApplyMetrics(meters, group.name());
+    this.loadGate = new LoadGate(config, group.name(), control.load());
   }
 
   public synchronized void start() {
@@ -117,7 +112,6 @@ public final class ApplyWorker implements AutoCloseable {
         new ApplyMetrics.Thresholds(
             config.lagAlert(group), config.alerts().lagCritical(), config.pausedAlert(group)),
         deadLetters != null);
-    loadGate = new LoadGate(config, group.name(), control.load());
     poller.start(this::readControl);
     PostgresBatchWriter writer = new PostgresBatchWriter();
     stopped = new CountDownLatch(group.partitions());

@@ -167,6 +167,9 @@ public final class CaptureService implements AutoCloseable {
               return t;
             });
     executor.execute(engine);
+    if (load != null && load.failure().isPresent()) {
+      stopEngine(); // the load failed before the engine existed to be stopped
+    }
     metrics.capturing(true);
     metrics.snapshotting(!stats.streaming());
     log.info(
@@ -193,35 +196,16 @@ public final class CaptureService implements AutoCloseable {
                 s -> SlotInspector.restartLsn(s.connection(), config.source().slot()).value(),
                 TopicSetup.endOffsets(config.kafka().clientProperties(), config.topics()))
             : initial.resume(plan.orElseThrow());
-    InitialLoad.Running running = load;
-    Thread watcher =
-        new Thread(
-            () -> {
-              try {
-                while (!running.await(1_000)) {
-                  if (stopped.getCount() == 0) {
-                    return;
-                  }
-                }
-              } catch (InterruptedException e) {
-                return;
-              }
-              running
-                  .failure()
-                  .ifPresent(
-                      f -> {
-                        if (failure.compareAndSet(null, f)) {
-                          log.warn(
-                              "initial load of pipeline {} stopped: {}",
-                              config.name(),
-                              ErrorClassifier.describe(f));
-                        }
-                        stopEngine();
-                      });
-            },
-            "sluice-load-watch-" + config.name());
-    watcher.setDaemon(true);
-    watcher.start();
+    load.onFailure(
+        f -> {
+          if (failure.compareAndSet(null, f)) {
+            log.warn(
+                "initial load of pipeline {} stopped: {}",
+                config.name(),
+                ErrorClassifier.describe(f));
+          }
+          stopEngine();
+        });
   }
 
   /**

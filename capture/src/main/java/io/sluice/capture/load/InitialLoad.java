@@ -3,7 +3,6 @@ package io.sluice.capture.load;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceConnections;
-import io.sluice.capture.load.ChunkPlanner.KeyRange;
 import io.sluice.capture.load.ChunkPlanner.TableSize;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LoadChunk;
@@ -15,15 +14,12 @@ import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,58 +165,9 @@ public final class InitialLoad {
     return io.sluice.capture.internal.DebeziumProperties.SESSION_OPTIONS;
   }
 
-  /** Each captured table's row estimate and, where it is keyed by one integer, its key range. */
+  /** What the planner needs of the tables, read on {@code c}. */
   private List<TableSize> sizes(Connection c, List<TableId> ids) throws SQLException {
-    List<TableSize> out = new ArrayList<>();
-    for (TableId id : ids) {
-      TableSchema t = tables.schemas().get(id);
-      long estimate = estimate(c, id);
-      Optional<KeyRange> keys = Optional.empty();
-      if (estimate > config.capture().load().chunkRows() && integerKey(t).isPresent()) {
-        keys = keyRange(c, id, integerKey(t).get());
-      }
-      out.add(new TableSize(id.quoted(), estimate, keys, t.keyless()));
-    }
-    return out;
-  }
-
-  private static long estimate(Connection c, TableId id) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
-      ps.setString(1, id.quoted());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
-  }
-
-  private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
-
-  private static Optional<String> integerKey(TableSchema t) {
-    if (t.keyColumns().size() != 1) {
-      return Optional.empty();
-    }
-    String key = t.keyColumns().get(0);
-    return t.columns().stream()
-        .filter(col -> col.name().equals(key) && INTEGER_TYPES.contains(col.type()))
-        .findFirst()
-        .map(col -> key);
-  }
-
-  private static Optional<KeyRange> keyRange(Connection c, TableId id, String key)
-      throws SQLException {
-    String k = "\"" + key.replace("\"", "\"\"") + "\"";
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT min(" + k + "), max(" + k + ") FROM " + id.quoted())) {
-      rs.next();
-      long min = rs.getLong(1);
-      if (rs.wasNull()) {
-        return Optional.empty();
-      }
-      return Optional.of(new KeyRange(key, min, rs.getLong(2)));
-    }
+    return TableSizes.read(c, tables.schemas(), ids, config.capture().load().chunkRows());
   }
 
   private Connection openTarget() throws SQLException {
@@ -240,6 +188,7 @@ public final class InitialLoad {
     private final AtomicInteger left;
     private final List<Connection> open = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stopping;
+    private volatile Consumer<Throwable> onFailure = f -> {};
 
     private Running(LoadPlan plan, Optional<String> snapshot) {
       this.plan = plan;
@@ -310,8 +259,8 @@ public final class InitialLoad {
         }
         source.commit();
       } catch (Throwable e) {
-        if (!stopping) {
-          failure.compareAndSet(null, e);
+        if (!stopping && failure.compareAndSet(null, e)) {
+          onFailure.accept(e);
         }
       } finally {
         if (!counted) {
@@ -366,6 +315,15 @@ public final class InitialLoad {
           throw e;
         }
         throw new IllegalStateException("the initial load could not start: " + f.getMessage(), f);
+      }
+    }
+
+    /** Called, on a stream's thread, with the error that stopped the load, if one does. */
+    public void onFailure(Consumer<Throwable> action) {
+      onFailure = action;
+      Throwable f = failure.get();
+      if (f != null) {
+        action.accept(f);
       }
     }
 

@@ -79,7 +79,8 @@ final class SluiceContender implements AutoCloseable {
           new ApplyWorker(
               config,
               g,
-              ControlPlane.dynamoDb(dynamo, state, config.apply(), ControlPlane.defaultWorkerId()));
+              ControlPlane.dynamoDb(dynamo, state, config.apply(), ControlPlane.defaultWorkerId()),
+              io.micrometer.core.instrument.Metrics.globalRegistry);
       workers.add(w);
       w.start();
     }
