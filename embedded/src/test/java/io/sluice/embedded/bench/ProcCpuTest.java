@@ -1,7 +1,6 @@
 package io.sluice.embedded.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,9 @@ class ProcCpuTest {
 
   @Test
   void aTreeNeverLosesTheTimeOfAChildReapedWhileItIsRead() throws Exception {
-    assumeTrue(ProcCpu.available(), "needs Linux /proc");
+    assertThat(ProcCpu.available())
+        .as("Linux /proc, which the benchmarks' CPU figures are read from")
+        .isTrue();
     long self = ProcessHandle.current().pid();
     List<Double> readings = new ArrayList<>();
     AtomicBoolean done = new AtomicBoolean();
