@@ -14,15 +14,15 @@ import java.sql.SQLException;
  * a message that names the side, where it connects, and what to set: the same "password
  * authentication failed" from either database is not a message an operator can act on.
  */
-final class Databases {
+public final class Databases {
   private Databases() {}
 
-  static Connection source(PipelineConfig config) throws SQLException {
+  public static Connection source(PipelineConfig config) throws SQLException {
     var s = config.source();
     return connect("source", s.jdbcUrl(), s.host(), s.port(), s.database(), s.user(), s.password());
   }
 
-  static Connection target(PipelineConfig config) throws SQLException {
+  public static Connection target(PipelineConfig config) throws SQLException {
     var t = config.target();
     return connect("target", t.jdbcUrl(), t.host(), t.port(), t.database(), t.user(), t.password());
   }

@@ -16,9 +16,10 @@ import java.util.Map;
  * and one for each table being copied, with rows, rows per second and the time left at that rate.
  * Tables are sized by the planner's estimates, so a bar may end below or above 100%.
  */
-final class LoadProgressBar implements LoadListener {
+public final class LoadProgressBar implements LoadListener {
   private static final int WIDTH = 20;
 
+  private final String title;
   private final PrintWriter out;
   private final Clock clock;
   private final Duration every;
@@ -29,6 +30,14 @@ final class LoadProgressBar implements LoadListener {
   private long copiedNow;
 
   LoadProgressBar(PrintWriter out, Clock clock, Duration every) {
+    this("initial load", out, clock, every);
+  }
+
+  /**
+   * @param title what is loading, as the lines name it ("initial load")
+   */
+  public LoadProgressBar(String title, PrintWriter out, Clock clock, Duration every) {
+    this.title = title;
     this.out = out;
     this.clock = clock;
     this.every = every;
@@ -48,7 +57,8 @@ final class LoadProgressBar implements LoadListener {
     }
     out.printf(
         Locale.ROOT,
-        "initial load: %d tables in %d chunks, about %,d rows%s%n",
+        "%s: %d tables in %d chunks, about %,d rows%s%n",
+        title,
         tables.size(),
         chunks.size(),
         tables.values().stream().mapToLong(t -> t[0]).sum(),
@@ -73,7 +83,8 @@ final class LoadProgressBar implements LoadListener {
     double seconds = Math.max(1e-3, Duration.between(started, now).toNanos() / 1e9);
     out.printf(
         Locale.ROOT,
-        "initial load finished: %,d rows in %.1f s (%,.0f rows/s)%n",
+        "%s finished: %,d rows in %.1f s (%,.0f rows/s)%n",
+        title,
         copiedNow,
         seconds,
         copiedNow / seconds);

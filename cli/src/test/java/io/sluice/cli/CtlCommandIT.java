@@ -126,8 +126,36 @@ class CtlCommandIT {
         Ctl unknown = ctl("ctl", "pause", "nope", "--reason", "x", "-c", file.toString());
         assertThat(unknown.exit).isEqualTo(1);
         assertThat(unknown.err).contains("no group 'nope'");
+
+        // the target drifts; resnapshot puts it right while the pipeline runs
+        try (Connection target = slice.connectTarget();
+            Statement st = target.createStatement()) {
+          st.execute("UPDATE quotes SET bid = -1 WHERE id <= 3");
+          st.execute("INSERT INTO quotes SELECT 1000, 1, _sluice_lsn FROM quotes WHERE id = 4");
+          Ctl reload = ctl("ctl", "resnapshot", "quotes", "-c", file.toString());
+          assertThat(reload.exit).as(reload.err).isZero();
+          assertThat(reload.out)
+              .contains("reloaded public.quotes: 20 rows from a snapshot at ")
+              .contains(", 1 target rows removed");
+          assertThat(reload.err).contains("reload of public.quotes finished: 20 rows");
+          assertThat(rows(target)).isEqualTo(rows(source));
+          Ctl outside = ctl("ctl", "resnapshot", "public.nope", "-c", file.toString());
+          assertThat(outside.exit).isEqualTo(2);
+          assertThat(outside.err).contains("does not capture public.nope");
+        }
       }
     }
+  }
+
+  private static java.util.List<String> rows(Connection c) throws java.sql.SQLException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT id || ':' || bid FROM quotes ORDER BY id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   private JsonNode group(String api) throws Exception {

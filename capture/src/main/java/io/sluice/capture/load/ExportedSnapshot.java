@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.ReplicationSlotInfo;
+import org.postgresql.replication.fluent.logical.ChainedLogicalCreateSlotBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,23 @@ final class ExportedSnapshot implements AutoCloseable {
     this.consistentPoint = consistentPoint;
   }
 
-  /** Creates the slot (pgoutput) and holds its exported snapshot. */
+  /** Creates the pipeline's slot (pgoutput) and holds its exported snapshot. */
   static ExportedSnapshot createSlot(SourceConfig source, String sessionOptions)
+      throws SQLException {
+    return create(source, source.slot(), false, sessionOptions);
+  }
+
+  /**
+   * Creates a temporary slot of the given name, which the server drops when this closes, and holds
+   * its exported snapshot: a snapshot with a known position, for a reload.
+   */
+  static ExportedSnapshot createTemporarySlot(
+      SourceConfig source, String slot, String sessionOptions) throws SQLException {
+    return create(source, slot, true, sessionOptions);
+  }
+
+  private static ExportedSnapshot create(
+      SourceConfig source, String slot, boolean temporary, String sessionOptions)
       throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", source.user());
@@ -41,21 +57,25 @@ final class ExportedSnapshot implements AutoCloseable {
     p.setProperty("preferQueryMode", "simple");
     Connection c = DriverManager.getConnection(source.jdbcUrl(), p);
     try {
-      ReplicationSlotInfo info =
+      ChainedLogicalCreateSlotBuilder builder =
           c.unwrap(PGConnection.class)
               .getReplicationAPI()
               .createReplicationSlot()
               .logical()
-              .withSlotName(source.slot())
-              .withOutputPlugin("pgoutput")
-              .make();
+              .withSlotName(slot)
+              .withOutputPlugin("pgoutput");
+      if (temporary) {
+        builder = builder.withTemporaryOption();
+      }
+      ReplicationSlotInfo info = builder.make();
       if (info.getSnapshotName() == null) {
         throw new SQLException(
-            "replication slot " + source.slot() + " was created without an exported snapshot");
+            "replication slot " + slot + " was created without an exported snapshot");
       }
       log.info(
-          "replication slot {} created at {}; exported snapshot {}",
-          source.slot(),
+          "{}replication slot {} created at {}; exported snapshot {}",
+          temporary ? "temporary " : "",
+          slot,
           info.getConsistentPoint(),
           info.getSnapshotName());
       return new ExportedSnapshot(c, info.getSnapshotName(), info.getConsistentPoint().asString());

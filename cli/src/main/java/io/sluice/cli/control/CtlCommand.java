@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       CtlCommand.Groups.class,
       CtlCommand.Status.class,
       CtlCommand.Pause.class,
-      CtlCommand.Resume.class
+      CtlCommand.Resume.class,
+      ResnapshotCommand.class
     })
 public final class CtlCommand implements Runnable {
   @Spec CommandSpec spec;
