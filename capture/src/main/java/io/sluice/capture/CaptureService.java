@@ -264,6 +264,15 @@ public final class CaptureService implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the engine as if it had failed with {@code reason}: whoever runs capture decides what
+   * next (for a {@link io.sluice.core.error.TryAgainException}, starting it again).
+   */
+  public void stopFor(RuntimeException reason) {
+    failure.compareAndSet(null, reason);
+    stopEngine();
+  }
+
   /** The copy load this run started or resumed, while there is one. */
   public Optional<InitialLoad.Running> load() {
     return Optional.ofNullable(load);

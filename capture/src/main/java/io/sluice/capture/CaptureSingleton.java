@@ -11,6 +11,7 @@ import io.sluice.checkpoint.StateTables;
 import io.sluice.checkpoint.WorkerStatus;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.error.ErrorClass;
+import io.sluice.core.error.TryAgainException;
 import io.sluice.core.retry.Backoff;
 import io.sluice.core.retry.RetryLog;
 import io.sluice.core.retry.Sleeper;
@@ -58,7 +59,10 @@ public final class CaptureSingleton implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CaptureSingleton.class);
 
   private final PipelineConfig config;
-  private final CapturedTables tables;
+
+  /** What capture takes in: the configuration's groups and the tables they match. */
+  private volatile Scope scope;
+
   private final LeaseStore leases;
   private final String workerId;
   private final Duration timeout;
@@ -130,7 +134,7 @@ public final class CaptureSingleton implements AutoCloseable {
       Clock clock,
       Backoff backoff) {
     this.config = config;
-    this.tables = tables;
+    this.scope = new Scope(config, tables);
     this.leases = leases;
     this.workerId = workerId;
     this.timeout = timeout;
@@ -319,7 +323,9 @@ public final class CaptureSingleton implements AutoCloseable {
     MDC.put("worker", workerId);
     try {
       while (leads(term)) {
-        CaptureService c = new CaptureService(config, tables, Optional.of(term), metrics);
+        Scope started = scope;
+        CaptureService c =
+            new CaptureService(started.config(), started.tables(), Optional.of(term), metrics);
         c.loadListener(loadListener);
         Throwable stoppedBy;
         try {
@@ -327,6 +333,9 @@ public final class CaptureSingleton implements AutoCloseable {
           if (!adopt(c, term)) {
             c.close();
             return;
+          }
+          if (scope != started) {
+            c.stopFor(new TablesChanged()); // changed while it started
           }
           firstAttempt.countDown();
           c.awaitStop();
@@ -340,6 +349,11 @@ public final class CaptureSingleton implements AutoCloseable {
         }
         if (stoppedBy == null || !leads(term)) {
           return; // stopped on purpose: closed, or the lease passed on
+        }
+        if (stoppedBy instanceof TablesChanged) {
+          log.info(
+              "capture of pipeline {} starts again to take in its changed tables", config.name());
+          continue;
         }
         if (ErrorClassifier.classify(stoppedBy) != ErrorClass.RETRIABLE) {
           halt(stoppedBy);
@@ -367,6 +381,40 @@ public final class CaptureSingleton implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       firstAttempt.countDown();
+    }
+  }
+
+  /**
+   * Takes in the tables the groups capture now (a table added to a group's configuration, or newly
+   * matching its pattern; one removed): a running capture stops and starts again with them, which
+   * copies a table that joined before capture streams again (see {@code CapturePreflight}). A
+   * standby keeps them for when it leads.
+   */
+  public void recapture(PipelineConfig changed, CapturedTables tables) {
+    if (!changed.name().equals(config.name())) {
+      throw new IllegalArgumentException("pipeline " + changed.name() + " is not " + config.name());
+    }
+    Scope next = new Scope(changed, tables);
+    synchronized (this) {
+      scope = next;
+    }
+    CaptureService c = current;
+    if (c != null) {
+      c.stopFor(new TablesChanged());
+    }
+  }
+
+  /** The tables capture takes in now. */
+  public CapturedTables tables() {
+    return scope.tables();
+  }
+
+  private record Scope(PipelineConfig config, CapturedTables tables) {}
+
+  /** Why capture stopped to start again: the captured tables changed. */
+  private static final class TablesChanged extends TryAgainException {
+    TablesChanged() {
+      super("the captured tables changed");
     }
   }
 

@@ -44,6 +44,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
   private final List<ApplyWorker> workers = new ArrayList<>();
   private ControlView control;
   private AdminServer admin;
+  private Optional<TableDiscovery> discovery = Optional.empty();
 
   /** What a process of a pipeline runs. */
   enum Role {
@@ -108,6 +109,20 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
    */
   static Pipeline start(PipelineConfig config, Role role, List<String> groups, LoadListener load)
       throws Exception {
+    return start(config, role, groups, load, Optional.empty());
+  }
+
+  /**
+   * @param file the configuration file, read again for tables that join the groups (see {@link
+   *     TableDiscovery}); empty when the configuration came from elsewhere
+   */
+  static Pipeline start(
+      PipelineConfig config,
+      Role role,
+      List<String> groups,
+      LoadListener load,
+      Optional<java.nio.file.Path> file)
+      throws Exception {
     for (String g : groups) {
       config.group(g);
     }
@@ -124,6 +139,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
             .reportingTo(new DynamoDbGroupControlStore(dynamo, state, Clock.systemUTC()))
             .loadListener(load);
         p.capture.start();
+        p.discovery = TableDiscovery.start(config, file, p.capture);
       }
       if (role != Role.CAPTURE) {
         for (GroupConfig g : config.groups()) {
@@ -202,6 +218,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
 
   @Override
   public void close() {
+    discovery.ifPresent(TableDiscovery::close);
     if (admin != null) {
       admin.close();
       control.close();

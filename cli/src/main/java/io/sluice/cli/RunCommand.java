@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
     }
     LoadProgressBar progress =
         new LoadProgressBar(spec.commandLine().getErr(), Clock.systemUTC(), Duration.ofSeconds(2));
-    try (Pipeline pipeline = Pipeline.start(cfg, r, groups, progress)) {
+    try (Pipeline pipeline = Pipeline.start(cfg, r, groups, progress, Optional.of(config))) {
       log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
       boolean halted = false;
       while (!stop.await(1, TimeUnit.SECONDS)) {

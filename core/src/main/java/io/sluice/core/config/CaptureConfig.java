@@ -9,5 +9,11 @@ import java.time.Duration;
  * @param leaseTimeout how long the capturing process holds the pipeline's capture lease without
  *     renewing it; a standby takes over after it
  * @param load how the tables' existing rows are copied on a first start
+ * @param tableDiscoveryInterval how often a running capture process looks for tables that joined or
+ *     left the groups (zero: never)
  */
-public record CaptureConfig(Duration heartbeatInterval, Duration leaseTimeout, LoadConfig load) {}
+public record CaptureConfig(
+    Duration heartbeatInterval,
+    Duration leaseTimeout,
+    LoadConfig load,
+    Duration tableDiscoveryInterval) {}

@@ -68,7 +68,8 @@ final class ConfigBinder {
                 v.choice(ConfigKeys.CAPTURE_INITIAL_LOAD, InitialLoad.class),
                 v.integer(ConfigKeys.CAPTURE_LOAD_PARALLELISM),
                 v.integer(ConfigKeys.CAPTURE_LOAD_CHUNK_ROWS),
-                v.bool(ConfigKeys.CAPTURE_LOAD_DEFER_INDEXES)));
+                v.bool(ConfigKeys.CAPTURE_LOAD_DEFER_INDEXES)),
+            v.duration(ConfigKeys.CAPTURE_TABLE_DISCOVERY_INTERVAL));
     ApplyConfig apply =
         new ApplyConfig(
             v.integer(ConfigKeys.APPLY_BATCH_ROWS),

@@ -166,6 +166,18 @@ public final class ConfigKeys {
           "About how many rows one chunk of a table holds (`copy` load): the unit copied in one"
               + " target transaction, and copied again after a crash. Tables keyed by one integer"
               + " column are split by key range; others are copied whole.");
+  public static final ConfigKey CAPTURE_TABLE_DISCOVERY_INTERVAL =
+      opt(
+          "capture.table-discovery-interval",
+          Type.DURATION,
+          "30s",
+          notNegative(),
+          "How often a running capture process reads its configuration file and the source"
+              + " catalog again for tables that joined or left the groups (a table added to a"
+              + " group's `tables`, or created under its pattern): capture then starts again with"
+              + " them, copying a joined table first under the `copy` load, while apply keeps"
+              + " running. Changes beyond the groups' tables, key columns and excluded columns"
+              + " need a restart. `0s` turns it off.");
   public static final ConfigKey CAPTURE_LOAD_DEFER_INDEXES =
       opt(
           "capture.load.defer-indexes",
@@ -393,6 +405,7 @@ public final class ConfigKeys {
           CAPTURE_LOAD_PARALLELISM,
           CAPTURE_LOAD_CHUNK_ROWS,
           CAPTURE_LOAD_DEFER_INDEXES,
+          CAPTURE_TABLE_DISCOVERY_INTERVAL,
           APPLY_BATCH_ROWS,
           APPLY_BATCH_BYTES,
           APPLY_BATCH_LINGER,
