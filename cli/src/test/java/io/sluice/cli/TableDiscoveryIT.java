@@ -27,16 +27,30 @@ import org.junit.jupiter.api.Test;
  * the tables captured before go on streaming.
  */
 class TableDiscoveryIT {
-  private static final String SETTINGS =
-      """
-      capture:
-        initial-load: copy
-        table-discovery-interval: 1s
-      """;
+  private static String settings(String initialLoad) {
+    return """
+        capture:
+          initial-load: %s
+          table-discovery-interval: 1s
+        """
+        .formatted(initialLoad);
+  }
 
   @Test
-  void tablesAddedToTheConfigurationOrMatchingAPatternJoinWhileThePipelineRuns() throws Exception {
-    try (TestIsolation slice = TestIsolation.create("discovery");
+  void underTheCopyLoadTablesAddedToTheConfigurationOrMatchingAPatternJoinWhileThePipelineRuns()
+      throws Exception {
+    tablesJoin("copy");
+  }
+
+  /** The first rows came through Kafka; a table that joins later is copied all the same. */
+  @Test
+  void underTheKafkaLoadTablesThatJoinAreCopiedToo() throws Exception {
+    tablesJoin("kafka");
+  }
+
+  private static void tablesJoin(String initialLoad) throws Exception {
+    String settings = settings(initialLoad);
+    try (TestIsolation slice = TestIsolation.create("discovery " + initialLoad);
         Connection source = slice.connectSource();
         Connection target = slice.connectTarget()) {
       exec(
@@ -48,11 +62,11 @@ class TableDiscoveryIT {
           "INSERT INTO book.venues VALUES ('X'), ('Y')",
           "CREATE TABLE fills (id int PRIMARY KEY, px numeric(38,18), venue text)",
           "INSERT INTO fills SELECT g, g * 1.5, 'X' || g FROM generate_series(1, 2000) g");
-      Path file = Path.of("target", "discovery-it.yaml");
+      Path file = Path.of("target", "discovery-it-" + initialLoad + ".yaml");
       Files.writeString(
           file,
           slice.pipelineYaml(
-              SETTINGS,
+              settings,
               """
               - {name: quotes, tables: [quotes], partitions: 2}
               - {name: book, tables: ["book.*"], partitions: 2}
@@ -68,7 +82,7 @@ class TableDiscoveryIT {
         Files.writeString(
             file,
             slice.pipelineYaml(
-                SETTINGS,
+                settings,
                 """
                 - {name: quotes, tables: [quotes, fills], partitions: 2}
                 - {name: book, tables: ["book.*"], partitions: 2}
@@ -98,7 +112,7 @@ class TableDiscoveryIT {
         Files.writeString(
             file,
             slice.pipelineYaml(
-                SETTINGS,
+                settings,
                 """
                 - {name: quotes, tables: [quotes, fills], partitions: 4}
                 - {name: book, tables: ["book.*"], partitions: 2}

@@ -6,6 +6,7 @@ import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LoadChunk;
 import io.sluice.checkpoint.LoadPlan;
+import io.sluice.checkpoint.LoadProgressStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.InitialLoad;
@@ -121,35 +122,12 @@ public final class CapturePreflight {
           estimateRows(c, snapshotRows);
         } else if (decision == StartCheck.Decision.RESUME_LOAD) {
           loadPlan = plan;
-        } else if (plan.isEmpty() && lease.isPresent()) {
+        } else if (plan.isEmpty()) {
           // a stream whose rows came through the Kafka snapshot: its first copy is done, of the
           // tables captured now; a table captured later is loaded when it joins
-          List<LoadChunk> known = tables.stream().map(t -> LoadChunk.whole(t.quoted(), 0)).toList();
-          loads.start(LoadPlan.of(0, known, Map.of()), lease.get());
-          for (LoadChunk chunk : known) {
-            loads.copied(chunk, 0, lease.get());
-          }
-          loads.finish(lease.get());
-        } else if (plan.isPresent()) {
-          Set<String> loaded =
-              plan.get().chunks().stream().map(LoadChunk::table).collect(Collectors.toSet());
-          joined = tables.stream().filter(t -> !loaded.contains(t.quoted())).toList();
-          List<String> keylessJoined =
-              joined.stream().map(TableId::quoted).filter(keyless::contains).toList();
-          if (!keylessJoined.isEmpty()) {
-            throw new SluiceException(
-                "tables "
-                    + keylessJoined
-                    + " joined pipeline "
-                    + config.name()
-                    + " after its initial load and have no key: their rows cannot be copied while"
-                    + " their changes stream (a change written in between would be added twice)."
-                    + " Take them out of the configuration, or give them key-columns");
-          }
-          if (!joined.isEmpty()) {
-            loadPlan = plan;
-            estimateRows(c, snapshotRows);
-          }
+          recordLoaded(loads);
+        } else {
+          findJoined(c, plan.get(), snapshotRows);
         }
       } else {
         decision =
@@ -172,11 +150,68 @@ public final class CapturePreflight {
           }
           DynamoDbOffsetBackingStore.markSnapshotStarting(dynamo, state, config.name(), lease);
           estimateRows(c, snapshotRows);
+          // the snapshot copies every table captured now; one that joins later is copied then
+          recordLoaded(loads(dynamo, state));
+        } else {
+          DynamoDbLoadProgressStore loads = loads(dynamo, state);
+          Optional<LoadPlan> plan = loads.plan();
+          if (plan.isEmpty()) {
+            recordLoaded(loads);
+          } else {
+            findJoined(c, plan.get(), snapshotRows);
+          }
         }
       }
     }
     TopicSetup.ensure(kafka, config.topics(), config.kafka().replicationFactor());
     return decision;
+  }
+
+  private static DynamoDbLoadProgressStore loads(DynamoDbClient dynamo, StateTables state) {
+    return new DynamoDbLoadProgressStore(dynamo, state, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Records the tables captured now as loaded, with a finished plan at position 0: their rows came
+   * (or are coming) through the Kafka snapshot. A table that joins later is not in it, and is
+   * copied when it joins.
+   */
+  private void recordLoaded(LoadProgressStore loads) {
+    if (lease.isEmpty()) {
+      return; // only the capture lease's holder writes the load state
+    }
+    List<LoadChunk> known = tables.stream().map(t -> LoadChunk.whole(t.quoted(), 0)).toList();
+    loads.start(LoadPlan.of(0, known, Map.of()), lease.get());
+    for (LoadChunk chunk : known) {
+      loads.copied(chunk, 0, lease.get());
+    }
+    loads.finish(lease.get());
+  }
+
+  /**
+   * The captured tables the stored plan does not hold joined since it was made: they are copied
+   * before capture streams again. A joined table without a key is refused.
+   */
+  private void findJoined(Connection c, LoadPlan plan, ObjDoubleConsumer<TableId> snapshotRows)
+      throws SQLException {
+    Set<String> loaded = plan.chunks().stream().map(LoadChunk::table).collect(Collectors.toSet());
+    joined = tables.stream().filter(t -> !loaded.contains(t.quoted())).toList();
+    List<String> keylessJoined =
+        joined.stream().map(TableId::quoted).filter(keyless::contains).toList();
+    if (!keylessJoined.isEmpty()) {
+      throw new SluiceException(
+          "tables "
+              + keylessJoined
+              + " joined pipeline "
+              + config.name()
+              + " after its initial load and have no key: their rows cannot be copied while"
+              + " their changes stream (a change written in between would be added twice)."
+              + " Take them out of the configuration, or give them key-columns");
+    }
+    if (!joined.isEmpty()) {
+      loadPlan = Optional.of(plan);
+      estimateRows(c, snapshotRows);
+    }
   }
 
   /**
@@ -188,9 +223,9 @@ public final class CapturePreflight {
   }
 
   /**
-   * Under the copy load, the captured tables its finished plan does not hold: tables that joined
-   * the pipeline since (its configuration changed, or they match a group's pattern now), whose rows
-   * are to be copied before capture streams again.
+   * The captured tables the stored load plan does not hold: tables that joined the pipeline since
+   * (its configuration changed, or they match a group's pattern now), whose rows are to be copied
+   * before capture streams again.
    */
   public List<TableId> joined() {
     return joined;
