@@ -93,10 +93,15 @@ public final class TableReload {
 
   private final PipelineConfig config;
   private final LoadListener listener;
+  private final Clock clock;
 
-  public TableReload(PipelineConfig config, LoadListener listener) {
+  /**
+   * @param clock what the reloaded rows' commit time is read on
+   */
+  public TableReload(PipelineConfig config, LoadListener listener, Clock clock) {
     this.config = config;
     this.listener = listener;
+    this.clock = clock;
   }
 
   /**
@@ -453,8 +458,8 @@ public final class TableReload {
     }
   }
 
-  private static long micros() {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+  private long micros() {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
   }
 
   private Connection openTarget() throws SQLException {

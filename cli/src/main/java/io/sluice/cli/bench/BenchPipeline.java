@@ -29,6 +29,8 @@ final class BenchPipeline {
         capture:
           # Frequent heartbeats let the slot confirm the end of a workload promptly.
           heartbeat-interval: 1s
+          # What is measured is apply draining a Kafka backlog; the tables start small.
+          initial-load: kafka
         groups:
           - name: fills
             tables: [public.fills]

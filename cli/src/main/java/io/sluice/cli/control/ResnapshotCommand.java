@@ -54,7 +54,8 @@ final class ResnapshotCommand implements Callable<Integer> {
     TableReload reload =
         new TableReload(
             pipeline,
-            new LoadProgressBar("reload of " + id, err, Clock.systemUTC(), Duration.ofSeconds(2)));
+            new LoadProgressBar("reload of " + id, err, Clock.systemUTC(), Duration.ofSeconds(2)),
+            Clock.systemUTC());
     TableReload.Result r;
     try {
       r = reload.run(id, () -> new TargetWriter()::write);

@@ -144,7 +144,7 @@ public final class ConfigKeys {
       opt(
           "capture.initial-load",
           Type.STRING,
-          "kafka",
+          "copy",
           oneOf(InitialLoad.class),
           "How a first start copies the tables' existing rows: `copy` (parallel chunked"
               + " binary COPY from the replication slot's exported snapshot straight into the"

@@ -97,7 +97,12 @@ final class PipelineExtension implements ParameterResolver, AfterEachCallback {
           throw new ParameterResolutionException(
               "@PipelineSlice(name = \"" + spec.name() + "\") names no groups for its pipeline");
         }
-        pipeline = new PipelineFixture(slice(), spec.groups());
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        for (String setting : spec.env()) {
+          int eq = setting.indexOf('=');
+          env.put(setting.substring(0, eq), setting.substring(eq + 1));
+        }
+        pipeline = new PipelineFixture(slice(), spec.groups(), env);
       }
       return pipeline;
     }

@@ -22,4 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
   /** The pipeline's groups, a YAML list; needed only for a {@link PipelineFixture} parameter. */
   String groups() default "";
+
+  /** Settings overridden as by environment variables, each {@code SLUICE_...=value}. */
+  String[] env() default {};
 }

@@ -34,4 +34,15 @@ final class SlotQueries {
       return rs.getLong(1);
     }
   }
+
+  /** Whether a consumer reads the replication slot now. */
+  static boolean active(Connection source, String slot) throws SQLException {
+    try (PreparedStatement ps =
+        source.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
 }

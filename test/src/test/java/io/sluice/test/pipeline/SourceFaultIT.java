@@ -92,7 +92,8 @@ class SourceFaultIT {
 
   @Test
   void aSourceCrashInTheMiddleOfTheInitialSnapshotEndsExactWithoutAPerson() throws Exception {
-    try (Run run = new Run("source crash snapshot", 300_000)) {
+    // Debezium's snapshot; InitialLoadIT stops the copy load midway
+    try (Run run = new Run("source crash snapshot", 300_000, "kafka")) {
       run.startWorkload(); // writes while the snapshot copies, before and after the crash
       run.startPipeline();
       await()
@@ -189,8 +190,14 @@ class SourceFaultIT {
     ChangeGenerator workload;
 
     Run(String name, int fillsRows) throws Exception {
+      this(name, fillsRows, "copy");
+    }
+
+    Run(String name, int fillsRows, String initialLoad) throws Exception {
       slice = TestIsolation.create(infra, name);
-      pipeline = new PipelineFixture(slice, GROUPS);
+      pipeline =
+          new PipelineFixture(
+              slice, GROUPS, java.util.Map.of("SLUICE_CAPTURE_INITIAL_LOAD", initialLoad));
       try (Connection source = slice.connectSource()) {
         TradingSchema.create(source, fillsRows);
       }
@@ -211,7 +218,13 @@ class SourceFaultIT {
           .until(
               () -> {
                 pipeline.assertHealthy();
-                return capture.stats().streaming();
+                // and the engine reads the slot (the copy load streams from a slot it created)
+                if (!capture.stats().streaming()) {
+                  return false;
+                }
+                try (Connection c = slice.connectSource()) {
+                  return SlotQueries.active(c, pipeline.config.source().slot());
+                }
               });
     }
 

@@ -102,7 +102,8 @@ class TableReloadIT {
       try (Churn churn = new Churn(slice)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> churn.transactions() >= 20);
         result =
-            new TableReload(pipeline.config, midway).run(ORDERS, () -> new TargetWriter()::write);
+            new TableReload(pipeline.config, midway, java.time.Clock.systemUTC())
+                .run(ORDERS, () -> new TargetWriter()::write);
         int atEnd = churn.transactions();
         await().atMost(Duration.ofSeconds(30)).until(() -> churn.transactions() >= atEnd + 20);
         churn.stop();
@@ -146,7 +147,8 @@ class TableReloadIT {
           "CREATE TABLE ledger (account int, amount numeric)",
           "ALTER TABLE ledger REPLICA IDENTITY FULL",
           "CREATE TABLE elsewhere (id int PRIMARY KEY)");
-      TableReload reload = new TableReload(pipeline.config, LoadListener.NONE);
+      TableReload reload =
+          new TableReload(pipeline.config, LoadListener.NONE, java.time.Clock.systemUTC());
       assertThatThrownBy(
               () -> reload.run(new TableId("public", "ledger"), () -> new TargetWriter()::write))
           .isInstanceOf(IllegalArgumentException.class)
