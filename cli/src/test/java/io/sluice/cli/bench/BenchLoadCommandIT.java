@@ -46,6 +46,11 @@ class BenchLoadCommandIT {
       assertThat(output).contains("verified: 6/6 tables match the source (" + name + " target");
     }
     assertThat(output).doesNotContain("MISMATCH").doesNotContain("FAILED");
+    assertThat(output)
+        .as("the large table reloaded after sluice's load, and verified after it")
+        .containsPattern(
+            "sluice ctl resnapshot public\\.\\w+ after the load, capture streaming:"
+                + " 20,000 rows in");
     List<String> lines = output.lines().toList();
     assertThat(lines.get(lines.size() - 1))
         .matches(
