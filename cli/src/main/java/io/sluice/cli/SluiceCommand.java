@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       DrillCommand.class,
       RunCommand.class,
+      VerifyCommand.class,
       io.sluice.cli.control.CtlCommand.class,
       io.sluice.cli.bench.BenchCommand.class
     })

@@ -1,6 +1,7 @@
 package io.sluice.capture.load;
 
 import io.sluice.capture.CapturedTables;
+import io.sluice.capture.internal.ExportedSnapshot;
 import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.load.ChunkPlanner.TableSize;

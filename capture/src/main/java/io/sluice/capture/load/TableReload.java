@@ -3,20 +3,16 @@ package io.sluice.capture.load;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.capture.internal.DebeziumProperties;
-import io.sluice.capture.internal.SlotInspector;
+import io.sluice.capture.internal.ExportedSnapshot;
+import io.sluice.capture.internal.GuardedBatches;
 import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceConnections;
-import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.LoadChunk;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.config.TargetConfig;
 import io.sluice.core.error.TryAgainException;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
-import io.sluice.core.retry.Backoff;
-import io.sluice.core.retry.Retrier;
-import io.sluice.core.retry.RetryLog;
-import io.sluice.core.retry.Sleeper;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
@@ -72,15 +68,6 @@ public final class TableReload {
 
   /** New snapshots taken when a migration changed the table as the reload began. */
   private static final int ATTEMPTS = 3;
-
-  /**
-   * The target's position-guarded write path (apply's {@code TargetWriter}): writes the changes
-   * inside the connection's current transaction. Not shared between threads.
-   */
-  @FunctionalInterface
-  public interface GuardedWriter {
-    void write(Connection target, List<ChangeEvent> changes) throws SQLException;
-  }
 
   /**
    * What a reload did.
@@ -160,7 +147,7 @@ public final class TableReload {
       long position;
       List<LoadChunk> chunks;
       try (Connection c = new SourceConnections(config.source(), "reload").open()) {
-        position = SlotInspector.restartLsn(c, slot).value() - 1;
+        position = snapshot.position(c);
         c.setAutoCommit(false);
         importSnapshot(c, snapshot.name());
         long chunkRows = config.capture().load().chunkRows();
@@ -252,7 +239,7 @@ public final class TableReload {
         throws Exception {
       try (Connection source = new SourceConnections(config.source(), "reload").open();
           Connection target = openTarget();
-          TargetBatches batches = new TargetBatches(writers, table.id())) {
+          GuardedBatches batches = new GuardedBatches(config.target(), writers, table.id())) {
         source.setAutoCommit(false);
         importSnapshot(source, snapshot);
         try (Statement st = source.createStatement()) {
@@ -279,7 +266,7 @@ public final class TableReload {
     }
 
     /** Writes the chunk's snapshot rows at the reload's position. */
-    private long copy(Connection source, TargetBatches batches, LoadChunk chunk)
+    private long copy(Connection source, GuardedBatches batches, LoadChunk chunk)
         throws SQLException, InterruptedException {
       List<ColumnSchema> columns = table.columns().stream().filter(c -> !c.isGenerated()).toList();
       String select =
@@ -326,7 +313,7 @@ public final class TableReload {
      * row the snapshot holds is at the reload's position or a newer one by now, so these are rows
      * the source did not hold when the snapshot was taken.
      */
-    private long removeAbsent(Connection target, TargetBatches batches, LoadChunk chunk)
+    private long removeAbsent(Connection target, GuardedBatches batches, LoadChunk chunk)
         throws SQLException, InterruptedException {
       String where = ChunkCopy.where(chunk);
       String select =
@@ -396,65 +383,6 @@ public final class TableReload {
         throw e;
       }
       throw new IllegalStateException("reload of " + table.id() + " failed", f);
-    }
-  }
-
-  /**
-   * Writes batches of reloaded rows, each in a target transaction of its own that first locks the
-   * table against apply's writes ({@code SHARE ROW EXCLUSIVE}, held for the batch): the guarded
-   * write reads tombstones as of its statement's start, so a delete apply committed while the
-   * statement ran would be missed and its row written back. Apply is the only other writer of the
-   * table's rows, and each of its keys has one partition, so nothing else needs the lock. Writes
-   * are retried while the target is away or a deadlock chose the batch (writing it again is
-   * harmless), on a new session each time.
-   */
-  private final class TargetBatches implements AutoCloseable {
-    private static final Retrier RETRIER =
-        new Retrier(Backoff.DEFAULT, ErrorClassifier::classify, Sleeper.SYSTEM, Clock.systemUTC());
-
-    private final Supplier<GuardedWriter> writers;
-    private final String lock;
-    private final RetryLog retries;
-    private Connection target;
-    private GuardedWriter writer;
-
-    TargetBatches(Supplier<GuardedWriter> writers, TableId table) {
-      this.writers = writers;
-      this.lock = "LOCK TABLE " + table.quoted() + " IN SHARE ROW EXCLUSIVE MODE";
-      this.retries =
-          new RetryLog(log, "reload of " + table, ErrorClassifier::describe, Clock.systemUTC());
-    }
-
-    void write(List<ChangeEvent> changes) throws SQLException, InterruptedException {
-      RETRIER.call(
-          () -> {
-            if (target == null) {
-              target = openTarget();
-              writer = writers.get(); // its staging tables live in the session
-            }
-            try (Statement st = target.createStatement()) {
-              st.execute(lock);
-              writer.write(target, changes);
-              target.commit();
-            } catch (SQLException | RuntimeException e) {
-              close();
-              throw e;
-            }
-            return null;
-          },
-          retries);
-    }
-
-    @Override
-    public void close() {
-      if (target != null) {
-        try {
-          target.close(); // rolls back what was not committed
-        } catch (SQLException e) {
-          log.debug("closing a reload session on the target failed", e);
-        }
-        target = null;
-      }
     }
   }
 

@@ -1,4 +1,4 @@
-package io.sluice.capture.load;
+package io.sluice.capture.internal;
 
 import io.sluice.core.config.SourceConfig;
 import java.sql.Connection;
@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.ReplicationSlotInfo;
 import org.postgresql.replication.fluent.logical.ChainedLogicalCreateSlotBuilder;
 import org.slf4j.Logger;
@@ -17,21 +18,26 @@ import org.slf4j.LoggerFactory;
  * what was committed before the slot's first change. The snapshot lives while this connection stays
  * open and idle; close it once every loader session has imported it.
  */
-final class ExportedSnapshot implements AutoCloseable {
+public final class ExportedSnapshot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportedSnapshot.class);
 
   private final Connection replication;
   private final String name;
   private final String consistentPoint;
+  private final long consistentLsn;
+  private final String slot;
 
-  private ExportedSnapshot(Connection replication, String name, String consistentPoint) {
+  private ExportedSnapshot(
+      Connection replication, String name, LogSequenceNumber consistentPoint, String slot) {
     this.replication = replication;
     this.name = name;
-    this.consistentPoint = consistentPoint;
+    this.consistentPoint = consistentPoint.asString();
+    this.consistentLsn = consistentPoint.asLong();
+    this.slot = slot;
   }
 
   /** Creates the pipeline's slot (pgoutput) and holds its exported snapshot. */
-  static ExportedSnapshot createSlot(SourceConfig source, String sessionOptions)
+  public static ExportedSnapshot createSlot(SourceConfig source, String sessionOptions)
       throws SQLException {
     return create(source, source.slot(), false, sessionOptions);
   }
@@ -40,7 +46,7 @@ final class ExportedSnapshot implements AutoCloseable {
    * Creates a temporary slot of the given name, which the server drops when this closes, and holds
    * its exported snapshot: a snapshot with a known position, for a reload.
    */
-  static ExportedSnapshot createTemporarySlot(
+  public static ExportedSnapshot createTemporarySlot(
       SourceConfig source, String slot, String sessionOptions) throws SQLException {
     return create(source, slot, true, sessionOptions);
   }
@@ -78,7 +84,7 @@ final class ExportedSnapshot implements AutoCloseable {
           slot,
           info.getConsistentPoint(),
           info.getSnapshotName());
-      return new ExportedSnapshot(c, info.getSnapshotName(), info.getConsistentPoint().asString());
+      return new ExportedSnapshot(c, info.getSnapshotName(), info.getConsistentPoint(), slot);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
@@ -86,13 +92,37 @@ final class ExportedSnapshot implements AutoCloseable {
   }
 
   /** The snapshot's name, for {@code SET TRANSACTION SNAPSHOT}. */
-  String name() {
+  public String name() {
     return name;
   }
 
   /** Where the slot's stream starts. */
-  String consistentPoint() {
+  public String consistentPoint() {
     return consistentPoint;
+  }
+
+  /**
+   * Where the slot's stream starts, as a number: every transaction committed before it is in the
+   * snapshot, every one committed after it is not.
+   */
+  public long consistentLsn() {
+    return consistentLsn;
+  }
+
+  /** The slot's name. */
+  public String slot() {
+    return slot;
+  }
+
+  /**
+   * A position below every change the slot would stream and above every change not in the snapshot:
+   * one below the slot's restart position. A change at or below it is in the snapshot (its
+   * transaction was running when the slot began and ended before the snapshot was taken, or ended
+   * earlier); so a row written at this position with the snapshot's value loses to every change
+   * that might not be in the snapshot.
+   */
+  public long position(Connection c) throws SQLException {
+    return SlotInspector.restartLsn(c, slot).value() - 1;
   }
 
   /** Ends the snapshot: sessions that imported it keep it; no new one can. */
