@@ -45,6 +45,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
   private ControlView control;
   private AdminServer admin;
   private Optional<TableDiscovery> discovery = Optional.empty();
+  private Optional<ScheduledVerify> verify = Optional.empty();
 
   /** What a process of a pipeline runs. */
   enum Role {
@@ -140,6 +141,13 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
             .loadListener(load);
         p.capture.start();
         p.discovery = TableDiscovery.start(config, file, p.capture);
+        p.verify =
+            ScheduledVerify.start(
+                config,
+                p.capture,
+                new io.sluice.checkpoint.DynamoDbApplyCheckpointStore(dynamo, state),
+                p.meters,
+                Clock.systemUTC());
       }
       if (role != Role.CAPTURE) {
         for (GroupConfig g : config.groups()) {
@@ -219,6 +227,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
   @Override
   public void close() {
     discovery.ifPresent(TableDiscovery::close);
+    verify.ifPresent(ScheduledVerify::close);
     if (admin != null) {
       admin.close();
       control.close();

@@ -173,7 +173,8 @@ final class TableDiscovery implements AutoCloseable {
             is.apply(),
             is.admin(),
             is.alerts(),
-            was.groups());
+            was.groups(),
+            is.verify());
     if (!isWithOldGroups.equals(was)) {
       out.add("settings outside the groups");
     }

@@ -75,18 +75,16 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--chunk-rows",
-      defaultValue = "10000",
       paramLabel = "N",
-      description = "About how many rows one chunk holds (default: ${DEFAULT-VALUE}).")
-  int chunkRows;
+      description = "About how many rows one chunk holds (default: verify.chunk-rows).")
+  Integer chunkRows;
 
   @Option(
       names = "--deadline",
-      defaultValue = "5m",
       paramLabel = "DURATION",
       description =
-          "How long to wait for apply to reach a snapshot and for changing rows to settle"
-              + " (default: ${DEFAULT-VALUE}).")
+          "How long to wait for apply to reach a snapshot and for changing rows to settle, as"
+              + " 90s or 5m (default: verify.deadline).")
   String deadline;
 
   @Override
@@ -96,9 +94,9 @@ final class VerifyCommand implements Callable<Integer> {
         new VerifyOptions(
             Optional.ofNullable(group),
             Optional.ofNullable(table).map(TableId::parse),
-            chunkRows,
+            chunkRows != null ? chunkRows : pipeline.verify().chunkRows(),
             samples,
-            Durations.parse(deadline),
+            deadline != null ? Durations.parse(deadline) : pipeline.verify().deadline(),
             repair);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

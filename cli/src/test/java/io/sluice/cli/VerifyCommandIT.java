@@ -79,6 +79,56 @@ class VerifyCommandIT {
     }
   }
 
+  @Test
+  void scheduledVerificationReportsCleanRunsAndDifferencesInMetrics() throws Exception {
+    try (TestIsolation slice = TestIsolation.create("verify scheduled");
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      try (Statement st = source.createStatement()) {
+        st.execute("CREATE TABLE quotes (id int PRIMARY KEY, bid numeric(38,18), venue text)");
+        st.execute("INSERT INTO quotes SELECT g, g / 7.0, 'X' || g FROM generate_series(1, 500) g");
+      }
+      Path file =
+          TestPipelines.write(
+              Path.of("target", "verify-scheduled-it.yaml"),
+              slice,
+              "- {name: quotes, tables: [quotes], partitions: 2}");
+      PipelineConfig config =
+          new ConfigLoader(
+                  Map.of(
+                      "SLUICE_VERIFY_INTERVAL", "1s",
+                      "SLUICE_CAPTURE_HEARTBEAT_INTERVAL", "1s"))
+              .load(file);
+      try (Pipeline pipeline = Pipeline.start(config)) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  String s = Observed.scrape(pipeline);
+                  assertThat(s)
+                      .containsPattern(
+                          "sluice_verify_runs_total\\{group=\"quotes\",pipeline=\"[^\"]+\","
+                              + "result=\"match\"} [1-9]");
+                  assertThat(s).containsPattern("sluice_verify_rows_total\\{[^}]*} [1-9]");
+                  assertThat(s)
+                      .containsPattern("sluice_verify_last_clean_timestamp_seconds\\{[^}]*} [1-9]");
+                  assertThat(s).contains("sluice_verify_differences{group=\"quotes\"");
+                });
+        try (Statement st = target.createStatement()) {
+          st.execute("UPDATE quotes SET venue = 'elsewhere' WHERE id IN (1, 2)");
+        }
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(Observed.scrape(pipeline))
+                        .containsPattern(
+                            "sluice_verify_differences\\{group=\"quotes\",[^}]*} 2\\.0")
+                        .containsPattern("result=\"differ\"} [1-9]"));
+      }
+    }
+  }
+
   private static long count(Connection c) throws Exception {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM quotes")) {

@@ -52,6 +52,29 @@ public final class MetricNames {
    */
   public static final String LOAD_ROWS = "sluice.load.rows";
 
+  /**
+   * Scheduled verifications of a group, tagged {@code group} and {@code result} ({@code match},
+   * {@code differ}, {@code not_verified}).
+   */
+  public static final String VERIFY_RUNS = "sluice.verify.runs";
+
+  /** Chunks the scheduled verification compared, tagged {@code group}. */
+  public static final String VERIFY_CHUNKS = "sluice.verify.chunks";
+
+  /** Source rows the scheduled verification compared, tagged {@code group}. */
+  public static final String VERIFY_ROWS = "sluice.verify.rows";
+
+  /**
+   * Keys that differed (missing, extra or different, and unsettled) in the group's last scheduled
+   * verification, tagged {@code group}.
+   */
+  public static final String VERIFY_DIFFERENCES = "sluice.verify.differences";
+
+  /**
+   * When the group last verified clean, seconds since the epoch (0: not yet), tagged {@code group}.
+   */
+  public static final String VERIFY_LAST_CLEAN = "sluice.verify.last.clean.timestamp.seconds";
+
   /** Chunks of the copy load committed on the target by this process, tagged {@code group}. */
   public static final String LOAD_CHUNKS = "sluice.load.chunks";
 

@@ -105,8 +105,13 @@ final class ConfigBinder {
                     + ")");
       }
     }
+    VerifyConfig verify =
+        new VerifyConfig(
+            v.duration(ConfigKeys.VERIFY_INTERVAL),
+            v.integer(ConfigKeys.VERIFY_CHUNK_ROWS),
+            v.duration(ConfigKeys.VERIFY_DEADLINE));
     return new PipelineConfig(
-        name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups);
+        name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups, verify);
   }
 
   /** The groups, each checked against the others and against {@code target.pool-size}. */

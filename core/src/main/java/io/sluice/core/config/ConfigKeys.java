@@ -269,6 +269,32 @@ public final class ConfigKeys {
           "",
           "Bearer token that may read group state and pause or resume groups on the admin"
               + " API.");
+  public static final ConfigKey VERIFY_INTERVAL =
+      opt(
+          "verify.interval",
+          Type.DURATION,
+          "0s",
+          notNegative(),
+          "How often the capturing process verifies every group's tables against the source, as"
+              + " `sluice verify` does (no repair), and reports it in the `sluice_verify_*`"
+              + " metrics. `0s` (the default) turns it off.");
+  public static final ConfigKey VERIFY_CHUNK_ROWS =
+      opt(
+          "verify.chunk-rows",
+          Type.INT,
+          "10000",
+          between(100, 10_000_000),
+          "About how many rows one chunk of a verification holds: the unit each side"
+              + " fingerprints, and read row by row when it differs.");
+  public static final ConfigKey VERIFY_DEADLINE =
+      opt(
+          "verify.deadline",
+          Type.DURATION,
+          "5m",
+          positive(),
+          "How long a verification waits for apply to reach its source snapshot and for rows"
+              + " that changed after it to settle; a group that does not reach it is reported"
+              + " not verified.");
   public static final ConfigKey ALERTS_LAG =
       opt(
           "alerts.lag",
@@ -419,7 +445,10 @@ public final class ConfigKeys {
           ADMIN_OPERATE_TOKEN,
           ALERTS_LAG,
           ALERTS_LAG_CRITICAL,
-          ALERTS_PAUSED);
+          ALERTS_PAUSED,
+          VERIFY_INTERVAL,
+          VERIFY_CHUNK_ROWS,
+          VERIFY_DEADLINE);
 
   /** Keys of one entry of the {@code groups} list, in documentation order. */
   public static final List<ConfigKey> GROUP_KEYS =

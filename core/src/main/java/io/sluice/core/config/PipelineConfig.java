@@ -13,7 +13,8 @@ public record PipelineConfig(
     ApplyConfig apply,
     AdminConfig admin,
     AlertConfig alerts,
-    List<GroupConfig> groups) {
+    List<GroupConfig> groups,
+    VerifyConfig verify) {
   public PipelineConfig {
     groups = List.copyOf(groups);
   }

@@ -102,6 +102,7 @@ class ConfigReferenceTest {
       "apply",
       "admin",
       "alerts",
+      "verify",
       "groups"
     };
     int previous = -1;
