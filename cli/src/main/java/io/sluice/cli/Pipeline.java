@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Capture and one apply worker per group in one process: checks the source catalog, prepares the
  * target tables and state tables, then starts capture and the workers.
  */
-final class Pipeline implements AutoCloseable, AdminServer.Probes {
+public final class Pipeline implements AutoCloseable, AdminServer.Probes {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private final PipelineConfig config;
   private final PrometheusMeterRegistry meters;
@@ -94,7 +94,8 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
             : null;
   }
 
-  static Pipeline start(PipelineConfig config) throws Exception {
+  /** Starts every role of the pipeline in this process, as {@code sluice run} does. */
+  public static Pipeline start(PipelineConfig config) throws Exception {
     return start(config, Role.ALL, List.of());
   }
 
@@ -213,7 +214,7 @@ final class Pipeline implements AutoCloseable, AdminServer.Probes {
   }
 
   /** The first failure of capture or any worker, if one stopped on its own. */
-  Optional<Throwable> failure() {
+  public Optional<Throwable> failure() {
     Optional<Throwable> f = capture == null ? Optional.empty() : capture.failure();
     for (ApplyWorker w : workers) {
       if (f.isPresent()) {

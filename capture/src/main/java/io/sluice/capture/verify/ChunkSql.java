@@ -13,12 +13,18 @@ import java.util.stream.Collectors;
  * The statements that compare one table, the same text on both sides so that each side computes its
  * figures inside its own database.
  *
- * <p>A row's fingerprint is the MD5 of its text ({@code ROW(c1, c2, ...)::text} in sluice's verify
- * session settings): exact for every value whose text is exact (NUMERIC digits, timestamp
- * microseconds, NULL against an empty string, {@code -0} against {@code 0}), and blind to what is
- * no difference in value (a jsonb's key order, a {@code char(n)}'s padding). A chunk's figure is
- * its row count and the sum of the first 64 bits of its rows' fingerprints, which does not depend
- * on the order rows are read in, so the chunks of a table come from one scan grouped by chunk.
+ * <p>A row's fingerprint is a 64-bit hash of its values. Where both servers have {@code
+ * hash_record_extended} (PostgreSQL 14 and later) it hashes the values themselves with each type's
+ * own hash, which is far cheaper than printing them: exact for what equality holds exact (NUMERIC
+ * digits, timestamp microseconds, NULL against an empty string) and blind to what is no difference
+ * in value (a jsonb's key order, a {@code char(n)}'s padding). An unconstrained NUMERIC's display
+ * scale is hashed beside it ({@code 1.0} and {@code 1.00} are equal values, printed differently; a
+ * declared scale fixes it), and types without a hash, and floats (whose hash holds {@code -0} equal
+ * to {@code 0}), are hashed as their text. On older servers (Greenplum 7) the whole row's text is
+ * hashed ({@code hashtextextended}). Both hashes are the ones hash partitioning relies on staying
+ * the same across versions. A chunk's figure is its row count and the sum of its rows'
+ * fingerprints, which does not depend on the order rows are read in, so the chunks of a table come
+ * from one scan grouped by chunk.
  *
  * <p>A table keyed by one integer column is chunked by key range ({@code width} keys from {@code
  * min}); any other keyed table by a hash of its key text into {@code buckets} (a power of two); a
@@ -28,25 +34,67 @@ final class ChunkSql {
   private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
 
   private final TableSchema table;
-  private final String rowText;
+
+  /** Types whose own hash is exact for verification; NUMERIC also hashes its scale. */
+  private static final Set<String> HASHED =
+      Set.of(
+          "smallint",
+          "integer",
+          "bigint",
+          "text",
+          "boolean",
+          "date",
+          "uuid",
+          "bytea",
+          "jsonb",
+          "timestamp without time zone",
+          "timestamp with time zone");
+
+  private final String fingerprint;
   private final Optional<String> rangeKey;
   private long min;
   private long width = 1;
+  private boolean wide;
   private int buckets = 1;
 
-  ChunkSql(TableSchema table) {
+  /**
+   * @param recordHash whether both servers have {@code hash_record_extended}
+   */
+  ChunkSql(TableSchema table, boolean recordHash) {
     this.table = table;
-    this.rowText =
-        "ROW("
-            + table.columns().stream()
-                .map(ColumnSchema::quotedName)
-                .collect(Collectors.joining(", "))
-            + ")::text";
+    this.fingerprint = recordHash ? recordHash(table) : textHash(table);
     this.rangeKey =
         table.keyColumns().size() == 1
                 && INTEGER_TYPES.contains(table.column(table.keyColumns().get(0)).type())
             ? Optional.of(table.keyColumns().get(0))
             : Optional.empty();
+  }
+
+  private static String textHash(TableSchema table) {
+    return "hashtextextended(ROW("
+        + table.columns().stream().map(ColumnSchema::quotedName).collect(Collectors.joining(", "))
+        + ")::text, 0)";
+  }
+
+  private static String recordHash(TableSchema table) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (ColumnSchema c : table.columns()) {
+      String type = c.type();
+      String base = type.contains("(") ? type.substring(0, type.indexOf('(')) : type;
+      if (type.startsWith("numeric(")) {
+        parts.add(c.quotedName()); // its typmod fixes the scale
+      } else if (base.equals("numeric")) {
+        parts.add(c.quotedName());
+        parts.add("scale(" + c.quotedName() + ")");
+      } else if (HASHED.contains(base)
+          || base.equals("character varying")
+          || base.equals("character")) {
+        parts.add(c.quotedName());
+      } else {
+        parts.add(c.quotedName() + "::text");
+      }
+    }
+    return "hash_record_extended(ROW(" + String.join(", ", parts) + "), 0)";
   }
 
   TableSchema table() {
@@ -64,9 +112,17 @@ final class ChunkSql {
   }
 
   /** Chunks of {@code width} keys from {@code min}. */
-  void ranges(long min, long width) {
+  void ranges(long min, long max, long width) {
     this.min = min;
     this.width = Math.max(1, width);
+    long span;
+    try {
+      span = Math.subtractExact(max, min);
+    } catch (ArithmeticException e) {
+      span = Long.MAX_VALUE;
+    }
+    // a target key far above the source's greatest would overflow the integer arithmetic
+    this.wide = span > Long.MAX_VALUE / 4 || max > Long.MAX_VALUE / 2 || min < Long.MIN_VALUE / 2;
   }
 
   /** About {@code chunks} hash buckets, rounded up to a power of two. */
@@ -85,13 +141,23 @@ final class ChunkSql {
   /** The chunk a row is in. */
   String chunkOf() {
     if (rangeKey.isPresent()) {
-      return "floor(("
-          + TableId.quote(rangeKey.get())
-          + "::numeric - "
+      String k = TableId.quote(rangeKey.get());
+      if (wide) {
+        return "floor((" + k + "::numeric - " + min + ") / " + width + ")::bigint";
+      }
+      // integer arithmetic, as the keys' span fits a bigint; keys below min (on the target only)
+      // go to chunk -1, whose rows the same expression reads
+      return "CASE WHEN "
+          + k
+          + " < "
+          + min
+          + " THEN -1 ELSE ("
+          + k
+          + "::bigint - "
           + min
           + ") / "
           + width
-          + ")::bigint";
+          + " END";
     }
     if (table.keyless()) {
       return "0::bigint";
@@ -99,13 +165,16 @@ final class ChunkSql {
     return "(hashtextextended(" + keyText() + ", 0) & " + (buckets - 1) + ")";
   }
 
-  /** Every chunk's row count and fingerprint sum, from one scan. */
+  /**
+   * Every chunk's row count and the sum of its rows' fingerprints, from one scan; rows are read one
+   * by one only in chunks whose figures differ.
+   */
   String chunks() {
     return "SELECT "
         + chunkOf()
-        + " AS chunk, count(*), coalesce(sum(('x' || left(md5("
-        + rowText
-        + "), 16))::bit(64)::bigint), 0)::text FROM "
+        + " AS chunk, count(*), coalesce(sum("
+        + fingerprint
+        + "), 0)::text FROM "
         + table.id().quoted()
         + " GROUP BY 1";
   }
@@ -117,9 +186,8 @@ final class ChunkSql {
   String rowsOf(long chunk, boolean target) {
     return "SELECT "
         + keyColumns()
-        + ", md5("
-        + rowText
-        + ")"
+        + ", "
+        + fingerprint
         + (target ? ", " + TargetLayout.POSITION_COLUMN : "")
         + " FROM "
         + table.id().quoted()
@@ -148,9 +216,8 @@ final class ChunkSql {
             .collect(Collectors.joining(", "));
     return "SELECT "
         + keyColumns()
-        + ", md5("
-        + rowText
-        + ")"
+        + ", "
+        + fingerprint
         + (target ? ", " + TargetLayout.POSITION_COLUMN : "")
         + " FROM "
         + table.id().quoted()
@@ -167,6 +234,9 @@ final class ChunkSql {
 
   /** What a chunk covers, as a report names it. */
   String describe(long chunk) {
+    if (rangeKey.isPresent() && chunk < 0) {
+      return rangeKey.get() + " < " + min;
+    }
     if (rangeKey.isPresent()) {
       long lo = min + chunk * width;
       return rangeKey.get() + " in [" + lo + ", " + (lo + width) + ")";
@@ -178,7 +248,7 @@ final class ChunkSql {
   }
 
   private String chunkPredicate(long chunk) {
-    if (rangeKey.isPresent()) {
+    if (rangeKey.isPresent() && chunk >= 0 && !wide) {
       String k = TableId.quote(rangeKey.get());
       // the same rows as the chunk expression, by the key's index
       long lo = min + chunk * width;

@@ -149,10 +149,10 @@ public final class Verifier {
       Instant deadline,
       ExecutorService sides)
       throws SQLException, InterruptedException {
-    ChunkSql sql = new ChunkSql(table);
-    TableCheck check = new TableCheck(sql);
     try (Snapshot s = snapshot();
         Connection target = openTarget()) {
+      ChunkSql sql = new ChunkSql(table, version(s.source) >= 140000 && version(target) >= 140000);
+      TableCheck check = new TableCheck(sql);
       Optional<String> behind = awaitApplied(group, s.consistentLsn, deadline);
       if (behind.isPresent()) {
         return new TableVerdict(
@@ -283,6 +283,14 @@ public final class Verifier {
   }
 
   /** Chunks of about {@code chunkRows} rows, sized by the source's estimate and key range. */
+  private static int version(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+      rs.next();
+      return Integer.parseInt(rs.getString(1).trim());
+    }
+  }
+
   private static void plan(ChunkSql sql, Connection source, int chunkRows) throws SQLException {
     long estimate;
     try (Statement st = source.createStatement();
@@ -304,12 +312,13 @@ public final class Verifier {
         rs.next();
         long min = rs.getLong(1);
         if (rs.wasNull()) {
-          sql.ranges(0, Long.MAX_VALUE / 4); // empty on the source: one chunk for the target's rows
+          // empty on the source: one chunk for whatever the target holds
+          sql.ranges(0, 0, Long.MAX_VALUE / 4);
           return;
         }
         long max = rs.getLong(2);
         double span = (double) max - (double) min + 1;
-        sql.ranges(min, (long) Math.max(1, Math.ceil(span / chunks)));
+        sql.ranges(min, max, (long) Math.max(1, Math.ceil(span / chunks)));
       }
     } else {
       sql.buckets(chunks);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks on embedded PostgreSQL, Kafka and DynamoDB Local.",
-    subcommands = {BenchApplyCommand.class, BenchLoadCommand.class})
+    subcommands = {BenchApplyCommand.class, BenchLoadCommand.class, BenchVerifyCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -57,7 +57,8 @@ public final class TableComparator {
         table, sourceDigest.rows(), targetDigest.rows(), sourceDigest.md5(), targetDigest.md5());
   }
 
-  static String hashQuery(ComparedTable table) {
+  /** The statement each side runs: its row count and the MD5 of its rows' MD5s in key order. */
+  public static String hashQuery(ComparedTable table) {
     String row = table.columns().stream().map(TableId::quote).collect(Collectors.joining(", "));
     String order =
         table.primaryKey().stream().map(TableId::quote).collect(Collectors.joining(", "));
