@@ -155,9 +155,14 @@ class VerifyIT {
       exec(source, "CREATE TABLE kinds (id int PRIMARY KEY)");
       pipeline.prepare();
       pipeline.startCapture();
-      pipeline.startApply();
+      io.sluice.apply.ApplyWorker worker = pipeline.startApply().get(0);
       OrdersTable.awaitEqual(pipeline, source, target);
       assertThat(pipeline.groupControl().set("book", DesiredState.PAUSED, "test", "t")).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  worker.status().state() == io.sluice.checkpoint.WorkerStatus.ActualState.PAUSED);
       exec(source, "UPDATE orders SET qty = 0 WHERE id = 1");
       VerifyReport r =
           new Verifier(
