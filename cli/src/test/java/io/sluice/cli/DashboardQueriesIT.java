@@ -57,7 +57,9 @@ class DashboardQueriesIT {
               """
               - {name: fills, tables: [fills], partitions: 2}
               - {name: refs, tables: [refs], partitions: 1}""");
-      PipelineConfig config = new ConfigLoader(Observed.FAST).load(file);
+      Map<String, String> env = new java.util.HashMap<>(Observed.FAST);
+      env.put("SLUICE_VERIFY_INTERVAL", "2s"); // the verification panel has data
+      PipelineConfig config = new ConfigLoader(env).load(file);
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicReference<Exception> writerFailure = new AtomicReference<>();
       try (Pipeline pipeline = Pipeline.start(config);
