@@ -27,11 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verification on a schedule ({@code verify.interval}): in the process that leads capture, every
- * group is verified in turn, as {@code sluice verify --group G} does without repair, and the
- * outcome is kept in the {@code sluice_verify_*} metrics (runs by result, chunks and rows compared,
- * the differences of the last run, the last clean time) for dashboards and the {@code
- * SluiceVerifyDifferences} alert.
+ * Verification on a schedule ({@code verify.interval}, or a group's {@code verify-interval}): in
+ * the process that leads capture, each group is verified on its schedule, one group at a time, as
+ * {@code sluice verify --group G} does without repair, and the outcome is kept in the {@code
+ * sluice_verify_*} metrics (runs by result, chunks and rows compared, the differences of the last
+ * run, the last clean time) for dashboards and the {@code SluiceVerifyDifferences} alert.
  */
 final class ScheduledVerify implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScheduledVerify.class);
@@ -77,49 +77,54 @@ final class ScheduledVerify implements AutoCloseable {
             });
   }
 
-  /** Starts the schedule, unless {@code verify.interval} is zero (then returns empty). */
+  /**
+   * Starts each group's schedule ({@code groups[].verify-interval}, by default {@code
+   * verify.interval}); empty when no group has one.
+   */
   static Optional<ScheduledVerify> start(
       PipelineConfig config,
       CaptureSingleton capture,
       ApplyCheckpointStore checkpoints,
       MeterRegistry meters,
       Clock clock) {
-    Duration every = config.verify().interval();
-    if (every.isZero()) {
+    if (config.groups().stream().allMatch(g -> config.verifyInterval(g).isZero())) {
       return Optional.empty();
     }
     ScheduledVerify s = new ScheduledVerify(config, capture, checkpoints, meters, clock);
-    s.timer.scheduleWithFixedDelay(
-        s::round, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    for (GroupConfig g : config.groups()) {
+      Duration every = config.verifyInterval(g);
+      if (!every.isZero()) {
+        // one thread: groups are verified one at a time
+        s.timer.scheduleWithFixedDelay(
+            () -> s.verify(g), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
     return Optional.of(s);
   }
 
-  /** Verifies every group once, if this process leads capture. */
-  void round() {
+  /** Verifies the group once, if this process leads capture. */
+  void verify(GroupConfig g) {
     if (!capture.isLeader()) {
       return;
     }
-    for (GroupConfig g : config.groups()) {
-      try {
-        VerifyReport r =
-            verifier.run(
-                new VerifyOptions(
-                    Optional.of(g.name()),
-                    Optional.empty(),
-                    config.verify().chunkRows(),
-                    10,
-                    config.verify().deadline(),
-                    false),
-                line -> log.debug("verify: {}", line));
-        record(g.name(), r);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Exception e) {
-        counter(g.name(), "not_verified").increment();
-        log.warn(
-            "scheduled verification of group {} failed: {}", g.name(), ErrorClassifier.describe(e));
-      }
+    try {
+      VerifyReport r =
+          verifier.run(
+              new VerifyOptions(
+                  Optional.of(g.name()),
+                  Optional.empty(),
+                  config.verify().chunkRows(),
+                  10,
+                  config.verify().deadline(),
+                  false),
+              line -> log.debug("verify: {}", line));
+      record(g.name(), r);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      counter(g.name(), "not_verified").increment();
+      log.warn(
+          "scheduled verification of group {} failed: {}", g.name(), ErrorClassifier.describe(e));
     }
   }
 

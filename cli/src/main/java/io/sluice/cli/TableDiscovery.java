@@ -157,7 +157,8 @@ final class TableDiscovery implements AutoCloseable {
               a.keyColumns(),
               a.excludeColumns(),
               b.alertLag(),
-              b.alertPaused());
+              b.alertPaused(),
+              b.verifyInterval());
       if (!bWithOldTables.equals(a)) {
         out.add("group " + a.name() + " beyond its tables");
       }

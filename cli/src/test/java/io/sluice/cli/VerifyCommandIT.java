@@ -87,12 +87,15 @@ class VerifyCommandIT {
       try (Statement st = source.createStatement()) {
         st.execute("CREATE TABLE quotes (id int PRIMARY KEY, bid numeric(38,18), venue text)");
         st.execute("INSERT INTO quotes SELECT g, g / 7.0, 'X' || g FROM generate_series(1, 500) g");
+        st.execute("CREATE TABLE refs (code text PRIMARY KEY)");
       }
       Path file =
           TestPipelines.write(
               Path.of("target", "verify-scheduled-it.yaml"),
               slice,
-              "- {name: quotes, tables: [quotes], partitions: 2}");
+              """
+              - {name: quotes, tables: [quotes], partitions: 2}
+              - {name: refs, tables: [refs], partitions: 1, verify-interval: 0s}""");
       PipelineConfig config =
           new ConfigLoader(
                   Map.of(
@@ -113,6 +116,9 @@ class VerifyCommandIT {
                   assertThat(s)
                       .containsPattern("sluice_verify_last_clean_timestamp_seconds\\{[^}]*} [1-9]");
                   assertThat(s).contains("sluice_verify_differences{group=\"quotes\"");
+                  assertThat(s)
+                      .as("a group whose verify-interval is 0s is not verified")
+                      .doesNotContain("sluice_verify_runs_total{group=\"refs\"");
                 });
         try (Statement st = target.createStatement()) {
           st.execute("UPDATE quotes SET venue = 'elsewhere' WHERE id IN (1, 2)");

@@ -39,6 +39,7 @@ class TableRulesTest {
         keyColumns,
         excludeColumns,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 

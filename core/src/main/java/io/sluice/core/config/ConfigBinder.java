@@ -254,7 +254,8 @@ final class ConfigBinder {
         columnsByTable(label, n, ConfigKeys.GROUP_KEY_COLUMNS),
         columnsByTable(label, n, ConfigKeys.GROUP_EXCLUDE_COLUMNS),
         v.optDuration(ConfigKeys.GROUP_ALERT_LAG, label, n),
-        v.optDuration(ConfigKeys.GROUP_ALERT_PAUSED, label, n));
+        v.optDuration(ConfigKeys.GROUP_ALERT_PAUSED, label, n),
+        v.optDuration(ConfigKeys.GROUP_VERIFY_INTERVAL, label, n));
   }
 
   /** A map of table names to column lists, such as {@code key-columns}. */

@@ -275,9 +275,10 @@ public final class ConfigKeys {
           Type.DURATION,
           "0s",
           notNegative(),
-          "How often the capturing process verifies every group's tables against the source, as"
+          "How often the capturing process verifies each group's tables against the source, as"
               + " `sluice verify` does (no repair), and reports it in the `sluice_verify_*`"
-              + " metrics. `0s` (the default) turns it off.");
+              + " metrics; a group may set its own (`verify-interval`). `0s` (the default) turns"
+              + " it off.");
   public static final ConfigKey VERIFY_CHUNK_ROWS =
       opt(
           "verify.chunk-rows",
@@ -400,6 +401,15 @@ public final class ConfigKeys {
           "How long this group may stay paused before an alert fires. Default:"
               + " `alerts.paused`.");
 
+  public static final ConfigKey GROUP_VERIFY_INTERVAL =
+      opt(
+          "groups[].verify-interval",
+          Type.DURATION,
+          null,
+          notNegative(),
+          "How often this group is verified on a schedule; `0s` never. Default:"
+              + " `verify.interval`.");
+
   /** Every key outside {@code groups}, in documentation order. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -461,7 +471,8 @@ public final class ConfigKeys {
           GROUP_KEY_COLUMNS,
           GROUP_EXCLUDE_COLUMNS,
           GROUP_ALERT_LAG,
-          GROUP_ALERT_PAUSED);
+          GROUP_ALERT_PAUSED,
+          GROUP_VERIFY_INTERVAL);
 
   private ConfigKeys() {}
 

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param alertLag this group's lag warning threshold; empty means the pipeline's {@code alerts.lag}
  * @param alertPaused how long this group may stay paused before an alert; empty means the
  *     pipeline's {@code alerts.paused}
+ * @param verifyInterval how often this group is verified on a schedule; empty means the pipeline's
+ *     {@code verify.interval}, zero never
  */
 public record GroupConfig(
     String name,
@@ -29,7 +31,8 @@ public record GroupConfig(
     Map<String, List<String>> keyColumns,
     Map<String, List<String>> excludeColumns,
     Optional<Duration> alertLag,
-    Optional<Duration> alertPaused) {
+    Optional<Duration> alertPaused,
+    Optional<Duration> verifyInterval) {
   public GroupConfig {
     tables = List.copyOf(tables);
     keyColumns = sortedCopy(keyColumns);
@@ -56,6 +59,7 @@ public record GroupConfig(
         Optional.empty(),
         Map.of(),
         Map.of(),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty());
   }

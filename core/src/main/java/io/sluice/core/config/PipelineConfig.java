@@ -26,6 +26,11 @@ public record PipelineConfig(
         .orElseThrow(() -> new IllegalArgumentException("no group named " + groupName));
   }
 
+  /** How often the group is verified on a schedule: its own interval, or the pipeline's. */
+  public java.time.Duration verifyInterval(GroupConfig group) {
+    return group.verifyInterval().orElse(verify.interval());
+  }
+
   public TruncatePolicy truncatePolicy(GroupConfig group) {
     return group.truncate().orElse(apply.truncate());
   }
