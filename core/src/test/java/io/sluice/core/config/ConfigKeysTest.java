@@ -87,6 +87,7 @@ class ConfigKeysTest {
             "key-columns",
             "exclude-columns",
             "alert-lag",
-            "alert-paused");
+            "alert-paused",
+            "verify-interval");
   }
 }
