@@ -184,15 +184,7 @@ final class ChunkSql {
    * position that wrote it.
    */
   String rowsOf(long chunk, boolean target) {
-    return "SELECT "
-        + keyColumns()
-        + ", "
-        + fingerprint
-        + (target ? ", " + TargetLayout.POSITION_COLUMN : "")
-        + " FROM "
-        + table.id().quoted()
-        + " WHERE "
-        + chunkPredicate(chunk);
+    return rowsWhere(chunkPredicate(chunk), target);
   }
 
   /**
@@ -200,20 +192,10 @@ final class ChunkSql {
    * order.
    */
   String rowsWithKeys(boolean target) {
-    List<String> keys = table.keyColumns();
-    StringBuilder arrays = new StringBuilder();
-    for (int i = 0; i < keys.size(); i++) {
-      arrays.append(i == 0 ? "" : ", ").append("?::text[]");
-    }
-    String keyTuple = keys.stream().map(TableId::quote).collect(Collectors.joining(", ", "(", ")"));
-    String typed =
-        java.util.stream.IntStream.range(0, keys.size())
-            .mapToObj(i -> "k.c" + i + "::" + table.column(keys.get(i)).type())
-            .collect(Collectors.joining(", ", "(", ")"));
-    String names =
-        java.util.stream.IntStream.range(0, keys.size())
-            .mapToObj(i -> "c" + i)
-            .collect(Collectors.joining(", "));
+    return rowsWhere(keysIn(table), target);
+  }
+
+  private String rowsWhere(String predicate, boolean target) {
     return "SELECT "
         + keyColumns()
         + ", "
@@ -222,13 +204,25 @@ final class ChunkSql {
         + " FROM "
         + table.id().quoted()
         + " WHERE "
-        + keyTuple
+        + predicate;
+  }
+
+  /**
+   * A predicate matching the rows whose key is among given keys: one text array parameter per key
+   * column, in key order, each cast to its column's type so that the key's index serves it.
+   */
+  static String keysIn(TableSchema table) {
+    List<String> keys = table.keyColumns();
+    List<Integer> at = java.util.stream.IntStream.range(0, keys.size()).boxed().toList();
+    return keys.stream().map(TableId::quote).collect(Collectors.joining(", ", "(", ")"))
         + " IN (SELECT "
-        + typed.substring(1, typed.length() - 1)
+        + at.stream()
+            .map(i -> "k.c" + i + "::" + table.column(keys.get(i)).type())
+            .collect(Collectors.joining(", "))
         + " FROM unnest("
-        + arrays
+        + at.stream().map(i -> "?::text[]").collect(Collectors.joining(", "))
         + ") AS k("
-        + names
+        + at.stream().map(i -> "c" + i).collect(Collectors.joining(", "))
         + "))";
   }
 

@@ -9,7 +9,6 @@ import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
 import io.sluice.core.schema.ColumnSchema;
-import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Array;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Copies given keys of a table again from a new source snapshot through the target's guarded write
@@ -82,20 +80,7 @@ final class Repair {
             + " FROM "
             + table.id().quoted()
             + " WHERE "
-            + keyColumns.stream().map(TableId::quote).collect(Collectors.joining(", ", "(", ")"))
-            + " IN (SELECT "
-            + IntStream.range(0, keyColumns.size())
-                .mapToObj(i -> "k.c" + i + "::" + table.column(keyColumns.get(i)).type())
-                .collect(Collectors.joining(", "))
-            + " FROM unnest("
-            + IntStream.range(0, keyColumns.size())
-                .mapToObj(i -> "?::text[]")
-                .collect(Collectors.joining(", "))
-            + ") AS k("
-            + IntStream.range(0, keyColumns.size())
-                .mapToObj(i -> "c" + i)
-                .collect(Collectors.joining(", "))
-            + "))";
+            + ChunkSql.keysIn(table);
     List<ChangeEvent> out = new ArrayList<>();
     Set<List<String>> found = new HashSet<>();
     List<Array> arrays = new ArrayList<>();
