@@ -174,6 +174,29 @@ public final class CaptureMetrics {
     };
   }
 
+  /** Query capture diffed a table and sent {@code changes} changes for it. */
+  void diffed(String group, TableId table, long changes) {
+    Counter.builder(MetricNames.CAPTURE_DIFF_CHANGES)
+        .description("Changes query capture's diffs found and sent")
+        .tag("group", group)
+        .tag("table", table.toString())
+        .register(registry)
+        .increment(changes);
+    DiffKey key = new DiffKey(group, table);
+    if (lastDiff.put(key, clock.millis() / 1000.0) == null) {
+      Gauge.builder(MetricNames.CAPTURE_DIFF_LAST, lastDiff, m -> m.getOrDefault(key, 0.0))
+          .description("When query capture's last diff of the table finished (epoch seconds)")
+          .tag("group", group)
+          .tag("table", table.toString())
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  private record DiffKey(String group, TableId table) {}
+
+  private final Map<DiffKey, Double> lastDiff = new ConcurrentHashMap<>();
+
   /** The slot's distance from the source's WAL end; NaN when it could not be read. */
   void slot(double lagBytes, double retainedBytes) {
     slotLagBytes = lagBytes;

@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Any failure stops capture and is reported by {@link #failure()}; nothing is skipped.
  */
-public final class CaptureService implements AutoCloseable {
+public final class CaptureService implements CaptureRun {
   private static final Logger log = LoggerFactory.getLogger(CaptureService.class);
 
   private final PipelineConfig config;
@@ -112,6 +112,7 @@ public final class CaptureService implements AutoCloseable {
    * @throws SQLException when the source cannot be reached or read (retriable: the caller may try
    *     again)
    */
+  @Override
   public synchronized void start() throws SQLException, InterruptedException {
     if (engine != null) {
       throw new IllegalStateException("capture already started");
@@ -268,6 +269,7 @@ public final class CaptureService implements AutoCloseable {
    * Stops the engine as if it had failed with {@code reason}: whoever runs capture decides what
    * next (for a {@link io.sluice.core.error.TryAgainException}, starting it again).
    */
+  @Override
   public void stopFor(RuntimeException reason) {
     failure.compareAndSet(null, reason);
     stopEngine();
@@ -278,25 +280,30 @@ public final class CaptureService implements AutoCloseable {
     return Optional.ofNullable(load);
   }
 
+  @Override
   public CaptureStats stats() {
     return stats;
   }
 
   /** Why capture stopped on its own, if it did. */
+  @Override
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure.get());
   }
 
+  @Override
   public boolean isRunning() {
     return engine != null && stopped.getCount() > 0;
   }
 
   /** Whether capture has handed at least one batch (changes or heartbeats) to Kafka. */
+  @Override
   public boolean progressed() {
     return progressed;
   }
 
   /** Waits until the engine stops, on its own (see {@link #failure}) or by {@link #close}. */
+  @Override
   public void awaitStop() throws InterruptedException {
     stopped.await();
   }
@@ -354,6 +361,7 @@ public final class CaptureService implements AutoCloseable {
   }
 
   /** Who hears how the copy load goes; set before {@link #start}. */
+  @Override
   public void loadListener(LoadListener listener) {
     this.loadListener = listener;
   }

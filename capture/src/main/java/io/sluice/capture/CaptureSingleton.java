@@ -9,6 +9,7 @@ import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.LeaseStore;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.checkpoint.WorkerStatus;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.error.ErrorClass;
 import io.sluice.core.error.TryAgainException;
@@ -77,7 +78,7 @@ public final class CaptureSingleton implements AutoCloseable {
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile Instant firstFailure;
   private volatile Instant lastLeaseContact;
-  private volatile CaptureService current;
+  private volatile CaptureRun current;
   private volatile boolean running;
   private volatile Lease lease;
   private boolean standingBy;
@@ -202,8 +203,10 @@ public final class CaptureSingleton implements AutoCloseable {
         if (failure.get() == null) {
           step();
         }
-        // also once capture halted: the slot keeps WAL, and its alert needs the figure
-        slotWatch.pollIfDue();
+        if (config.capture().method() == CaptureMethod.LOG) {
+          // also once capture halted: the slot keeps WAL, and its alert needs the figure
+          slotWatch.pollIfDue();
+        }
         reportIfDue(false);
       }
     }
@@ -259,7 +262,7 @@ public final class CaptureSingleton implements AutoCloseable {
         lead();
         return;
       }
-      CaptureService c = current;
+      CaptureRun c = current;
       Instant since = firstFailure;
       if (c != null && c.progressed() && since != null) {
         firstFailure = null;
@@ -324,8 +327,11 @@ public final class CaptureSingleton implements AutoCloseable {
     try {
       while (leads(term)) {
         Scope started = scope;
-        CaptureService c =
-            new CaptureService(started.config(), started.tables(), Optional.of(term), metrics);
+        CaptureRun c =
+            started.config().capture().method() == CaptureMethod.QUERY
+                ? new QueryCapture(started.config(), started.tables(), term, metrics)
+                : new CaptureService(
+                    started.config(), started.tables(), Optional.of(term), metrics);
         c.loadListener(loadListener);
         Throwable stoppedBy;
         try {
@@ -398,7 +404,7 @@ public final class CaptureSingleton implements AutoCloseable {
     synchronized (this) {
       scope = next;
     }
-    CaptureService c = current;
+    CaptureRun c = current;
     if (c != null) {
       c.stopFor(new TablesChanged());
     }
@@ -424,7 +430,7 @@ public final class CaptureSingleton implements AutoCloseable {
   }
 
   /** Makes a started capture the current one, unless the term ended while it started. */
-  private synchronized boolean adopt(CaptureService c, Lease term) {
+  private synchronized boolean adopt(CaptureRun c, Lease term) {
     if (leads(term)) {
       current = c;
       return true;
@@ -432,7 +438,7 @@ public final class CaptureSingleton implements AutoCloseable {
     return false;
   }
 
-  private synchronized void disown(CaptureService c) {
+  private synchronized void disown(CaptureRun c) {
     if (current == c) {
       current = null;
     }
@@ -440,7 +446,7 @@ public final class CaptureSingleton implements AutoCloseable {
 
   /** Stops the capture of this term; its loop sees the term is over and ends. */
   private void stopCapture() {
-    CaptureService c = current;
+    CaptureRun c = current;
     if (c != null) {
       c.close();
     }
@@ -485,7 +491,7 @@ public final class CaptureSingleton implements AutoCloseable {
     if (restarting.isPresent()) {
       return Optional.of("capture restarting: " + restarting.get());
     }
-    CaptureService c = current;
+    CaptureRun c = current;
     if (c != null) {
       return c.isRunning() ? Optional.empty() : Optional.of("capture engine not running");
     }
@@ -507,7 +513,7 @@ public final class CaptureSingleton implements AutoCloseable {
 
   /** The counters of the capture running here; all zero while standing by. */
   public CaptureStats stats() {
-    CaptureService c = current;
+    CaptureRun c = current;
     return c == null ? standbyStats : c.stats();
   }
 

@@ -133,8 +133,8 @@ final class TableDiscovery implements AutoCloseable {
   }
 
   /**
-   * What differs between two configurations beyond the groups' tables, key columns and excluded
-   * columns, by setting; empty when nothing else does.
+   * What differs between two configurations beyond the groups' tables, key columns, excluded
+   * columns and query capture modes, by setting; empty when nothing else does.
    */
   static List<String> beyondTables(PipelineConfig was, PipelineConfig is) {
     List<String> out = new ArrayList<>();
@@ -158,7 +158,8 @@ final class TableDiscovery implements AutoCloseable {
               a.excludeColumns(),
               b.alertLag(),
               b.alertPaused(),
-              b.verifyInterval());
+              b.verifyInterval(),
+              a.query());
       if (!bWithOldTables.equals(a)) {
         out.add("group " + a.name() + " beyond its tables");
       }

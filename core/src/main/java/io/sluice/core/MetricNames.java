@@ -75,6 +75,19 @@ public final class MetricNames {
    */
   public static final String VERIFY_LAST_CLEAN = "sluice.verify.last.clean.timestamp.seconds";
 
+  /**
+   * Query capture: changes a diff found (upserts of rows that differ or are missing on the target,
+   * deletes of rows the source no longer holds), tagged {@code group} and {@code table}. On a
+   * watermark table every one beyond deletes is a write that did not move the watermark.
+   */
+  public static final String CAPTURE_DIFF_CHANGES = "sluice.capture.diff.changes";
+
+  /**
+   * Query capture: when a table's last diff finished, seconds since the epoch, tagged {@code group}
+   * and {@code table}.
+   */
+  public static final String CAPTURE_DIFF_LAST = "sluice.capture.diff.last.timestamp.seconds";
+
   /** Chunks of the copy load committed on the target by this process, tagged {@code group}. */
   public static final String LOAD_CHUNKS = "sluice.load.chunks";
 

@@ -82,37 +82,57 @@ public final class InitialLoad {
       throws SQLException, InterruptedException {
     try (ExportedSnapshot snapshot =
         ExportedSnapshot.createSlot(config.source(), sessionOptions())) {
-      long position = restartLsn.of(source);
-      List<LoadChunk> chunks;
-      try (Connection c = source.open()) {
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-          st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.name() + "'");
-        }
-        chunks = ChunkPlanner.plan(sizes(c, tables.ids()), config.capture().load().chunkRows());
-        c.commit();
-      }
-      LoadPlan plan = LoadPlan.of(position, chunks, streamStart);
-      if (config.capture().load().deferIndexes()) {
-        try (Connection target = openTarget()) {
-          DeferredIndexes.drop(target, tables.ids());
-        }
-      }
-      store.start(plan, lease);
-      log.info(
-          "initial load of pipeline {}: {} tables in {} chunks from snapshot {} (slot at {}),"
-              + " {} streams",
-          config.name(),
-          tables.ids().size(),
-          chunks.size(),
-          snapshot.name(),
-          snapshot.consistentPoint(),
-          config.capture().load().parallelism());
-      Running running = new Running(plan, Optional.of(snapshot.name()));
-      running.awaitImported();
-      return running;
+      return start(
+          snapshot.name(), restartLsn.of(source), streamStart, true, snapshot.consistentPoint());
     }
+  }
+
+  /**
+   * Plans and stores a load from a snapshot exported by a session the caller holds open until this
+   * returns (query capture's), and starts copying it; every row carries {@code position}. The
+   * exporting session must hold {@code ACCESS SHARE} locks on the tables, taken before its
+   * snapshot, so no table is rewritten before the loader sessions lock it in turn.
+   */
+  public Running beginFrom(String snapshot, long position, Map<String, Long> streamStart)
+      throws SQLException, InterruptedException {
+    return start(snapshot, position, streamStart, false, "position " + position);
+  }
+
+  private Running start(
+      String snapshot,
+      long position,
+      Map<String, Long> streamStart,
+      boolean fromSlot,
+      String startsAt)
+      throws SQLException, InterruptedException {
+    List<LoadChunk> chunks;
+    try (Connection c = new SourceConnections(config.source(), "load").open()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      }
+      chunks = ChunkPlanner.plan(sizes(c, tables.ids()), config.capture().load().chunkRows());
+      c.commit();
+    }
+    LoadPlan plan = LoadPlan.of(position, chunks, streamStart);
+    if (config.capture().load().deferIndexes()) {
+      try (Connection target = openTarget()) {
+        DeferredIndexes.drop(target, tables.ids());
+      }
+    }
+    store.start(plan, lease);
+    log.info(
+        "initial load of pipeline {}: {} tables in {} chunks from snapshot {} ({}), {} streams",
+        config.name(),
+        tables.ids().size(),
+        chunks.size(),
+        snapshot,
+        startsAt,
+        config.capture().load().parallelism());
+    Running running = new Running(plan, Optional.of(snapshot), fromSlot);
+    running.awaitImported();
+    return running;
   }
 
   /** Copies the stored plan's remaining chunks, each stream in a snapshot of its own. */
@@ -122,7 +142,7 @@ public final class InitialLoad {
         config.name(),
         plan.remaining().size(),
         plan.chunks().size());
-    Running running = new Running(plan, Optional.empty());
+    Running running = new Running(plan, Optional.empty(), false);
     running.awaitImported();
     return running;
   }
@@ -151,7 +171,8 @@ public final class InitialLoad {
     Running running =
         new Running(
             new LoadPlan(plan.position(), all, plan.copied(), false, plan.streamStart()),
-            Optional.empty());
+            Optional.empty(),
+            false);
     running.awaitImported();
     return running;
   }
@@ -191,8 +212,12 @@ public final class InitialLoad {
     private volatile boolean stopping;
     private volatile Consumer<Throwable> onFailure = f -> {};
 
-    private Running(LoadPlan plan, Optional<String> snapshot) {
+    /** Whether the snapshot is the slot's, taken before any lock of ours: checked by catalog. */
+    private final boolean fromSlot;
+
+    private Running(LoadPlan plan, Optional<String> snapshot, boolean fromSlot) {
       this.plan = plan;
+      this.fromSlot = fromSlot;
       this.queue = new ConcurrentLinkedQueue<>(plan.remaining());
       int n = Math.max(1, Math.min(config.capture().load().parallelism(), queue.size()));
       this.imported = new CountDownLatch(n);
@@ -241,7 +266,7 @@ public final class InitialLoad {
                   + " IN ACCESS SHARE MODE");
           st.execute("SELECT 1"); // takes the transaction's snapshot, if not imported
         }
-        if (snapshot.isPresent()) {
+        if (fromSlot) {
           List<TableId> changed =
               SnapshotGuard.changedSinceSlot(source, config.source().slot(), tables.ids());
           if (!changed.isEmpty()) {

@@ -2,6 +2,7 @@ package io.sluice.capture.load;
 
 import io.sluice.capture.load.ChunkPlanner.KeyRange;
 import io.sluice.capture.load.ChunkPlanner.TableSize;
+import io.sluice.capture.query.GreenplumSql;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
 import java.sql.Connection;
@@ -18,7 +19,8 @@ import java.util.Set;
 /**
  * What the chunk planner needs to know of each table, read on the source: the planner's row
  * estimate and, for a table keyed by one integer column larger than a chunk, its least and greatest
- * key.
+ * key. On Greenplum a table with a composite key is split by ranges of one of its integer key
+ * columns, one of the distribution key where it can ({@link GreenplumSql#chunkColumn}).
  */
 final class TableSizes {
   private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
@@ -28,11 +30,21 @@ final class TableSizes {
   static List<TableSize> read(
       Connection c, Map<TableId, TableSchema> schemas, List<TableId> ids, long chunkRows)
       throws SQLException {
+    boolean greenplum = GreenplumSql.isGreenplum(c);
     List<TableSize> out = new ArrayList<>();
     for (TableId id : ids) {
       TableSchema t = schemas.get(id);
       long estimate = estimate(c, id);
       Optional<String> key = integerKey(t);
+      if (key.isEmpty() && greenplum && !t.keyless()) {
+        // a composite key holds the distribution key: ranges of it spread over every segment
+        key =
+            GreenplumSql.chunkColumn(
+                t.keyColumns().stream()
+                    .filter(k -> INTEGER_TYPES.contains(t.column(k).type()))
+                    .toList(),
+                GreenplumSql.distributionKey(c, id));
+      }
       Optional<KeyRange> keys =
           estimate > chunkRows && key.isPresent() ? keyRange(c, id, key.get()) : Optional.empty();
       out.add(new TableSize(id.quoted(), estimate, keys, t.keyless()));

@@ -69,7 +69,7 @@ final class Repair {
   }
 
   /** The keys' rows in the snapshot as upserts, and deletes for the keys it does not hold. */
-  private static List<ChangeEvent> changes(
+  static List<ChangeEvent> changes(
       Connection source, TableSchema table, List<TableCheck.Key> keys, long position)
       throws SQLException {
     List<ColumnSchema> columns = table.columns().stream().filter(c -> !c.isGenerated()).toList();

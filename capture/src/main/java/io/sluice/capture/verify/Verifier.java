@@ -288,7 +288,7 @@ public final class Verifier {
   }
 
   /** Chunks of about {@code chunkRows} rows, sized by the source's estimate and key range. */
-  private static int version(Connection c) throws SQLException {
+  static int version(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SHOW server_version_num")) {
       rs.next();
@@ -296,7 +296,7 @@ public final class Verifier {
     }
   }
 
-  private static void plan(ChunkSql sql, Connection source, int chunkRows) throws SQLException {
+  static void plan(ChunkSql sql, Connection source, int chunkRows) throws SQLException {
     long estimate;
     try (Statement st = source.createStatement();
         ResultSet rs =

@@ -40,7 +40,8 @@ class TableRulesTest {
         excludeColumns,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        io.sluice.core.config.QueryTables.NONE);
   }
 
   private static final GroupConfig PLAIN = group(Map.of(), Map.of());

@@ -11,9 +11,13 @@ import java.time.Duration;
  * @param load how the tables' existing rows are copied on a first start
  * @param tableDiscoveryInterval how often a running capture process looks for tables that joined or
  *     left the groups (zero: never)
+ * @param method how changes are read: logical decoding, or queries (Greenplum)
+ * @param query the settings of query capture
  */
 public record CaptureConfig(
     Duration heartbeatInterval,
     Duration leaseTimeout,
     LoadConfig load,
-    Duration tableDiscoveryInterval) {}
+    Duration tableDiscoveryInterval,
+    CaptureMethod method,
+    QueryConfig query) {}

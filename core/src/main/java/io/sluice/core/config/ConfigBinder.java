@@ -69,7 +69,19 @@ final class ConfigBinder {
                 v.integer(ConfigKeys.CAPTURE_LOAD_PARALLELISM),
                 v.integer(ConfigKeys.CAPTURE_LOAD_CHUNK_ROWS),
                 v.bool(ConfigKeys.CAPTURE_LOAD_DEFER_INDEXES)),
-            v.duration(ConfigKeys.CAPTURE_TABLE_DISCOVERY_INTERVAL));
+            v.duration(ConfigKeys.CAPTURE_TABLE_DISCOVERY_INTERVAL),
+            v.choice(ConfigKeys.CAPTURE_METHOD, CaptureMethod.class),
+            new QueryConfig(
+                v.duration(ConfigKeys.CAPTURE_QUERY_POLL_INTERVAL),
+                v.duration(ConfigKeys.CAPTURE_QUERY_LOOKBACK),
+                v.integer(ConfigKeys.CAPTURE_QUERY_LOOKBACK_IDS),
+                v.duration(ConfigKeys.CAPTURE_QUERY_DIFF_INTERVAL)));
+    if (capture.method() == CaptureMethod.QUERY && capture.load().method() != InitialLoad.COPY) {
+      v.problems()
+          .add(
+              "capture.method query loads tables with the copy load only: set"
+                  + " capture.initial-load to copy");
+    }
     ApplyConfig apply =
         new ApplyConfig(
             v.integer(ConfigKeys.APPLY_BATCH_ROWS),
@@ -255,7 +267,44 @@ final class ConfigBinder {
         columnsByTable(label, n, ConfigKeys.GROUP_EXCLUDE_COLUMNS),
         v.optDuration(ConfigKeys.GROUP_ALERT_LAG, label, n),
         v.optDuration(ConfigKeys.GROUP_ALERT_PAUSED, label, n),
-        v.optDuration(ConfigKeys.GROUP_VERIFY_INTERVAL, label, n));
+        v.optDuration(ConfigKeys.GROUP_VERIFY_INTERVAL, label, n),
+        queryTables(label, n));
+  }
+
+  /** The group's query capture settings: watermark columns by table, each table in one mode. */
+  private QueryTables queryTables(String label, JsonNode n) {
+    Map<String, String> watermark = watermarkColumns(label, n, ConfigKeys.GROUP_WATERMARK);
+    Map<String, String> appendOnly = watermarkColumns(label, n, ConfigKeys.GROUP_APPEND_ONLY);
+    for (String t : watermark.keySet()) {
+      if (appendOnly.containsKey(t)) {
+        v.problems()
+            .add(label + ": table " + t + " is under both watermark and append-only; pick one");
+      }
+    }
+    return new QueryTables(
+        watermark, appendOnly, v.optDuration(ConfigKeys.GROUP_DIFF_INTERVAL, label, n));
+  }
+
+  private Map<String, String> watermarkColumns(String label, JsonNode n, ConfigKey groupKey) {
+    Map<String, String> out = new LinkedHashMap<>();
+    columnsByTable(label, n, groupKey)
+        .forEach(
+            (table, cols) -> {
+              if (cols.size() != 1) {
+                v.problems()
+                    .add(
+                        label
+                            + ": "
+                            + ConfigKeys.groupField(groupKey)
+                            + " of "
+                            + table
+                            + " must name one watermark column, not "
+                            + cols);
+              } else {
+                out.put(table, cols.get(0));
+              }
+            });
+    return out;
   }
 
   /** A map of table names to column lists, such as {@code key-columns}. */

@@ -185,6 +185,54 @@ public final class ConfigKeys {
           "false",
           "Drop the target's secondary indexes while a table loads and create them again after"
               + " it (`copy` load); the primary key stays.");
+  public static final ConfigKey CAPTURE_METHOD =
+      opt(
+          "capture.method",
+          Type.STRING,
+          "log",
+          oneOf(CaptureMethod.class),
+          "How capture reads changes: `log` (logical decoding of a replication slot, for"
+              + " PostgreSQL) or `query` (polls by watermark column and chunk-hash diffs against"
+              + " the target, from exported snapshots; for Greenplum 7, which has no usable"
+              + " logical decoding). Each table's query mode is set in its group (`watermark`,"
+              + " `append-only`); see docs/greenplum.md.");
+  public static final ConfigKey CAPTURE_QUERY_POLL_INTERVAL =
+      opt(
+          "capture.query.poll-interval",
+          Type.DURATION,
+          "1s",
+          positive(),
+          "Pause between the end of one poll of the watermark tables and the start of the"
+              + " next (`query` capture).");
+  public static final ConfigKey CAPTURE_QUERY_LOOKBACK =
+      opt(
+          "capture.query.lookback",
+          Type.DURATION,
+          "5m",
+          notNegative(),
+          "How far below the stored watermark each poll reads a time-typed watermark column"
+              + " again (`query` capture): it must exceed the longest transaction that writes the"
+              + " table plus the skew of the clocks that set the column, or a late commit is"
+              + " missed until the next diff.");
+  public static final ConfigKey CAPTURE_QUERY_LOOKBACK_IDS =
+      opt(
+          "capture.query.lookback-ids",
+          Type.INT,
+          "0",
+          between(0, Integer.MAX_VALUE),
+          "How far below the stored watermark each poll reads a numeric watermark column (a"
+              + " load or batch id) again (`query` capture): the most ids a batch committed late"
+              + " may lag behind the newest.");
+  public static final ConfigKey CAPTURE_QUERY_DIFF_INTERVAL =
+      opt(
+          "capture.query.diff-interval",
+          Type.DURATION,
+          "15m",
+          positive(),
+          "How often each `diff` and `watermark` table is compared with the target chunk by"
+              + " chunk, every difference sent on as an upsert or delete (`query` capture); the"
+              + " longest a delete of a watermark table, or a change of a diff table, takes to"
+              + " arrive. A group may set its own (`diff-interval`).");
   public static final ConfigKey APPLY_BATCH_ROWS =
       opt(
           "apply.batch.rows",
@@ -410,6 +458,33 @@ public final class ConfigKeys {
           "How often this group is verified on a schedule; `0s` never. Default:"
               + " `verify.interval`.");
 
+  public static final ConfigKey GROUP_WATERMARK =
+      opt(
+          "groups[].watermark",
+          Type.STRING_MAP,
+          null,
+          "`query` capture: tables polled by a watermark column, as `schema.table: column`. The"
+              + " column is a timestamp, date or number that every insert and update moves"
+              + " forward (an `updated_at`, a load batch id); give it an index. Deletes, and rows"
+              + " whose column is NULL, arrive with the next diff. A table of the group in"
+              + " neither this nor `append-only` is a `diff` table.");
+  public static final ConfigKey GROUP_APPEND_ONLY =
+      opt(
+          "groups[].append-only",
+          Type.STRING_MAP,
+          null,
+          "`query` capture: tables that are only appended to, polled by a NOT NULL watermark"
+              + " column, as `schema.table: column`; never diffed, so an update that does not"
+              + " move the column, or a delete, is not seen.");
+  public static final ConfigKey GROUP_DIFF_INTERVAL =
+      opt(
+          "groups[].diff-interval",
+          Type.DURATION,
+          null,
+          positive(),
+          "This group's diff interval (`query` capture). Default:"
+              + " `capture.query.diff-interval`.");
+
   /** Every key outside {@code groups}, in documentation order. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -442,6 +517,11 @@ public final class ConfigKeys {
           CAPTURE_LOAD_CHUNK_ROWS,
           CAPTURE_LOAD_DEFER_INDEXES,
           CAPTURE_TABLE_DISCOVERY_INTERVAL,
+          CAPTURE_METHOD,
+          CAPTURE_QUERY_POLL_INTERVAL,
+          CAPTURE_QUERY_LOOKBACK,
+          CAPTURE_QUERY_LOOKBACK_IDS,
+          CAPTURE_QUERY_DIFF_INTERVAL,
           APPLY_BATCH_ROWS,
           APPLY_BATCH_BYTES,
           APPLY_BATCH_LINGER,
@@ -472,7 +552,10 @@ public final class ConfigKeys {
           GROUP_EXCLUDE_COLUMNS,
           GROUP_ALERT_LAG,
           GROUP_ALERT_PAUSED,
-          GROUP_VERIFY_INTERVAL);
+          GROUP_VERIFY_INTERVAL,
+          GROUP_WATERMARK,
+          GROUP_APPEND_ONLY,
+          GROUP_DIFF_INTERVAL);
 
   private ConfigKeys() {}
 

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  *     pipeline's {@code alerts.paused}
  * @param verifyInterval how often this group is verified on a schedule; empty means the pipeline's
  *     {@code verify.interval}, zero never
+ * @param query how query capture follows the group's tables (watermark columns, modes)
  */
 public record GroupConfig(
     String name,
@@ -32,7 +33,8 @@ public record GroupConfig(
     Map<String, List<String>> excludeColumns,
     Optional<Duration> alertLag,
     Optional<Duration> alertPaused,
-    Optional<Duration> verifyInterval) {
+    Optional<Duration> verifyInterval,
+    QueryTables query) {
   public GroupConfig {
     tables = List.copyOf(tables);
     keyColumns = sortedCopy(keyColumns);
@@ -61,7 +63,8 @@ public record GroupConfig(
         Map.of(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        QueryTables.NONE);
   }
 
   /** The dead-letter topic of a group whose topic is the given one. */

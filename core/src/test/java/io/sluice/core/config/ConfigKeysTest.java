@@ -88,6 +88,9 @@ class ConfigKeysTest {
             "exclude-columns",
             "alert-lag",
             "alert-paused",
-            "verify-interval");
+            "verify-interval",
+            "watermark",
+            "append-only",
+            "diff-interval");
   }
 }

@@ -184,6 +184,67 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bindsQueryCaptureWithEachTablesMode() {
+    String yaml =
+        """
+        pipeline: {name: warehouse}
+        source: {host: gp, database: dw, user: cap}
+        target: {host: dst, database: reporting, user: app}
+        kafka: {bootstrap-servers: "localhost:9092"}
+        capture:
+          method: query
+          query: {poll-interval: 2s, lookback: 10m, lookback-ids: 3, diff-interval: 1h}
+        groups:
+          - name: facts
+            tables: [fills, quotes, ref_*]
+            watermark: {fills: updated_at}
+            append-only: {public.quotes: load_id}
+            diff-interval: 30m
+        """;
+
+    PipelineConfig c = parse(yaml, Map.of());
+
+    assertThat(c.capture().method()).isEqualTo(CaptureMethod.QUERY);
+    assertThat(c.capture().query())
+        .isEqualTo(
+            new QueryConfig(Duration.ofSeconds(2), Duration.ofMinutes(10), 3, Duration.ofHours(1)));
+    QueryTables q = c.group("facts").query();
+    assertThat(q.mode("public.fills")).isEqualTo(QueryMode.WATERMARK);
+    assertThat(q.mode("public.quotes")).isEqualTo(QueryMode.APPEND_ONLY);
+    assertThat(q.mode("public.ref_fx")).isEqualTo(QueryMode.DIFF);
+    assertThat(q.watermarkColumn("public.quotes")).contains("load_id");
+    assertThat(q.watermarkColumn("public.ref_fx")).isEmpty();
+    assertThat(q.diffInterval()).contains(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void defaultsToLogCaptureAndRefusesQueryCaptureWithoutTheCopyLoadOrWithOneTableInTwoModes() {
+    assertThat(parse(MINIMAL, Map.of()).capture().method()).isEqualTo(CaptureMethod.LOG);
+    String yaml =
+        """
+        pipeline: {name: warehouse}
+        source: {host: gp, database: dw, user: cap}
+        target: {host: dst, database: reporting, user: app}
+        kafka: {bootstrap-servers: "localhost:9092"}
+        capture: {method: query, initial-load: kafka}
+        groups:
+          - name: facts
+            tables: [fills]
+            watermark: {fills: updated_at}
+            append-only: {fills: "load_id, updated_at"}
+        """;
+
+    ConfigException e = failure(yaml, Map.of());
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "capture.method query loads tables with the copy load only: set"
+                + " capture.initial-load to copy",
+            "group 'facts': append-only of public.fills must name one watermark column, not"
+                + " [load_id, updated_at]");
+  }
+
+  @Test
   void defaultsApplyPoliciesToApplyAndHalt() {
     PipelineConfig c = parse(MINIMAL, Map.of());
 
