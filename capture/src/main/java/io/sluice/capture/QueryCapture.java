@@ -112,6 +112,10 @@ public final class QueryCapture implements CaptureRun {
   private ChangeRouter router;
   private volatile InitialLoad.Running load;
   private volatile boolean progressed;
+
+  /** The session of the poll under way, aborted by {@link #close} so a long poll ends at once. */
+  private volatile Connection polling;
+
   private Thread poller;
   private Thread differ;
 
@@ -265,7 +269,7 @@ public final class QueryCapture implements CaptureRun {
   /** Copies every table from one exported snapshot, whose watermarks the state records. */
   private void loadAll() throws SQLException, InterruptedException {
     if (state == null) {
-      state = new QueryState(0, 0, Map.of());
+      state = new QueryState(0, 0, 0, Map.of());
       nextPosition = 1;
       reserve();
     }
@@ -299,7 +303,7 @@ public final class QueryCapture implements CaptureRun {
                 t.modeName(), t.columnName(), highOfAll(exporter, t), Optional.of(loaded)));
       }
       synchronized (step) {
-        state = new QueryState(state.reserved(), position, byTable);
+        state = new QueryState(state.reserved(), position, 0, byTable);
         store.save(state, lease);
       }
       load = initialLoad(loads).beginFrom(snapshot, position, streamStart);
@@ -400,9 +404,11 @@ public final class QueryCapture implements CaptureRun {
    */
   void poll() throws SQLException, InterruptedException {
     try (Connection c = source.open()) {
+      polling = c;
       Map<TableId, Optional<String>> marks = new HashMap<>();
       synchronized (step) {
         long position = next();
+        long from = clock(c);
         long micros = snapshot(c);
         for (QueryTable t : List.copyOf(followed.values())) {
           checkSchema(c, t, position, micros);
@@ -425,7 +431,7 @@ public final class QueryCapture implements CaptureRun {
               putTable(followed.get(id), mark, s == null ? Optional.empty() : s.diffedAt());
               baseline.remove(id);
             });
-        state = new QueryState(state.reserved(), position, state.tables());
+        state = new QueryState(state.reserved(), position, from, state.tables());
         store.save(state, lease);
       }
     }
@@ -465,6 +471,9 @@ public final class QueryCapture implements CaptureRun {
           router.route(
               new ChangeEvent(
                   t.schema().id(), Op.UPDATE, position, 0, micros, key, after, Set.of()));
+          if (stopping.getCount() == 0) {
+            throw new InterruptedException("query capture stops");
+          }
           if (++routed % 5_000 == 0) {
             handSent(); // bounds what is held in memory while Kafka takes it
           }
@@ -664,11 +673,17 @@ public final class QueryCapture implements CaptureRun {
     c.setAutoCommit(false);
     try (Statement st = c.createStatement()) {
       st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      try (var rs =
-          st.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    }
+    return clock(c);
+  }
+
+  /** The source's clock, in microseconds since the epoch. */
+  private static long clock(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        var rs =
+            st.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -738,7 +753,12 @@ public final class QueryCapture implements CaptureRun {
 
   private void reserve() {
     synchronized (step) {
-      state = new QueryState(nextPosition - 1 + BLOCK, state.completed(), state.tables());
+      state =
+          new QueryState(
+              nextPosition - 1 + BLOCK,
+              state.completed(),
+              state.completedFromMicros(),
+              state.tables());
       store.save(state, lease);
     }
   }
@@ -819,6 +839,14 @@ public final class QueryCapture implements CaptureRun {
     InitialLoad.Running l = load;
     if (l != null) {
       l.close();
+    }
+    Connection c = polling;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run); // the poll is rolled back; its watermarks are not stored
+      } catch (SQLException e) {
+        log.debug("aborting the poll's session failed", e);
+      }
     }
     for (Thread t : new Thread[] {poller, differ}) {
       if (t != null) {

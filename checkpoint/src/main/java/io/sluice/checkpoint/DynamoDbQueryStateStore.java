@@ -63,6 +63,7 @@ public final class DynamoDbQueryStateStore {
         new QueryState(
             Long.parseLong(item.get("reserved").n()),
             Long.parseLong(item.get("completed").n()),
+            Long.parseLong(item.get("completed_from_micros").n()),
             byTable));
   }
 
@@ -85,6 +86,8 @@ public final class DynamoDbQueryStateStore {
     item.put("format_version", AttributeValue.fromN(Integer.toString(FORMAT_VERSION)));
     item.put("reserved", AttributeValue.fromN(Long.toString(state.reserved())));
     item.put("completed", AttributeValue.fromN(Long.toString(state.completed())));
+    item.put(
+        "completed_from_micros", AttributeValue.fromN(Long.toString(state.completedFromMicros())));
     item.put("tables", AttributeValue.fromM(byTable));
     item.put("updated_at", AttributeValue.fromS(now.toString()));
     try {

@@ -15,11 +15,14 @@ import java.util.TreeMap;
  * that crashed never hands out a position again.
  *
  * @param reserved every position up to this one may be in use; the next start begins above it
- * @param completed the position of the last poll or diff whose changes Kafka acknowledged and whose
- *     watermarks are stored here; 0 before the first
+ * @param completed the position of the last poll whose changes Kafka acknowledged and whose
+ *     watermarks are stored here (the load's position before the first poll)
+ * @param completedFromMicros the source's clock (epoch microseconds) read just before that poll
+ *     took its snapshot: a snapshot taken earlier than this holds nothing that poll missed
  * @param tables per table, by qualified name
  */
-public record QueryState(long reserved, long completed, Map<String, TableState> tables) {
+public record QueryState(
+    long reserved, long completed, long completedFromMicros, Map<String, TableState> tables) {
   public QueryState {
     tables = Collections.unmodifiableMap(new TreeMap<>(tables));
   }
@@ -38,6 +41,6 @@ public record QueryState(long reserved, long completed, Map<String, TableState> 
       String mode, String column, Optional<String> watermark, Optional<String> diffedAt) {}
 
   public QueryState withTables(Map<String, TableState> next) {
-    return new QueryState(reserved, completed, next);
+    return new QueryState(reserved, completed, completedFromMicros, next);
   }
 }

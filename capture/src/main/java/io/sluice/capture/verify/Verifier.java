@@ -9,7 +9,12 @@ import io.sluice.capture.internal.SourceConnections;
 import io.sluice.capture.load.GuardedWriter;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbQueryStateStore;
+import io.sluice.checkpoint.QueryState;
+import io.sluice.checkpoint.StateTables;
 import io.sluice.core.Lsn;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.config.TargetConfig;
@@ -38,6 +43,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code sluice verify}: proves a live pipeline's target equal to its source, table by table, and
@@ -98,6 +104,13 @@ public final class Verifier {
    */
   public VerifyReport run(VerifyOptions options, Consumer<String> progress)
       throws SQLException, InterruptedException {
+    if (options.repair() && config.capture().method() == CaptureMethod.QUERY) {
+      throw new IllegalArgumentException(
+          "pipeline "
+              + config.name()
+              + " is captured by query: its diffs repair the target (every"
+              + " capture.query.diff-interval); verify without --repair to see where it stands");
+    }
     Instant started = clock.instant();
     Instant deadline = started.plus(options.deadline());
     Map<String, List<TableSchema>> byGroup = scope(options);
@@ -158,7 +171,7 @@ public final class Verifier {
         Connection target = openTarget()) {
       ChunkSql sql = new ChunkSql(table, version(s.source) >= 140000 && version(target) >= 140000);
       TableCheck check = new TableCheck(sql);
-      Optional<String> behind = awaitApplied(group, s.consistentLsn, deadline);
+      Optional<String> behind = awaitReached(group, s, deadline);
       if (behind.isPresent()) {
         return new TableVerdict(
             table.id().toString(),
@@ -264,7 +277,7 @@ public final class Verifier {
       found.unsettled.clear();
       try (Snapshot s = snapshot();
           Connection target = openTarget()) {
-        if (awaitApplied(group, s.consistentLsn, deadline).isPresent()) {
+        if (awaitReached(group, s, deadline).isPresent()) {
           found.unsettled.addAll(again);
           return;
         }
@@ -345,7 +358,7 @@ public final class Verifier {
       for (int p = 0; p < partitions; p++) {
         ApplyCheckpoint c = at.get(p);
         if (c == null || c.lsn() < lsn) {
-          behind.add(p + (c == null ? " (no checkpoint)" : " at " + new Lsn(c.lsn())));
+          behind.add(p + (c == null ? " (no checkpoint)" : " at " + describe(c.lsn())));
         }
       }
       if (behind.isEmpty()) {
@@ -357,7 +370,7 @@ public final class Verifier {
             "not compared: apply of group "
                 + group
                 + " had not reached the snapshot at "
-                + new Lsn(lsn)
+                + describe(lsn)
                 + " by the deadline (partitions "
                 + last
                 + "); is it paused, halted or far behind?");
@@ -366,16 +379,33 @@ public final class Verifier {
     }
   }
 
-  /** A source session in a snapshot of known position, the temporary slot already gone. */
+  /** A position as the pipeline's capture method writes it: an LSN, or a query position. */
+  private String describe(long position) {
+    return config.capture().method() == CaptureMethod.QUERY
+        ? "position " + position
+        : new Lsn(position).toString();
+  }
+
+  /**
+   * A source session in a snapshot of known position, the temporary slot already gone. For a
+   * query-captured pipeline, {@code consistentLsn} is unknown (-1) when the snapshot is taken: it
+   * is the position of the first poll that starts after {@code sourceMicros}.
+   */
   private final class Snapshot implements AutoCloseable {
     final Connection source;
     final long position;
     final long consistentLsn;
+    final long sourceMicros;
 
     Snapshot(Connection source, long position, long consistentLsn) {
+      this(source, position, consistentLsn, 0);
+    }
+
+    Snapshot(Connection source, long position, long consistentLsn, long sourceMicros) {
       this.source = source;
       this.position = position;
       this.consistentLsn = consistentLsn;
+      this.sourceMicros = sourceMicros;
     }
 
     @Override
@@ -387,6 +417,9 @@ public final class Verifier {
   }
 
   private Snapshot snapshot() throws SQLException {
+    if (config.capture().method() == CaptureMethod.QUERY) {
+      return querySnapshot();
+    }
     String slot = "sluice_verify_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     try (ExportedSnapshot exported =
         ExportedSnapshot.createTemporarySlot(
@@ -411,11 +444,76 @@ public final class Verifier {
   }
 
   /**
+   * A snapshot of a query-captured pipeline: its position is that of the last poll stored before
+   * it, whose snapshot is older, so a target row written at a higher position may be newer than
+   * this snapshot and is not judged.
+   */
+  private Snapshot querySnapshot() throws SQLException {
+    long position = queryState().completed();
+    Connection c = new SourceConnections(config.source(), "verify").open();
+    try {
+      session(c);
+      c.setAutoCommit(false);
+      long micros;
+      try (Statement st = c.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        try (ResultSet rs =
+            st.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
+          rs.next();
+          micros = rs.getLong(1);
+        }
+      }
+      return new Snapshot(c, position, -1, micros);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private QueryState queryState() {
+    try (DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
+      return new DynamoDbQueryStateStore(
+              dynamo, new StateTables(config.dynamoDb().tablePrefix()), config.name(), clock)
+          .load()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "pipeline " + config.name() + " has not started query capture yet"));
+    }
+  }
+
+  /**
+   * Waits until the group's target holds everything the snapshot holds: apply past the snapshot's
+   * position, or for a query-captured pipeline past the first poll that started after it.
+   */
+  private Optional<String> awaitReached(String group, Snapshot s, Instant deadline)
+      throws InterruptedException {
+    if (s.consistentLsn >= 0) {
+      return awaitApplied(group, s.consistentLsn, deadline);
+    }
+    while (true) {
+      QueryState state = queryState();
+      if (state.completedFromMicros() > s.sourceMicros) {
+        return awaitApplied(group, state.completed(), deadline);
+      }
+      if (!clock.instant().isBefore(deadline)) {
+        return Optional.of(
+            "not compared: query capture did not complete a poll after the snapshot by the"
+                + " deadline; is it running?");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /**
    * Writes a heartbeat after the snapshot, as capture does, so that every partition has a change
    * past the snapshot to apply now instead of at the next heartbeat. A source that refuses it (a
    * user without the right) only makes the wait longer.
    */
   private void beat() {
+    if (config.capture().method() == CaptureMethod.QUERY) {
+      return; // query capture writes nothing to the source; its polls carry heartbeats
+    }
     try (Connection c = new SourceConnections(config.source(), "verify").open();
         Statement st = c.createStatement()) {
       st.execute(PublicationSetup.heartbeatSql(config.name()));

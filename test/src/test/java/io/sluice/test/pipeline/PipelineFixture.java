@@ -308,6 +308,19 @@ final class PipelineFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops capture and apply and lets the state go, leaving the databases for a fixture of another
+   * configuration on the same slice; {@link #close} drops them.
+   */
+  void closeKeepingDatabases() {
+    stopApply();
+    if (capture != null) {
+      capture.close();
+      capture = null;
+    }
+    dynamo.close();
+  }
+
   @Override
   public void close() {
     try {
