@@ -6,6 +6,7 @@ import io.sluice.capture.load.InitialLoad;
 import io.sluice.capture.load.LoadListener;
 import io.sluice.capture.query.GreenplumSql;
 import io.sluice.capture.query.QueryTable;
+import io.sluice.capture.query.RowDigest;
 import io.sluice.capture.query.WatermarkSql;
 import io.sluice.capture.routing.ChangeRouter;
 import io.sluice.capture.verify.TableDiff;
@@ -28,6 +29,7 @@ import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
 import io.sluice.core.event.Op;
+import io.sluice.core.event.RowKeyText;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
@@ -103,6 +105,14 @@ public final class QueryCapture implements CaptureRun {
   private final Set<TableId> baseline = ConcurrentHashMap.newKeySet();
   private final Map<TableId, Instant> diffNotBefore = new ConcurrentHashMap<>();
   private final Map<TableId, String> signatures = new HashMap<>();
+
+  /**
+   * Per watermark table, the digest of each row the last completed poll read, by key: a row read
+   * again unchanged in the look-back window is not sent again. A diff that sends anything for a
+   * table forgets its digests (the target row may have changed at a newer position).
+   */
+  private final Map<TableId, Map<String, RowDigest>> lastRead = new HashMap<>();
+
   private LoadListener loadListener = LoadListener.NONE;
   private QueryState state;
   private long nextPosition;
@@ -406,6 +416,8 @@ public final class QueryCapture implements CaptureRun {
     try (Connection c = source.open()) {
       polling = c;
       Map<TableId, Optional<String>> marks = new HashMap<>();
+      Map<TableId, Map<String, RowDigest>> read = new HashMap<>();
+      TableDiff.session(c); // values printed as the diff and apply's other paths print them
       synchronized (step) {
         long position = next();
         long from = clock(c);
@@ -417,7 +429,7 @@ public final class QueryCapture implements CaptureRun {
           if (t.watermark().isPresent()) {
             marks.put(
                 t.schema().id(),
-                readPastWatermark(c, followed.get(t.schema().id()), position, micros));
+                readPastWatermark(c, followed.get(t.schema().id()), position, micros, read));
           }
         }
         router.route(ChangeEvent.heartbeat(HEARTBEAT, position, 0, micros));
@@ -431,14 +443,26 @@ public final class QueryCapture implements CaptureRun {
               putTable(followed.get(id), mark, s == null ? Optional.empty() : s.diffedAt());
               baseline.remove(id);
             });
+        lastRead.keySet().retainAll(read.keySet());
+        lastRead.putAll(read);
         state = new QueryState(state.reserved(), position, from, state.tables());
         store.save(state, lease);
       }
     }
   }
 
-  /** Sends a table's rows past its watermark at {@code position}; returns its new watermark. */
-  private Optional<String> readPastWatermark(Connection c, QueryTable t, long position, long micros)
+  /**
+   * Sends a table's rows past its watermark at {@code position}, but for those the previous poll
+   * read as they are; returns its new watermark.
+   *
+   * @param read receives the digests of the rows read, by table and key
+   */
+  private Optional<String> readPastWatermark(
+      Connection c,
+      QueryTable t,
+      long position,
+      long micros,
+      Map<TableId, Map<String, RowDigest>> read)
       throws SQLException, InterruptedException {
     WatermarkSql sql = t.watermark().orElseThrow();
     if (baseline.contains(t.schema().id())) {
@@ -451,6 +475,9 @@ public final class QueryCapture implements CaptureRun {
         sql.lookbackParameter(
             config.capture().query().lookback(), config.capture().query().lookbackIds());
     List<ColumnSchema> columns = sql.columns();
+    Map<String, RowDigest> before = lastRead.getOrDefault(t.schema().id(), Map.of());
+    Map<String, RowDigest> now = new HashMap<>();
+    read.put(t.schema().id(), now);
     try (var ps = c.prepareStatement(mark.isPresent() ? sql.rowsSince() : sql.allRows())) {
       if (mark.isPresent()) {
         ps.setString(1, mark.get());
@@ -467,6 +494,12 @@ public final class QueryCapture implements CaptureRun {
           Map<String, String> key = new LinkedHashMap<>();
           for (String k : t.schema().keyColumns()) {
             key.put(k, after.get(k));
+          }
+          String keyText = RowKeyText.of(new ArrayList<>(key.values()));
+          RowDigest digest = RowDigest.of(after.values());
+          now.put(keyText, digest);
+          if (digest.equals(before.get(keyText))) {
+            continue; // read unchanged again in the look-back window: the target has it
           }
           router.route(
               new ChangeEvent(
@@ -602,6 +635,7 @@ public final class QueryCapture implements CaptureRun {
                   config.verify().chunkRows(),
                   changes -> {
                     synchronized (step) {
+                      lastRead.remove(id); // a target row may be newer than a poll's read now
                       changes.forEach(router::route);
                       handSent();
                     }

@@ -113,6 +113,13 @@ class QueryCaptureIT {
         writer.stop();
       }
       awaitAllEqual(pipeline, source, target);
+      // idle now: polls read the look-back window again, but send nothing unchanged
+      double sentBefore = fillsSent(pipeline);
+      long through = capture.stats().observedThroughMicros();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> capture.stats().observedThroughMicros() > through + 2_000_000);
+      assertThat(fillsSent(pipeline)).isEqualTo(sentBefore);
       Counter diffChanges =
           pipeline
               .meters
@@ -272,6 +279,17 @@ class QueryCaptureIT {
       pipeline.startCaptureThroughFaults();
       pipeline.awaitTargetMatches(source, target, "fills", FILLS, "id");
     }
+  }
+
+  private static double fillsSent(PipelineFixture pipeline) {
+    return pipeline
+        .meters
+        .find(MetricNames.CAPTURE_EVENTS)
+        .tag("table", "public.fills")
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static void createTables(Connection source) throws Exception {
