@@ -36,7 +36,7 @@ public final class SourceCatalog {
 
   public static CapturedTables resolve(Connection source, PipelineConfig config)
       throws SQLException {
-    SourceVersion.check(source);
+    SourceVersion.check(source, config.capture().method());
     List<String> problems = new ArrayList<>();
     Map<TableId, SourceTable> all = CatalogReader.tables(source);
     Map<TableId, GroupConfig> groupOf = new LinkedHashMap<>();

@@ -110,11 +110,6 @@ public final class DynamoDbQueryStateStore {
     }
   }
 
-  /** Removes the state: the next query capture of the pipeline loads every table anew. */
-  public void delete() {
-    client.deleteItem(b -> b.tableName(tables.sourceOffsets()).key(key()));
-  }
-
   private Map<String, AttributeValue> key() {
     return Map.of("pipeline", AttributeValue.fromS(pipeline + "#query"));
   }

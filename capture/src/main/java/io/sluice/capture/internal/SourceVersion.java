@@ -1,16 +1,18 @@
 package io.sluice.capture.internal;
 
 import io.sluice.core.SluiceException;
+import io.sluice.core.config.CaptureMethod;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Refuses, before anything else, a source sluice cannot capture by its log, saying what it found
- * and what to do: Greenplum (no usable logical decoding, whatever its settings), PostgreSQL before
- * 13 (no publication through a partitioned table's root, which capture relies on), and a server
- * whose {@code wal_level} is not {@code logical}.
+ * Refuses, before anything else, a source sluice cannot capture the configured way, saying what it
+ * found and what to do. By its log: Greenplum (no usable logical decoding, whatever its settings),
+ * PostgreSQL before 13 (no publication through a partitioned table's root, which capture relies
+ * on), and a server whose {@code wal_level} is not {@code logical}. By query: a server older than
+ * PostgreSQL 12 (Greenplum 7's base).
  */
 public final class SourceVersion {
   /** The oldest PostgreSQL release sluice captures ({@code server_version_num}). */
@@ -18,14 +20,32 @@ public final class SourceVersion {
 
   private SourceVersion() {}
 
-  public static void check(Connection c) throws SQLException {
+  /** The oldest release query capture reads: PostgreSQL 12, which Greenplum 7 is built on. */
+  static final int OLDEST_QUERY = 120000;
+
+  public static void check(Connection c, CaptureMethod method) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT version(), current_setting('server_version_num')::int,"
                     + " current_setting('wal_level')")) {
       rs.next();
-      check(rs.getString(1), rs.getInt(2), rs.getString(3));
+      if (method == CaptureMethod.QUERY) {
+        checkQuery(rs.getString(1), rs.getInt(2));
+      } else {
+        check(rs.getString(1), rs.getInt(2), rs.getString(3));
+      }
+    }
+  }
+
+  static void checkQuery(String version, int versionNum) {
+    if (versionNum < OLDEST_QUERY) {
+      throw new SluiceException(
+          "the source is "
+              + describe(version)
+              + " (server_version_num "
+              + versionNum
+              + "): query capture needs PostgreSQL 12 or later, or Greenplum 7");
     }
   }
 
@@ -36,8 +56,7 @@ public final class SourceVersion {
               + describe(version)
               + ": Greenplum has no usable logical decoding (its decoder cannot read distributed"
               + " commits and skips append-optimized tables), so sluice cannot capture it from"
-              + " its log. Capturing Greenplum by query is not available yet; point source at a"
-              + " PostgreSQL 13 or later database");
+              + " its log: set capture.method to query (see docs/greenplum.md)");
     }
     if (versionNum < OLDEST) {
       throw new SluiceException(

@@ -19,7 +19,22 @@ class SourceVersionTest {
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining("the source is PostgreSQL 12.12 (Greenplum Database 7.0.0")
         .hasMessageContaining("no usable logical decoding")
-        .hasMessageContaining("PostgreSQL 13 or later");
+        .hasMessageContaining("set capture.method to query");
+  }
+
+  @Test
+  void queryCaptureTakesGreenplum7AndPostgres12WithoutLogicalWalButNothingOlder() {
+    assertThatCode(
+            () ->
+                SourceVersion.checkQuery(
+                    "PostgreSQL 12.12 (Greenplum Database 7.0.0 build commit:5b5e8a8f) on x86_64",
+                    120012))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> SourceVersion.checkQuery("PostgreSQL 12.19 on x86_64", 120019))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(
+            () -> SourceVersion.checkQuery("PostgreSQL 9.4.26 (Greenplum Database 6.26.0)", 90426))
+        .hasMessageContaining("query capture needs PostgreSQL 12 or later, or Greenplum 7");
   }
 
   @Test

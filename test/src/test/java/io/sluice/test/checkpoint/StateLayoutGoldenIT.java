@@ -14,7 +14,9 @@ import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
 import io.sluice.checkpoint.DynamoDbLoadProgressStore;
 import io.sluice.checkpoint.DynamoDbOffsetBackingStore;
+import io.sluice.checkpoint.DynamoDbQueryStateStore;
 import io.sluice.checkpoint.LoadPlan;
+import io.sluice.checkpoint.QueryState;
 import io.sluice.checkpoint.WorkerStatus;
 import java.time.Instant;
 import java.util.HashMap;
@@ -178,6 +180,35 @@ class StateLayoutGoldenIT {
             Map.of(
                 "table", AttributeValue.fromS("public.fills"), "chunk", AttributeValue.fromN("1")));
     assertMatchesGolden(render(item, Set.of("updated_at")), "load-chunk-v1.json");
+  }
+
+  @Test
+  void queryStateV1() {
+    TestClock clock = new TestClock();
+    io.sluice.checkpoint.Lease lease = state.lease(":capture", 0, "capture-1", clock);
+    new DynamoDbQueryStateStore(state.client, state.tables, "orders", clock)
+        .save(
+            new QueryState(
+                2000,
+                1042,
+                1_796_000_000_000_000L,
+                Map.of(
+                    "public.fills",
+                    new QueryState.TableState(
+                        "watermark",
+                        "updated_at",
+                        java.util.Optional.of("2026-12-07 18:00:00.123456+00"),
+                        java.util.Optional.of("2026-12-07T17:45:00Z")),
+                    "public.refs",
+                    new QueryState.TableState(
+                        "diff", "", java.util.Optional.empty(), java.util.Optional.empty()))),
+            lease);
+
+    Map<String, AttributeValue> item =
+        state.item(
+            state.tables.sourceOffsets(), Map.of("pipeline", AttributeValue.fromS("orders#query")));
+
+    assertMatchesGolden(render(item, Set.of("updated_at")), "query-state-v1.json");
   }
 
   @Test
