@@ -8,6 +8,7 @@ import io.sluice.capture.internal.GuardedBatches;
 import io.sluice.capture.internal.SnapshotGuard;
 import io.sluice.capture.internal.SourceConnections;
 import io.sluice.checkpoint.LoadChunk;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.config.TargetConfig;
 import io.sluice.core.error.TryAgainException;
@@ -98,6 +99,16 @@ public final class TableReload {
    */
   public Result run(TableId table, Supplier<GuardedWriter> writers)
       throws SQLException, InterruptedException {
+    if (config.capture().method() == CaptureMethod.QUERY) {
+      throw new IllegalArgumentException(
+          "pipeline "
+              + config.name()
+              + " is captured by query: a reload would write the table at a log position its"
+              + " rows cannot follow. Its diffs bring "
+              + table
+              + " to the source's rows, sending only what differs (every"
+              + " capture.query.diff-interval, and at once after a change of its mode)");
+    }
     TableSchema schema = captured(table);
     for (int attempt = 1; ; attempt++) {
       try {

@@ -109,10 +109,16 @@ class QueryCaptureIT {
                   assertThat(PipelineFixture.rows(target, "fills WHERE id = 4990", "trader", "id"))
                       .containsExactly("(late)");
                 });
+        // a column added while writes go on: announced by the next poll, filled by the diff
+        exec(source, "ALTER TABLE positions ADD COLUMN note text DEFAULT 'n'");
+        exec(
+            source,
+            "UPDATE positions SET note = 'changed', updated_at = clock_timestamp() WHERE id <= 10");
         await().atMost(Duration.ofSeconds(30)).until(() -> writer.transactions() >= 80);
         writer.stop();
       }
       awaitAllEqual(pipeline, source, target);
+      pipeline.awaitTargetMatches(source, target, "positions", POSITIONS + ", note", "id");
       // idle now: polls read the look-back window again, but send nothing unchanged
       double sentBefore = fillsSent(pipeline);
       long through = capture.stats().observedThroughMicros();
