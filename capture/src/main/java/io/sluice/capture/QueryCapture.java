@@ -86,7 +86,13 @@ public final class QueryCapture implements CaptureRun {
   static final long BLOCK = 1_000;
 
   /** How long a diff that could not run (its group behind or paused) waits before trying again. */
-  private static final Duration DIFF_RETRY = Duration.ofSeconds(30);
+  private static final Duration DIFF_RETRY = Duration.ofMinutes(2);
+
+  /**
+   * How long a diff waits for apply to reach its snapshot: a running group applies the heartbeat
+   * within seconds, and a paused one must not hold up the diffs of the other groups for long.
+   */
+  private static final Duration DIFF_APPLY_WAIT = Duration.ofSeconds(30);
 
   private final PipelineConfig config;
   private final CapturedTables tables;
@@ -257,27 +263,25 @@ public final class QueryCapture implements CaptureRun {
   private void reconcile() {
     for (QueryTable t : followed.values()) {
       QueryState.TableState s = state.tables().get(t.schema().id().toString());
-      boolean same =
-          s != null && s.mode().equals(t.modeName()) && s.column().equals(t.columnName());
-      if (!same && s != null) {
-        log.info(
-            "table {} of pipeline {} is followed as {} now (was {}): it is diffed at once",
-            t.schema().id(),
-            config.name(),
-            t.modeName(),
-            s.mode());
+      if (s != null && s.mode().equals(t.modeName()) && s.column().equals(t.columnName())) {
+        continue;
       }
-      if (!same && s != null && t.watermark().isPresent()) {
+      log.info(
+          "table {} of pipeline {} is followed as {} now (was {}): it is diffed at once",
+          t.schema().id(),
+          config.name(),
+          t.modeName(),
+          s == null ? "not followed" : s.mode());
+      if (t.watermark().isPresent()) {
         baseline.add(t.schema().id());
       }
-      if (!same && s != null) {
-        putTable(t, Optional.empty(), Optional.empty());
-      }
+      putTable(t, Optional.empty(), Optional.empty());
     }
   }
 
   /** Copies every table from one exported snapshot, whose watermarks the state records. */
   private void loadAll() throws SQLException, InterruptedException {
+    baseline.clear(); // every watermark is read in the load's snapshot
     if (state == null) {
       state = new QueryState(0, 0, 0, Map.of());
       nextPosition = 1;
@@ -466,7 +470,6 @@ public final class QueryCapture implements CaptureRun {
       throws SQLException, InterruptedException {
     WatermarkSql sql = t.watermark().orElseThrow();
     if (baseline.contains(t.schema().id())) {
-      diffNotBefore.put(t.schema().id(), Instant.MIN); // the diff brings the target here
       return highOfAll(c, t);
     }
     QueryState.TableState s = state.tables().get(t.schema().id().toString());
@@ -573,7 +576,7 @@ public final class QueryCapture implements CaptureRun {
         QueryState.TableState s = state.tables().get(id.toString());
         Optional<Instant> last = s == null ? Optional.empty() : s.diffedAt().map(Instant::parse);
         Instant due;
-        if (last.isEmpty() || diffNotBefore.get(id) == Instant.MIN) {
+        if (last.isEmpty()) {
           due = Instant.MIN;
         } else if (!t.diffed()) {
           continue;
@@ -581,7 +584,7 @@ public final class QueryCapture implements CaptureRun {
           due = last.get().plus(diffInterval(t.group()));
         }
         Instant retry = diffNotBefore.get(id);
-        if (retry != null && retry != Instant.MIN && retry.isAfter(due)) {
+        if (retry != null && retry.isAfter(due)) {
           due = retry;
         }
         if (!due.isAfter(now) && (bestDue == null || due.isBefore(bestDue))) {
@@ -604,7 +607,7 @@ public final class QueryCapture implements CaptureRun {
    */
   private void diff(QueryTable t) throws SQLException, InterruptedException {
     TableId id = t.schema().id();
-    Instant deadline = metrics.clock().instant().plus(config.verify().deadline());
+    Instant deadline = metrics.clock().instant().plus(DIFF_APPLY_WAIT);
     try (Connection src = source.open();
         Connection tgt = openTarget()) {
       TableDiff.session(src);
@@ -686,7 +689,9 @@ public final class QueryCapture implements CaptureRun {
                 + position
                 + " in partitions "
                 + behind
-                + " within verify.deadline (paused, halted or far behind?)");
+                + " within "
+                + DIFF_APPLY_WAIT.toSeconds()
+                + " s (paused, halted or far behind?)");
       }
       if (stopping.await(200, TimeUnit.MILLISECONDS)) {
         throw new InterruptedException("query capture stops");

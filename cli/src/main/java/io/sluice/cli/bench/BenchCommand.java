@@ -9,7 +9,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks on embedded PostgreSQL, Kafka and DynamoDB Local.",
-    subcommands = {BenchApplyCommand.class, BenchLoadCommand.class, BenchVerifyCommand.class})
+    subcommands = {
+      BenchApplyCommand.class,
+      BenchLoadCommand.class,
+      BenchVerifyCommand.class,
+      BenchQueryCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
