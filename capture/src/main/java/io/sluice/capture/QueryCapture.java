@@ -386,10 +386,13 @@ public final class QueryCapture implements CaptureRun {
   // ---------------------------------------------------------------- polls
 
   private void pollLoop() {
-    try {
+    // one session for every poll: a Greenplum session costs a process on each segment to start
+    try (Connection c = source.open()) {
+      polling = c;
+      TableDiff.session(c); // values printed as the diff and apply's other paths print them
       while (stopping.getCount() > 0) {
         try {
-          poll();
+          poll(c);
         } catch (SQLException e) {
           if (!"42703".equals(e.getSQLState())) {
             throw e;
@@ -397,7 +400,10 @@ public final class QueryCapture implements CaptureRun {
           // a column went between the schema check and the read: the next poll announces it
           log.info(
               "a captured table of pipeline {} changed while polled; polling again", config.name());
-          poll();
+          if (!c.getAutoCommit()) {
+            c.rollback();
+          }
+          poll(c);
         }
         progressed = true;
         if (stopping.await(
@@ -416,42 +422,39 @@ public final class QueryCapture implements CaptureRun {
    * One poll: a snapshot and its position, a schema check, every watermark table's rows past its
    * watermark, a heartbeat; once Kafka has them all, the new watermarks are stored.
    */
-  void poll() throws SQLException, InterruptedException {
-    try (Connection c = source.open()) {
-      polling = c;
-      Map<TableId, Optional<String>> marks = new HashMap<>();
-      Map<TableId, Map<String, RowDigest>> read = new HashMap<>();
-      TableDiff.session(c); // values printed as the diff and apply's other paths print them
-      synchronized (step) {
-        long position = next();
-        long from = clock(c);
-        long micros = snapshot(c);
-        for (QueryTable t : List.copyOf(followed.values())) {
-          checkSchema(c, t, position, micros);
-        }
-        for (QueryTable t : followed.values()) {
-          if (t.watermark().isPresent()) {
-            marks.put(
-                t.schema().id(),
-                readPastWatermark(c, followed.get(t.schema().id()), position, micros, read));
-          }
-        }
-        router.route(ChangeEvent.heartbeat(HEARTBEAT, position, 0, micros));
-        handSent();
-        metrics.sourceCommitted(micros);
-        stats.observed(micros);
-        c.commit();
-        marks.forEach(
-            (id, mark) -> {
-              QueryState.TableState s = state.tables().get(id.toString());
-              putTable(followed.get(id), mark, s == null ? Optional.empty() : s.diffedAt());
-              baseline.remove(id);
-            });
-        lastRead.keySet().retainAll(read.keySet());
-        lastRead.putAll(read);
-        state = new QueryState(state.reserved(), position, from, state.tables());
-        store.save(state, lease);
+  private void poll(Connection c) throws SQLException, InterruptedException {
+    Map<TableId, Optional<String>> marks = new HashMap<>();
+    Map<TableId, Map<String, RowDigest>> read = new HashMap<>();
+    synchronized (step) {
+      long position = next();
+      c.setAutoCommit(true); // the clock is read before the poll's transaction begins
+      long from = clock(c);
+      long micros = snapshot(c);
+      for (QueryTable t : List.copyOf(followed.values())) {
+        checkSchema(c, t, position, micros);
       }
+      for (QueryTable t : followed.values()) {
+        if (t.watermark().isPresent()) {
+          marks.put(
+              t.schema().id(),
+              readPastWatermark(c, followed.get(t.schema().id()), position, micros, read));
+        }
+      }
+      router.route(ChangeEvent.heartbeat(HEARTBEAT, position, 0, micros));
+      handSent();
+      metrics.sourceCommitted(micros);
+      stats.observed(micros);
+      c.commit();
+      marks.forEach(
+          (id, mark) -> {
+            QueryState.TableState s = state.tables().get(id.toString());
+            putTable(followed.get(id), mark, s == null ? Optional.empty() : s.diffedAt());
+            baseline.remove(id);
+          });
+      lastRead.keySet().retainAll(read.keySet());
+      lastRead.putAll(read);
+      state = new QueryState(state.reserved(), position, from, state.tables());
+      store.save(state, lease);
     }
   }
 
