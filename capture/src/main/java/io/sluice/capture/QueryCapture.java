@@ -25,6 +25,7 @@ import io.sluice.checkpoint.QueryState;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.ConfigException;
 import io.sluice.core.SluiceException;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
@@ -740,7 +741,7 @@ public final class QueryCapture implements CaptureRun {
     if (now.equals(signatures.get(id))) {
       return;
     }
-    TableSchema next = SourceCatalog.describe(c, id, t.group());
+    TableSchema next = SourceCatalog.describe(c, id, t.group(), CaptureMethod.QUERY);
     QueryTable changed = t.withSchema(next);
     followed.put(id, changed);
     signatures.put(id, now);

@@ -6,6 +6,7 @@ import io.sluice.capture.internal.SourceTypes;
 import io.sluice.capture.internal.SourceVersion;
 import io.sluice.capture.internal.TableRules;
 import io.sluice.core.ConfigException;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.config.TablePattern;
@@ -79,7 +80,11 @@ public final class SourceCatalog {
               + " Debezium 3.6.3 cannot start while the source database has one, captured or not");
     }
     for (TableId t : groupOf.keySet()) {
-      TableRules.schemaOf(CatalogReader.read(source, types, all.get(t)), groupOf.get(t), problems)
+      TableRules.schemaOf(
+              CatalogReader.read(source, types, all.get(t)),
+              groupOf.get(t),
+              config.capture().method(),
+              problems)
           .ifPresent(s -> schemas.put(t, s));
     }
     for (GroupConfig g : config.groups()) {
@@ -123,6 +128,13 @@ public final class SourceCatalog {
    */
   public static TableSchema describe(Connection source, TableId table, GroupConfig group)
       throws SQLException {
+    return describe(source, table, group, CaptureMethod.LOG);
+  }
+
+  /** As {@link #describe(Connection, TableId, GroupConfig)}, under the given capture method. */
+  public static TableSchema describe(
+      Connection source, TableId table, GroupConfig group, CaptureMethod method)
+      throws SQLException {
     SourceTable t = CatalogReader.tables(source).get(table);
     if (t == null) {
       throw new ConfigException(List.of("captured table " + table + " no longer exists"));
@@ -130,7 +142,7 @@ public final class SourceCatalog {
     List<String> problems = new ArrayList<>();
     Optional<TableSchema> schema =
         TableRules.schemaOf(
-            CatalogReader.read(source, new SourceTypes(source), t), group, problems);
+            CatalogReader.read(source, new SourceTypes(source), t), group, method, problems);
     if (schema.isEmpty()) {
       throw new ConfigException(problems);
     }

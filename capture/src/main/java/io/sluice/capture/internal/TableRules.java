@@ -2,6 +2,7 @@ package io.sluice.capture.internal;
 
 import io.sluice.capture.internal.CatalogReader.SourceColumn;
 import io.sluice.capture.internal.CatalogReader.TableFacts;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
@@ -31,6 +32,16 @@ public final class TableRules {
    */
   public static Optional<TableSchema> schemaOf(
       TableFacts t, GroupConfig group, List<String> problems) {
+    return schemaOf(t, group, CaptureMethod.LOG, problems);
+  }
+
+  /**
+   * As {@link #schemaOf(TableFacts, GroupConfig, List)}, for the given capture method: query
+   * capture reads rows by their key and every value as text, so replica identity and the types
+   * Debezium loses do not matter to it, but a key does.
+   */
+  public static Optional<TableSchema> schemaOf(
+      TableFacts t, GroupConfig group, CaptureMethod method, List<String> problems) {
     int before = problems.size();
     List<ColumnSchema> columns = new ArrayList<>();
     Map<String, UserType> userTypes = new LinkedHashMap<>();
@@ -80,11 +91,54 @@ public final class TableRules {
               + "': no column "
               + missing);
     }
-    List<String> key = key(t, group, columns, reread, problems);
+    if (method == CaptureMethod.QUERY) {
+      reread.clear(); // read as text from the table itself, never from a stream
+    }
+    List<String> key =
+        method == CaptureMethod.QUERY
+            ? queryKey(t, group, columns, problems)
+            : key(t, group, columns, reread, problems);
     keyColumnRules(t, group, key, columns, reread, problems);
     return problems.size() == before
         ? Optional.of(new TableSchema(t.id(), columns, key, List.copyOf(userTypes.values())))
         : Optional.empty();
+  }
+
+  /** Query capture's key: the primary key, else key-columns; a table with neither is refused. */
+  private static List<String> queryKey(
+      TableFacts t, GroupConfig group, List<ColumnSchema> columns, List<String> problems) {
+    List<String> configured = group.keyColumns().get(t.id().toString());
+    if (configured == null) {
+      if (t.primaryKey().isEmpty()) {
+        problems.add(
+            "table "
+                + t.id()
+                + " has no primary key, and query capture names rows by key: list the columns"
+                + " that identify a row under key-columns of group '"
+                + group.name()
+                + "' ("
+                + configName(t.id())
+                + ": col1,col2)");
+      }
+      return t.primaryKey();
+    }
+    if (!t.primaryKey().isEmpty()) {
+      problems.add(
+          "table "
+              + t.id()
+              + " has a primary key "
+              + t.primaryKey()
+              + "; remove it from key-columns of group '"
+              + group.name()
+              + "'");
+    }
+    for (String k : configured) {
+      if (columns.stream().noneMatch(col -> col.name().equals(k))) {
+        problems.add(
+            "key-columns of table " + t.id() + " in group '" + group.name() + "': no column " + k);
+      }
+    }
+    return configured;
   }
 
   /** The key changes name rows by: the primary key, else key-columns, else none. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.capture.internal.CatalogReader.SourceColumn;
 import io.sluice.capture.internal.CatalogReader.TableFacts;
 import io.sluice.capture.internal.SourceTypes.ColumnType;
+import io.sluice.core.config.CaptureMethod;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.TablePattern;
 import io.sluice.core.schema.ColumnSchema;
@@ -128,6 +129,31 @@ class TableRulesTest {
         TableRules.schemaOf(new TableFacts(FILLS, 'f', columns, List.of()), PLAIN, problems);
     assertThat(problems).isEmpty();
     assertThat(multiset.orElseThrow().keyColumns()).isEmpty();
+  }
+
+  @Test
+  void queryCaptureNeedsAKeyButNoReplicaIdentity() {
+    List<SourceColumn> columns = List.of(column("px", NUMERIC, 1), column("qty", NUMERIC, 2));
+    GroupConfig keyed = group(Map.of("public.fills", List.of("px")), Map.of());
+
+    Optional<TableSchema> schema =
+        TableRules.schemaOf(
+            new TableFacts(FILLS, 'd', columns, List.of()), keyed, CaptureMethod.QUERY, problems);
+    assertThat(problems).isEmpty();
+    assertThat(schema.orElseThrow().keyColumns()).containsExactly("px");
+
+    assertThat(
+            TableRules.schemaOf(
+                new TableFacts(FILLS, 'f', columns, List.of()),
+                PLAIN,
+                CaptureMethod.QUERY,
+                problems))
+        .as("a multiset cannot be followed by query: rows are named by key")
+        .isEmpty();
+    assertThat(problems)
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("has no primary key, and query capture names rows by key")
+        .doesNotContain("REPLICA IDENTITY");
   }
 
   @Test

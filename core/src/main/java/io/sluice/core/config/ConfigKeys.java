@@ -418,9 +418,10 @@ public final class ConfigKeys {
           Type.STRING_MAP,
           null,
           "Key columns of tables without a primary key, as `schema.table: col1,col2`. The"
-              + " columns must identify a row; the source table needs REPLICA IDENTITY FULL"
-              + " so deletes and updates carry them. A REPLICA IDENTITY FULL table left out"
-              + " is carried without a key, as a multiset of rows.");
+              + " columns must identify a row. Under `log` capture the source table needs"
+              + " REPLICA IDENTITY FULL so deletes and updates carry them, and a REPLICA IDENTITY"
+              + " FULL table left out is carried without a key, as a multiset of rows; `query`"
+              + " capture needs them for every table without a primary key.");
   public static final ConfigKey GROUP_EXCLUDE_COLUMNS =
       opt(
           "groups[].exclude-columns",

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.capture.query.GreenplumSql;
 import io.sluice.checkpoint.LoadChunk;
-import io.sluice.checkpoint.LoadPlan;
 import io.sluice.core.schema.TableId;
 import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +26,11 @@ class GreenplumLikeSourceIT {
   private static final String GROUPS =
       """
       - name: book
-        tables: [fills]
+        tables: [fills, marks]
         partitions: 2
         watermark: {fills: updated_at}
+        key-columns: {marks: "book_id, mark_date"}
+        diff-interval: 1s
       """;
 
   private static final String COLUMNS = "book_id, fill_id, px, updated_at";
@@ -56,9 +58,12 @@ class GreenplumLikeSourceIT {
         pipeline.startApply();
         pipeline.awaitTargetMatches(source, target, "public.fills", COLUMNS, "book_id, fill_id");
 
-        LoadPlan plan = pipeline.loadPlan().orElseThrow();
-        assertThat(plan.chunks()).hasSizeGreaterThan(1);
-        assertThat(plan.chunks())
+        List<LoadChunk> fills =
+            pipeline.loadPlan().orElseThrow().chunks().stream()
+                .filter(c -> c.table().equals(new TableId("public", "fills").quoted()))
+                .toList();
+        assertThat(fills).hasSizeGreaterThan(1);
+        assertThat(fills)
             .as("a composite key is split by its distributed integer column")
             .extracting(LoadChunk::keyColumn)
             .allSatisfy(c -> assertThat(c).contains("fill_id"));
@@ -66,8 +71,13 @@ class GreenplumLikeSourceIT {
         exec(
             source,
             "UPDATE public.fills SET px = px + 1, updated_at = clock_timestamp()"
-                + " WHERE fill_id % 7 = 0");
+                + " WHERE fill_id % 7 = 0",
+            // a randomly distributed table: no primary key, no replica identity, key-columns
+            "UPDATE public.marks SET px = px * 2 WHERE book_id = 1",
+            "DELETE FROM public.marks WHERE book_id = 2");
         pipeline.awaitTargetMatches(source, target, "public.fills", COLUMNS, "book_id, fill_id");
+        pipeline.awaitTargetMatches(
+            source, target, "public.marks", "book_id, mark_date, px", "book_id, mark_date");
       }
     }
   }
@@ -113,6 +123,10 @@ class GreenplumLikeSourceIT {
         "INSERT INTO public.fills SELECT g % 5, g, g / 3.0, clock_timestamp()"
             + " FROM generate_series(1, 5000) g",
         "ANALYZE public.fills",
+        "CREATE TABLE public.marks (book_id integer NOT NULL, mark_date date NOT NULL, px"
+            + " numeric)",
+        "INSERT INTO public.marks SELECT b, DATE '2026-01-01' + d, b * d / 7.0"
+            + " FROM generate_series(1, 5) b, generate_series(0, 99) d",
         // DISTRIBUTED BY (fill_id): its attribute number, 2
         "INSERT INTO gpfake.gp_distribution_policy VALUES ('public.fills'::regclass, 'p', 2,"
             + " '2'::int2vector, ''::oidvector)");
