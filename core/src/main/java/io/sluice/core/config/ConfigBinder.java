@@ -53,7 +53,21 @@ final class ConfigBinder {
             v.string(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
             v.optString(ConfigKeys.KAFKA_TOPIC_PREFIX).orElse("sluice." + name),
             v.integer(ConfigKeys.KAFKA_REPLICATION_FACTOR),
-            v.stringMap(ConfigKeys.KAFKA_PROPERTIES));
+            v.stringMap(ConfigKeys.KAFKA_PROPERTIES),
+            v.choice(ConfigKeys.KAFKA_AUTH, KafkaAuth.class));
+    if (kafka.auth() == KafkaAuth.IAM) {
+      kafka.properties().keySet().stream()
+          .filter(k -> k.equals("security.protocol") || k.startsWith("sasl."))
+          .sorted()
+          .forEach(
+              k ->
+                  v.problems()
+                      .add(
+                          "kafka.properties sets "
+                              + k
+                              + ", which kafka.auth iam sets itself; remove it, or set"
+                              + " kafka.auth to none and spell the settings out"));
+    }
     DynamoDbConfig dynamo =
         new DynamoDbConfig(
             v.string(ConfigKeys.DYNAMODB_REGION),

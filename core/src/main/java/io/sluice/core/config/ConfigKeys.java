@@ -102,6 +102,18 @@ public final class ConfigKeys {
           Type.STRING_MAP,
           null,
           "Extra Kafka client properties (security, SASL) passed to every client.");
+  public static final ConfigKey KAFKA_AUTH =
+      opt(
+          "kafka.auth",
+          Type.STRING,
+          "none",
+          oneOf(KafkaAuth.class),
+          "How every Kafka client authenticates: `none` (only what `kafka.properties` sets, such"
+              + " as SCRAM or TLS) or `iam` (Amazon MSK IAM access control: SASL_SSL with the"
+              + " AWS_MSK_IAM mechanism, signed with the AWS default credentials chain, IRSA or"
+              + " EKS Pod Identity on EKS; point `bootstrap-servers` at the cluster's IAM port,"
+              + " 9098). With `iam`, `kafka.properties` may not set `security.protocol` or"
+              + " `sasl.*`.");
   public static final ConfigKey DYNAMODB_REGION =
       opt("dynamodb.region", Type.STRING, "us-east-1", "AWS region of the state tables.");
   public static final ConfigKey DYNAMODB_ENDPOINT =
@@ -507,6 +519,7 @@ public final class ConfigKeys {
           KAFKA_TOPIC_PREFIX,
           KAFKA_REPLICATION_FACTOR,
           KAFKA_PROPERTIES,
+          KAFKA_AUTH,
           DYNAMODB_REGION,
           DYNAMODB_ENDPOINT,
           DYNAMODB_TABLE_PREFIX,

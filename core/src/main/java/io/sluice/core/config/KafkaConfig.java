@@ -6,15 +6,40 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The Kafka cluster that carries change events; {@code properties} pass through to clients. {@link
- * #toString()} masks property values that may hold credentials ({@code sasl.jaas.config}, {@code
- * ssl.key.password}, ...), so the config can be logged.
+ * The Kafka cluster that carries change events; {@code properties} pass through to clients, and
+ * {@code auth} adds the settings of an authentication scheme ({@link KafkaAuth#IAM}: MSK IAM).
+ * {@link #toString()} masks property values that may hold credentials ({@code sasl.jaas.config},
+ * {@code ssl.key.password}, ...), so the config can be logged.
  */
 public record KafkaConfig(
     String bootstrapServers,
     String topicPrefix,
     int replicationFactor,
-    Map<String, String> properties) {
+    Map<String, String> properties,
+    KafkaAuth auth) {
+  /**
+   * The client settings {@link KafkaAuth#IAM} sets, as the MSK IAM library documents them: SASL
+   * over TLS, the {@code AWS_MSK_IAM} mechanism, its login module and callback handler.
+   */
+  public static final Map<String, String> MSK_IAM =
+      Map.of(
+          "security.protocol",
+          "SASL_SSL",
+          "sasl.mechanism",
+          "AWS_MSK_IAM",
+          "sasl.jaas.config",
+          "software.amazon.msk.auth.iam.IAMLoginModule required;",
+          "sasl.client.callback.handler.class",
+          "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+
+  public KafkaConfig(
+      String bootstrapServers,
+      String topicPrefix,
+      int replicationFactor,
+      Map<String, String> properties) {
+    this(bootstrapServers, topicPrefix, replicationFactor, properties, KafkaAuth.NONE);
+  }
+
   private static final Pattern SENSITIVE =
       Pattern.compile("(?i).*(password|secret|jaas|token|credential|keystore\\.key).*");
 
@@ -29,6 +54,9 @@ public record KafkaConfig(
   public Properties clientProperties() {
     Properties p = new Properties();
     p.putAll(properties);
+    if (auth == KafkaAuth.IAM) {
+      p.putAll(MSK_IAM);
+    }
     p.put("bootstrap.servers", bootstrapServers);
     return p;
   }
@@ -46,6 +74,8 @@ public record KafkaConfig(
         + replicationFactor
         + ", properties="
         + shown
+        + ", auth="
+        + auth
         + "]";
   }
 }

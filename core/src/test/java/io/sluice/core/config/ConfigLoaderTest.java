@@ -245,6 +245,44 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void mskIamAuthSetsEveryClientsSaslSettingsAndRefusesConflictingProperties() {
+    PipelineConfig c =
+        parse(
+            MINIMAL.replace(
+                "kafka: {bootstrap-servers: \"localhost:9092\"}",
+                "kafka: {bootstrap-servers: \"b-1.msk:9098\", auth: iam,"
+                    + " properties: {client.dns.lookup: use_all_dns_ips}}"),
+            Map.of());
+
+    java.util.Properties p = c.kafka().clientProperties();
+    assertThat(p)
+        .containsEntry("bootstrap.servers", "b-1.msk:9098")
+        .containsEntry("client.dns.lookup", "use_all_dns_ips")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
+        .containsEntry("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;")
+        .containsEntry(
+            "sasl.client.callback.handler.class",
+            "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+    assertThat(parse(MINIMAL, Map.of()).kafka().clientProperties())
+        .doesNotContainKeys("security.protocol", "sasl.mechanism");
+
+    ConfigException e =
+        failure(
+            MINIMAL.replace(
+                "kafka: {bootstrap-servers: \"localhost:9092\"}",
+                "kafka: {bootstrap-servers: \"b-1.msk:9098\", auth: iam, properties:"
+                    + " {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512}}"),
+            Map.of());
+    assertThat(e.problems())
+        .containsExactly(
+            "kafka.properties sets sasl.mechanism, which kafka.auth iam sets itself; remove it,"
+                + " or set kafka.auth to none and spell the settings out",
+            "kafka.properties sets security.protocol, which kafka.auth iam sets itself; remove"
+                + " it, or set kafka.auth to none and spell the settings out");
+  }
+
+  @Test
   void defaultsApplyPoliciesToApplyAndHalt() {
     PipelineConfig c = parse(MINIMAL, Map.of());
 

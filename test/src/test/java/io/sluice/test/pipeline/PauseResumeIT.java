@@ -84,7 +84,11 @@ class PauseResumeIT {
     writer.awaitDone();
     assertThat(control.set("orders", DesiredState.RUNNING, "", "carol")).isTrue();
     OrdersTable.awaitEqual(pipeline, source, target);
-    assertThat(restarted.status().state()).isEqualTo(ActualState.RUNNING);
+    // the rows may already be equal (the writer's last changes were applied before the pause):
+    // wait for the worker to read the resume, within apply.control-poll
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> restarted.status().state() == ActualState.RUNNING);
     assertThat(control.audit("orders", 10))
         .extracting(AuditRecord::to, AuditRecord::by)
         .containsExactly(
