@@ -41,7 +41,7 @@ class HelmChartTest {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @Test
-  void lintsStrictlyWithTheDefaultsAndTheEksExample() {
+  void lintsStrictly() {
     LintResult defaults = new Helm(CHART).lint().strict().call();
     assertThat(defaults.isFailed()).as("%s", defaults.getMessages()).isFalse();
   }
@@ -155,6 +155,43 @@ class HelmChartTest {
   }
 
   @Test
+  void autoscalingScalesEachGroupOnItsBacklogButNeverAPausedOneAndNoFurtherThanItsPartitions()
+      throws Exception {
+    String out =
+        new Helm(CHART)
+            .template()
+            .withName("orders")
+            .withKubeVersion("1.31.0")
+            .withValuesFile(EKS)
+            .set("autoscaling.enabled", "true")
+            .call();
+    Map<String, List<JsonNode>> byKind = byKind(out);
+
+    List<JsonNode> scaled = byKind.get("ScaledObject");
+    assertThat(scaled).hasSize(2);
+    Map<String, JsonNode> byGroup = new java.util.TreeMap<>();
+    scaled.forEach(n -> byGroup.put(n.at("/metadata/labels/sluice.io~1group").asText(), n));
+    assertThat(byGroup.get("fills").at("/spec/maxReplicaCount").asInt())
+        .as("maxReplicas 8, 12 partitions")
+        .isEqualTo(8);
+    assertThat(byGroup.get("reference").at("/spec/maxReplicaCount").asInt())
+        .as("maxReplicas 8, but only 2 partitions to own")
+        .isEqualTo(2);
+    String query = byGroup.get("fills").at("/spec/triggers/0/metadata/query").asText();
+    assertThat(query)
+        .isEqualTo(
+            "sum(sluice_apply_backlog{pipeline=\"orders\",group=\"fills\"}) unless on()"
+                + " (max(sluice_apply_paused{pipeline=\"orders\",group=\"fills\"}) == 1)");
+    assertThat(SluiceMetrics.exportable()).containsAll(SluiceMetrics.usedIn(query));
+    assertThat(byGroup.get("fills").at("/spec/scaleTargetRef/name").asText())
+        .isEqualTo("orders-sluice-apply-fills");
+    assertThat(typed(byKind, "Deployment", Deployment.class))
+        .filteredOn(d -> d.getMetadata().getName().contains("-apply-"))
+        .as("replicas left to KEDA")
+        .allSatisfy(d -> assertThat(d.getSpec().getReplicas()).isNull());
+  }
+
+  @Test
   void aMisspelledFieldPassedThroughValuesIsCaught() throws Exception {
     String out =
         new Helm(CHART)
@@ -188,7 +225,10 @@ class HelmChartTest {
     if (values != null) {
       template = template.withValuesFile(values);
     }
-    String out = template.call();
+    return byKind(template.call());
+  }
+
+  private static Map<String, List<JsonNode>> byKind(String out) throws Exception {
     Map<String, List<JsonNode>> byKind = new java.util.TreeMap<>();
     for (String doc : out.split("(?m)^---\\s*$")) {
       JsonNode node = YAML.readTree(doc);
