@@ -7,6 +7,7 @@ import io.sluice.apply.internal.ControlPoller;
 import io.sluice.apply.internal.DeadLetters;
 import io.sluice.apply.internal.LoadGate;
 import io.sluice.apply.internal.PartitionApplier;
+import io.sluice.apply.internal.PartitionBalance;
 import io.sluice.apply.internal.PartitionLeaseLoop;
 import io.sluice.apply.internal.PartitionStates;
 import io.sluice.apply.internal.PostgresBatchWriter;
@@ -66,6 +67,7 @@ public final class ApplyWorker implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final PartitionStates partitions = new PartitionStates();
+  private PartitionBalance balance;
   private final LoadGate loadGate;
   private final List<KafkaConsumer<ByteBuffer, ByteBuffer>> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -98,6 +100,9 @@ public final class ApplyWorker implements AutoCloseable {
     }
     poller =
         new ControlPoller(group.name(), control.control(), control.clock(), control.controlPoll());
+    balance = new PartitionBalance(group.partitions());
+    // a worker joining a running group takes no more than its share from the start
+    balance.workersSeen(poller.readLiveWorkers(control.workerId()));
     offsets =
         new TopicOffsets(
             clients.admin(),
@@ -173,7 +178,8 @@ public final class ApplyWorker implements AutoCloseable {
             () -> offsets.topicExists() && loadGate.open(),
             running::get,
             this::waitForNextTry,
-            partitions);
+            partitions,
+            balance);
     try {
       loop.run(
           (beforePoll, whileRetrying, lease) ->
@@ -215,6 +221,7 @@ public final class ApplyWorker implements AutoCloseable {
     if (!poller.read(status)) {
       return;
     }
+    balance.workersSeen(poller.liveWorkers());
     try {
       offsets.readBacklogs(status.partitions(), control.checkpoints().load(group.name()));
       offsets.readDeadLetters();

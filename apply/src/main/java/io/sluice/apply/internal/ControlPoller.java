@@ -33,6 +33,7 @@ public final class ControlPoller {
   private volatile GroupControl desired;
   private volatile Instant pausedSince;
   private volatile Instant lastRead;
+  private volatile int liveWorkers = 1;
 
   /** Reads the group's desired state once, now. */
   public ControlPoller(String group, GroupControlStore store, Clock clock, Duration poll) {
@@ -101,12 +102,46 @@ public final class ControlPoller {
       desired = now;
       lastRead = clock.instant();
       store.report(status);
+      readLiveWorkers(status.worker());
       return true;
     } catch (RuntimeException e) {
       // Keep the last known state: apply goes on or stays paused as it was, and tries again.
       log.warn("could not read the control state of group {}: {}", group, e.toString());
       return false;
     }
+  }
+
+  /**
+   * The workers of the group that reported lately and run (or stand by, or wait paused), this one
+   * included, as of the last read; 1 before the first.
+   */
+  public int liveWorkers() {
+    return liveWorkers;
+  }
+
+  /**
+   * Reads which workers of the group are live now: {@code self} and every other whose last report
+   * is recent and says it has not stopped.
+   */
+  public int readLiveWorkers(String self) {
+    liveWorkers = 1 + otherLiveWorkers(self);
+    return liveWorkers;
+  }
+
+  private int otherLiveWorkers(String self) {
+    Duration fresh =
+        poll.multipliedBy(3).compareTo(LEAST_GRACE) > 0 ? poll.multipliedBy(3) : LEAST_GRACE;
+    Instant since = clock.instant().minus(fresh);
+    int live = 0;
+    for (WorkerStatus w : store.workers(group)) {
+      if (!w.worker().equals(self)
+          && w.reportedAt().isAfter(since)
+          && w.state() != WorkerStatus.ActualState.STOPPED
+          && w.state() != WorkerStatus.ActualState.HALTED) {
+        live++;
+      }
+    }
+    return live;
   }
 
   /** Reports the worker's status, once more (as it stops). */

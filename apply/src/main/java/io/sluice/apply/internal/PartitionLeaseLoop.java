@@ -68,7 +68,11 @@ public final class PartitionLeaseLoop {
   private final BooleanSupplier running;
   private final Pause pause;
   private final Listener listener;
+  private final PartitionBalance balance;
   private Lease lease;
+
+  /** Set by {@link #beforePoll} when this worker holds more than its share: hand over. */
+  private boolean yielding;
 
   /**
    * @param desired the group's desired state as last read
@@ -84,7 +88,8 @@ public final class PartitionLeaseLoop {
       BooleanSupplier topicExists,
       BooleanSupplier running,
       Pause pause,
-      Listener listener) {
+      Listener listener,
+      PartitionBalance balance) {
     this.group = group;
     this.partition = partition;
     this.workerId = workerId;
@@ -94,6 +99,7 @@ public final class PartitionLeaseLoop {
     this.running = running;
     this.pause = pause;
     this.listener = listener;
+    this.balance = balance;
   }
 
   /**
@@ -118,6 +124,18 @@ public final class PartitionLeaseLoop {
           }
           listener.state(partition, ActualState.RUNNING);
           applier.run(this::beforePoll, this::whileRetrying, () -> lease);
+          if (yielding) {
+            // between batches, the last one's checkpoint written: the next owner starts there
+            yielding = false;
+            log.info(
+                "worker {} hands partition {} of group {} over: it holds more than its share ({})",
+                workerId,
+                partition,
+                group,
+                balance.fairShare());
+            release();
+            listener.state(partition, ActualState.STANDBY);
+          }
         } catch (LeaseLostException lost) {
           lost(lost);
         }
@@ -140,6 +158,10 @@ public final class PartitionLeaseLoop {
       return false;
     }
     renewIfDue();
+    if (balance.shouldYield(partition)) {
+      yielding = true;
+      return false;
+    }
     return true;
   }
 
@@ -153,6 +175,9 @@ public final class PartitionLeaseLoop {
   }
 
   private boolean acquire() {
+    if (!balance.mayTake()) {
+      return false; // this worker holds its share; the others take the rest
+    }
     Optional<Lease> acquired;
     try {
       acquired = leases.tryAcquire(group, partition, workerId);
@@ -172,6 +197,7 @@ public final class PartitionLeaseLoop {
       return false;
     }
     lease = acquired.get();
+    balance.held(partition);
     MDC.put("lease_epoch", Long.toString(lease.epoch()));
     log.info(
         "worker {} owns partition {} of group {} (lease epoch {})",
@@ -194,6 +220,7 @@ public final class PartitionLeaseLoop {
         group,
         lost.getMessage());
     lease = null;
+    balance.released(partition);
     MDC.remove("lease_epoch");
     listener.leaseLost(partition);
     // not ready until the lease is taken again or another worker is seen to hold it
@@ -213,5 +240,6 @@ public final class PartitionLeaseLoop {
       log.warn("could not release the lease of partition {}: {}", partition, e.toString());
     }
     lease = null;
+    balance.released(partition);
   }
 }

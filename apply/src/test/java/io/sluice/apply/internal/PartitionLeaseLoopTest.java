@@ -139,7 +139,16 @@ class PartitionLeaseLoopTest {
 
   private PartitionLeaseLoop loop(PartitionLeaseLoop.Pause pause) {
     return new PartitionLeaseLoop(
-        GROUP, 0, "this-worker", leases, () -> desired, () -> true, () -> running, pause, reports);
+        GROUP,
+        0,
+        "this-worker",
+        leases,
+        () -> desired,
+        () -> true,
+        () -> running,
+        pause,
+        reports,
+        new PartitionBalance(1));
   }
 
   /** What the loop reported, in order. */
