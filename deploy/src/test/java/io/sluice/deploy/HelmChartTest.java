@@ -192,6 +192,45 @@ class HelmChartTest {
   }
 
   @Test
+  void theAlertRulesAndDashboardsShipAsTheFilesDeployHoldsThem() throws Exception {
+    String out =
+        new Helm(CHART)
+            .template()
+            .withName("orders")
+            .withKubeVersion("1.31.0")
+            .withValuesFile(EKS)
+            .set("prometheusRule.enabled", "true")
+            .set("prometheusRule.labels.release", "kube-prometheus-stack")
+            .set("dashboards.enabled", "true")
+            .call();
+    Map<String, List<JsonNode>> byKind = byKind(out);
+
+    JsonNode rule = byKind.get("PrometheusRule").get(0);
+    assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+    JsonNode rules =
+        YAML.readTree(DeployFiles.root().resolve("prometheus/sluice-alerts.yml").toFile());
+    assertThat(rule.get("spec").get("groups")).isEqualTo(rules.get("groups"));
+
+    ConfigMap dashboards =
+        typed(byKind, "ConfigMap", ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().equals("orders-sluice-dashboards"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(dashboards.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    List<String> files;
+    try (var s = java.nio.file.Files.list(DeployFiles.root().resolve("grafana"))) {
+      files = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(dashboards.getData().keySet()).containsExactlyInAnyOrderElementsOf(files);
+    ObjectMapper json = new ObjectMapper();
+    for (String f : files) {
+      assertThat(json.readTree(dashboards.getData().get(f)))
+          .as(f)
+          .isEqualTo(json.readTree(DeployFiles.root().resolve("grafana").resolve(f).toFile()));
+    }
+  }
+
+  @Test
   void aMisspelledFieldPassedThroughValuesIsCaught() throws Exception {
     String out =
         new Helm(CHART)
