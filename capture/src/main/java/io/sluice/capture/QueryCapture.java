@@ -250,9 +250,7 @@ public final class QueryCapture implements CaptureRun {
             config.name(),
             GreenplumSql.parallelRetrieveCursors(c) ? "available" : "not available");
       }
-      for (TableId id : followed.keySet()) {
-        signatures.put(id, signature(c, id));
-      }
+      signatures.putAll(signatures(c, followed.keySet()));
     }
   }
 
@@ -431,8 +429,9 @@ public final class QueryCapture implements CaptureRun {
       c.setAutoCommit(true); // the clock is read before the poll's transaction begins
       long from = clock(c);
       long micros = snapshot(c);
+      Map<TableId, String> now = signatures(c, followed.keySet());
       for (QueryTable t : List.copyOf(followed.values())) {
-        checkSchema(c, t, position, micros);
+        checkSchema(c, t, now.get(t.schema().id()), position, micros);
       }
       for (QueryTable t : followed.values()) {
         if (t.watermark().isPresent()) {
@@ -734,10 +733,9 @@ public final class QueryCapture implements CaptureRun {
    * Announces a table's new structure before the first row read under it, when its columns changed
    * since the last poll: the row statements are made anew from it.
    */
-  private void checkSchema(Connection c, QueryTable t, long position, long micros)
+  private void checkSchema(Connection c, QueryTable t, String now, long position, long micros)
       throws SQLException {
     TableId id = t.schema().id();
-    String now = signature(c, id);
     if (now.equals(signatures.get(id))) {
       return;
     }
@@ -749,19 +747,29 @@ public final class QueryCapture implements CaptureRun {
     log.info("table {} of pipeline {} changed its structure; announced", id, config.name());
   }
 
-  private static String signature(Connection c, TableId table) throws SQLException {
+  /** Each table's columns (name, type, NOT NULL) as one text, all read in one catalog query. */
+  private static Map<TableId, String> signatures(Connection c, Set<TableId> tables)
+      throws SQLException {
+    List<TableId> ids = List.copyOf(tables);
+    Map<TableId, String> out = new HashMap<>();
     try (var ps =
         c.prepareStatement(
-            "SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' '"
-                + " || a.attnotnull, ',' ORDER BY a.attnum) FROM pg_attribute a"
-                + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0"
-                + " AND NOT a.attisdropped")) {
-      ps.setString(1, table.quoted());
+            "SELECT t.n, (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid,"
+                + " a.atttypmod) || ' ' || a.attnotnull, ',' ORDER BY a.attnum)"
+                + " FROM pg_attribute a WHERE a.attrelid = CAST(t.name AS regclass)"
+                + " AND a.attnum > 0 AND NOT a.attisdropped)"
+                + " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS t(name, n)")) {
+      java.sql.Array names = c.createArrayOf("text", ids.stream().map(TableId::quoted).toArray());
+      ps.setArray(1, names);
       try (var rs = ps.executeQuery()) {
-        rs.next();
-        return String.valueOf(rs.getString(1));
+        while (rs.next()) {
+          out.put(ids.get(rs.getInt(1) - 1), String.valueOf(rs.getString(2)));
+        }
+      } finally {
+        names.free();
       }
     }
+    return out;
   }
 
   private Optional<String> highOfAll(Connection c, QueryTable t) throws SQLException {

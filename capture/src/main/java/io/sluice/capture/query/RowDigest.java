@@ -12,9 +12,12 @@ import java.util.Collection;
  * them. Not for security: two different rows share a digest with a chance of about 2^-128.
  */
 public record RowDigest(long high, long low) {
+  /** One MD5 per thread: a poll digests every row it reads. */
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(RowDigest::md5);
+
   /** The digest of the values, in order; a null value is SQL NULL. */
   public static RowDigest of(Collection<String> values) {
-    MessageDigest md = md5();
+    MessageDigest md = MD5.get(); // digest() below resets it for the next row
     for (String v : values) {
       if (v == null) {
         md.update((byte) 0);
