@@ -2,6 +2,8 @@ package io.sluice.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -80,7 +84,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try {
       OrphanedPostmaster.reclaim(dataDirectory);
       Files.createDirectories(dataDirectory);
-      var server = builder(dataDirectory, dataParent, logical).start();
+      // The port is chosen here, never twice in this JVM: servers started at once by zonky's own
+      // choice could pick the same free port, and the one that failed to bind would then be
+      // reached at the other's address.
+      var server = builder(dataDirectory, dataParent, logical).setPort(unusedPort()).start();
       LOG.info("PostgreSQL {} listening on {}:{}", name, HOST, server.getPort());
       return new EmbeddedPostgres(name, dataDirectory, dataParent, logical, server);
     } catch (IOException e) {
@@ -96,6 +103,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
               + e.getMessage()
               + " (as root, initdb runs under 'unshare -U', which needs user namespaces)",
           e);
+    }
+  }
+
+  /** Ports handed to servers of this JVM; a restarted server keeps its own. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  /** A free loopback port no server of this JVM was given before. */
+  private static int unusedPort() throws IOException {
+    while (true) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        port = s.getLocalPort();
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
   }
 
