@@ -361,7 +361,11 @@ public final class CaptureSingleton implements AutoCloseable {
               "capture of pipeline {} starts again to take in its changed tables", config.name());
           continue;
         }
-        if (ErrorClassifier.classify(stoppedBy) != ErrorClass.RETRIABLE) {
+        // A refused sign-in with a password from Secrets Manager or an IAM token: read it anew
+        // and start again (a rotation), as after any connection error.
+        boolean renewed =
+            ErrorClassifier.isSignInRefused(stoppedBy) && config.source().password().renew();
+        if (!renewed && ErrorClassifier.classify(stoppedBy) != ErrorClass.RETRIABLE) {
           halt(stoppedBy);
           synchronized (this) {
             release();

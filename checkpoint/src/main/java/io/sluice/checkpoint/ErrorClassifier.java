@@ -70,6 +70,23 @@ public final class ErrorClassifier {
   }
 
   /**
+   * True when a database refused to sign sluice in (SQLSTATE class 28: a wrong password, an expired
+   * or unsigned IAM token): fatal with a password from the configuration, worth a retry with one
+   * from a {@link io.sluice.core.config.SecretSource}, which may have been rotated.
+   */
+  public static boolean isSignInRefused(Throwable error) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("28")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Names an error for logs and status: the SQL condition and SQLSTATE where there is one ({@code
    * read_only_sql_transaction (SQLSTATE 25006)}), with the server's text unless it may hold row
    * values (data and constraint errors); otherwise the error itself.

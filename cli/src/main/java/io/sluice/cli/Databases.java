@@ -57,6 +57,16 @@ public final class Databases {
   /** What to do about a refusal, by its SQLSTATE. */
   private static String hint(String side, String state, Secret password) {
     String variable = "SLUICE_" + side.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD";
+    if (state != null && state.startsWith("28") && password.isSupplied()) {
+      return ". The password came from "
+          + password
+          + ": with "
+          + side
+          + ".auth iam, the user needs the rds_iam role and this pod's IAM role rds-db:connect"
+          + " on it; with "
+          + side
+          + ".password-secret, the secret must hold the user's current password";
+    }
     if (state != null && state.startsWith("28") || "08004".equals(state)) {
       return password.isEmpty()
           ? ". No password is set for the "

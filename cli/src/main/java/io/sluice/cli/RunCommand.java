@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig cfg = new ConfigLoader(System.getenv()).load(config);
+    PipelineConfig cfg = PipelineConfigs.load(config);
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onInterrupt(stop::countDown);
     Pipeline.Role r;

@@ -4,7 +4,6 @@ import io.sluice.capture.CaptureSingleton;
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.SourceCatalog;
 import io.sluice.checkpoint.ErrorClassifier;
-import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
@@ -111,7 +110,7 @@ final class TableDiscovery implements AutoCloseable {
   private PipelineConfig reread(Path path) {
     PipelineConfig candidate;
     try {
-      candidate = new ConfigLoader(System.getenv()).load(path);
+      candidate = PipelineConfigs.load(path);
     } catch (RuntimeException e) {
       refuse(path, "it does not load: " + e.getMessage());
       return running;

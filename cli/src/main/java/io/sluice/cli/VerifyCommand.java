@@ -11,7 +11,6 @@ import io.sluice.capture.verify.VerifyText;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
-import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.Durations;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
@@ -89,7 +88,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig pipeline = new ConfigLoader(System.getenv()).load(config);
+    PipelineConfig pipeline = PipelineConfigs.load(config);
     VerifyOptions options =
         new VerifyOptions(
             Optional.ofNullable(group),

@@ -5,36 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.checkpoint.LoadChunk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LoadProgressBarTest {
-  /** A clock the test moves. */
-  private static final class Moving extends Clock {
-    Instant now = Instant.parse("2026-12-07T12:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private static LoadChunk chunk(String table, int index, long rows) {
     return new LoadChunk(table, index, Optional.of("id"), Optional.empty(), Optional.empty(), rows);
   }
@@ -42,16 +19,16 @@ class LoadProgressBarTest {
   @Test
   void barsShowRowsRateAndTimeLeftAtMostOnceAnInterval() {
     StringWriter text = new StringWriter();
-    Moving clock = new Moving();
+    MovingClock clock = new MovingClock();
     LoadProgressBar bar = new LoadProgressBar(new PrintWriter(text), clock, Duration.ofSeconds(2));
     List<LoadChunk> chunks =
         List.of(
             chunk("\"public\".\"fills\"", 0, 500_000), chunk("\"public\".\"fills\"", 1, 500_000));
 
     bar.planned(chunks, Map.of());
-    clock.now = clock.now.plusSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     bar.copied(chunks.get(0), 500_000);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     bar.copied(chunks.get(1), 100_000); // within the interval: not printed
 
     String printed = text.toString();
@@ -63,7 +40,7 @@ class LoadProgressBarTest {
         .contains("  \"public\".\"fills\"")
         .doesNotContain("600,000");
 
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     bar.finished();
     assertThat(text.toString())
         .endsWith("initial load finished: 600,000 rows in 4.0 s (150,000 rows/s)\n");
@@ -72,12 +49,12 @@ class LoadProgressBarTest {
   @Test
   void rowsCopiedByAnEarlierRunCountInTheBarsButNotInTheRate() {
     StringWriter text = new StringWriter();
-    Moving clock = new Moving();
+    MovingClock clock = new MovingClock();
     LoadProgressBar bar = new LoadProgressBar(new PrintWriter(text), clock, Duration.ZERO);
     List<LoadChunk> chunks = List.of(chunk("t", 0, 100), chunk("t", 1, 100));
 
     bar.planned(chunks, Map.of(chunks.get(0).id(), 100L));
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     bar.copied(chunks.get(1), 50);
 
     assertThat(text.toString())

@@ -2,8 +2,10 @@ package io.sluice.apply.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.Credentials;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.config.Secret;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Properties;
@@ -26,8 +28,11 @@ public final class ApplyClients {
   public HikariDataSource target() {
     HikariConfig h = new HikariConfig();
     h.setJdbcUrl(config.target().jdbcUrl());
-    h.setUsername(config.target().user());
-    h.setPassword(config.target().password().value());
+    // Asked for each connection the pool opens: a renewed IAM token or a rotated password reaches
+    // every new connection, and connections already open are unaffected by a token's expiry.
+    String user = config.target().user();
+    Secret password = config.target().password();
+    h.setCredentialsProvider(() -> Credentials.of(user, password.value()));
     // Each partition holds at most one connection at a time.
     h.setMaximumPoolSize(config.targetPoolSize(group));
     h.setPoolName("sluice-target-" + group.name());
@@ -41,7 +46,7 @@ public final class ApplyClients {
     // Start even while the target is away (a pod started during a failover): the first write
     // waits for it, as every later one does.
     h.setInitializationFailTimeout(-1);
-    return new HikariDataSource(h);
+    return new TargetPool(h, password);
   }
 
   /** A Kafka admin client, for offsets and topic settings. */

@@ -2,7 +2,7 @@ package io.sluice.cli.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sluice.core.config.ConfigLoader;
+import io.sluice.cli.PipelineConfigs;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -74,8 +74,7 @@ public final class CtlCommand implements Runnable {
         }
         return new ApiClient(where.api, token);
       }
-      return ControlView.open(
-          new ConfigLoader(System.getenv()).load(where.config), Clock.systemUTC());
+      return ControlView.open(PipelineConfigs.load(where.config), Clock.systemUTC());
     }
   }
 

@@ -3,8 +3,8 @@ package io.sluice.cli.control;
 import io.sluice.apply.TargetWriter;
 import io.sluice.capture.load.TableReload;
 import io.sluice.cli.LoadProgressBar;
+import io.sluice.cli.PipelineConfigs;
 import io.sluice.core.Lsn;
-import io.sluice.core.config.ConfigLoader;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
 import java.io.PrintWriter;
@@ -48,7 +48,7 @@ final class ResnapshotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig pipeline = new ConfigLoader(System.getenv()).load(config);
+    PipelineConfig pipeline = PipelineConfigs.load(config);
     TableId id = TableId.parse(table);
     PrintWriter err = spec.commandLine().getErr();
     TableReload reload =

@@ -8,9 +8,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Binds values to the configuration records, recording every problem it meets. Each value is read
@@ -23,10 +27,19 @@ final class ConfigBinder {
   private static final List<String> GROUP_FIELDS =
       ConfigKeys.GROUP_KEYS.stream().map(ConfigKeys::groupField).toList();
 
-  private final ConfigValues v;
+  /** An RDS endpoint name ends in {@code .<region>.rds.amazonaws.com}. */
+  private static final Pattern RDS_HOST =
+      Pattern.compile("\\.([a-z]{2}(?:-[a-z]+)+-\\d+)\\.rds\\.amazonaws\\.com(?:\\.cn)?\\.?$");
 
-  ConfigBinder(ConfigValues values) {
+  /** A Secrets Manager ARN names its region. */
+  private static final Pattern ARN_REGION = Pattern.compile("^arn:[^:]+:secretsmanager:([^:]+):");
+
+  private final ConfigValues v;
+  private final CredentialSources credentials;
+
+  ConfigBinder(ConfigValues values, CredentialSources credentials) {
     this.v = values;
+    this.credentials = credentials;
   }
 
   PipelineConfig bind() {
@@ -37,7 +50,14 @@ final class ConfigBinder {
             v.integer(ConfigKeys.SOURCE_PORT),
             v.string(ConfigKeys.SOURCE_DATABASE),
             v.string(ConfigKeys.SOURCE_USER),
-            v.secret(ConfigKeys.SOURCE_PASSWORD),
+            password(
+                "source",
+                ConfigKeys.SOURCE_HOST,
+                ConfigKeys.SOURCE_PORT,
+                ConfigKeys.SOURCE_USER,
+                ConfigKeys.SOURCE_AUTH,
+                ConfigKeys.SOURCE_PASSWORD,
+                ConfigKeys.SOURCE_PASSWORD_SECRET),
             v.optString(ConfigKeys.SOURCE_SLOT).orElse("sluice_" + name),
             v.optString(ConfigKeys.SOURCE_PUBLICATION).orElse("sluice_" + name));
     TargetConfig target =
@@ -46,7 +66,14 @@ final class ConfigBinder {
             v.integer(ConfigKeys.TARGET_PORT),
             v.string(ConfigKeys.TARGET_DATABASE),
             v.string(ConfigKeys.TARGET_USER),
-            v.secret(ConfigKeys.TARGET_PASSWORD),
+            password(
+                "target",
+                ConfigKeys.TARGET_HOST,
+                ConfigKeys.TARGET_PORT,
+                ConfigKeys.TARGET_USER,
+                ConfigKeys.TARGET_AUTH,
+                ConfigKeys.TARGET_PASSWORD,
+                ConfigKeys.TARGET_PASSWORD_SECRET),
             v.optInteger(ConfigKeys.TARGET_POOL_SIZE));
     KafkaConfig kafka =
         new KafkaConfig(
@@ -141,6 +168,69 @@ final class ConfigBinder {
   }
 
   /** The groups, each checked against the others and against {@code target.pool-size}. */
+  /**
+   * The password of the source or the target: the environment's, a Secrets Manager secret's, or an
+   * IAM token. Only one of the three may be configured.
+   */
+  private Secret password(
+      String side,
+      ConfigKey host,
+      ConfigKey port,
+      ConfigKey user,
+      ConfigKey authKey,
+      ConfigKey passwordKey,
+      ConfigKey secretKey) {
+    DbAuth auth = v.choice(authKey, DbAuth.class);
+    Secret fixed = v.secret(passwordKey);
+    Optional<String> secretId = v.optString(secretKey);
+    String region = v.string(ConfigKeys.DYNAMODB_REGION);
+    if (auth == DbAuth.IAM) {
+      if (!fixed.isEmpty() || secretId.isPresent()) {
+        v.problems()
+            .add(
+                side
+                    + ".auth is iam, which signs in with a token; remove "
+                    + (fixed.isEmpty()
+                        ? secretKey.path()
+                        : passwordKey.path() + " (" + passwordKey.envName() + ")"));
+      }
+      String h = v.string(host);
+      String r = rdsRegion(h).orElse(region);
+      int p = v.integer(port);
+      String u = v.string(user);
+      return Secret.supplied(
+          "IAM token for " + u + "@" + h + ":" + p + " in " + r, credentials.iamToken(r, h, p, u));
+    }
+    if (secretId.isPresent()) {
+      if (!fixed.isEmpty()) {
+        v.problems()
+            .add(
+                side
+                    + " has both "
+                    + passwordKey.path()
+                    + " and "
+                    + secretKey.path()
+                    + "; keep one");
+      }
+      String id = secretId.get();
+      String r = arnRegion(id).orElse(region);
+      return Secret.supplied("Secrets Manager " + id + " in " + r, credentials.secret(r, id));
+    }
+    return fixed;
+  }
+
+  /** The region in an RDS endpoint name ({@code x.cluster-y.eu-west-1.rds.amazonaws.com}). */
+  static Optional<String> rdsRegion(String host) {
+    Matcher m = RDS_HOST.matcher(host.toLowerCase(Locale.ROOT));
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /** The region in a Secrets Manager ARN. */
+  static Optional<String> arnRegion(String secretId) {
+    Matcher m = ARN_REGION.matcher(secretId);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   private List<GroupConfig> groups(OptionalInt poolSize) {
     JsonNode node = v.raw(ConfigKeys.GROUPS);
     List<GroupConfig> groups = new ArrayList<>();

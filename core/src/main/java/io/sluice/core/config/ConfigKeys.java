@@ -48,6 +48,28 @@ public final class ConfigKeys {
           Type.SECRET,
           "",
           "Source password. Prefer the environment variable to the file.");
+  public static final ConfigKey SOURCE_AUTH =
+      opt(
+          "source.auth",
+          Type.STRING,
+          "password",
+          oneOf(DbAuth.class),
+          "How sluice signs in to the source: `password` (`source.password`, or"
+              + " `source.password-secret`) or `iam` (an RDS IAM authentication token for"
+              + " `source.user`, signed with the AWS default credentials chain and renewed every"
+              + " 10 minutes, before its 15 minutes run out; the user needs the `rds_iam` role and"
+              + " the pod `rds-db:connect`). The token's region is the one in an RDS host name"
+              + " (`….<region>.rds.amazonaws.com`), else `dynamodb.region`.");
+  public static final ConfigKey SOURCE_PASSWORD_SECRET =
+      opt(
+          "source.password-secret",
+          Type.STRING,
+          null,
+          "AWS Secrets Manager secret (ARN, or name in `dynamodb.region`) holding the source"
+              + " password: the secret string itself, or JSON with a `password` field, as"
+              + " RDS-managed secrets are. Read at start and again every 5 minutes, so new"
+              + " connections pick up a rotated password. Not with `source.password` or"
+              + " `source.auth: iam`.");
   public static final ConfigKey SOURCE_SLOT =
       opt(
           "source.slot",
@@ -71,6 +93,23 @@ public final class ConfigKeys {
       req("target.user", Type.STRING, "Target user; creates tables and writes rows.");
   public static final ConfigKey TARGET_PASSWORD =
       opt("target.password", Type.SECRET, "", "Target password.");
+  public static final ConfigKey TARGET_AUTH =
+      opt(
+          "target.auth",
+          Type.STRING,
+          "password",
+          oneOf(DbAuth.class),
+          "How sluice signs in to the target: `password` (`target.password`, or"
+              + " `target.password-secret`) or `iam` (an RDS IAM authentication token, renewed"
+              + " every 10 minutes: each new pooled connection gets a valid one), as for"
+              + " `source.auth`.");
+  public static final ConfigKey TARGET_PASSWORD_SECRET =
+      opt(
+          "target.password-secret",
+          Type.STRING,
+          null,
+          "AWS Secrets Manager secret holding the target password, as for"
+              + " `source.password-secret`.");
   public static final ConfigKey TARGET_POOL_SIZE =
       opt(
           "target.pool-size",
@@ -507,6 +546,8 @@ public final class ConfigKeys {
           SOURCE_DATABASE,
           SOURCE_USER,
           SOURCE_PASSWORD,
+          SOURCE_AUTH,
+          SOURCE_PASSWORD_SECRET,
           SOURCE_SLOT,
           SOURCE_PUBLICATION,
           TARGET_HOST,
@@ -514,6 +555,8 @@ public final class ConfigKeys {
           TARGET_DATABASE,
           TARGET_USER,
           TARGET_PASSWORD,
+          TARGET_AUTH,
+          TARGET_PASSWORD_SECRET,
           TARGET_POOL_SIZE,
           KAFKA_BOOTSTRAP_SERVERS,
           KAFKA_TOPIC_PREFIX,

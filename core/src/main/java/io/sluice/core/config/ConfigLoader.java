@@ -42,9 +42,20 @@ public final class ConfigLoader {
           YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   private final Map<String, String> env;
+  private final CredentialSources credentials;
 
+  /** A loader for commands that never reach AWS for database credentials. */
   public ConfigLoader(Map<String, String> env) {
+    this(env, CredentialSources.NONE);
+  }
+
+  /**
+   * A loader whose configurations take database credentials from {@code credentials} where {@code
+   * auth: iam} or {@code password-secret} says so.
+   */
+  public ConfigLoader(Map<String, String> env, CredentialSources credentials) {
     this.env = Map.copyOf(env);
+    this.credentials = credentials;
   }
 
   public PipelineConfig load(Path file) {
@@ -79,7 +90,7 @@ public final class ConfigLoader {
     flatten("", (ObjectNode) root, values, problems);
     applyEnvironment(values, problems);
     ConfigValues v = new ConfigValues(values, problems);
-    PipelineConfig config = new ConfigBinder(v).bind();
+    PipelineConfig config = new ConfigBinder(v, credentials).bind();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

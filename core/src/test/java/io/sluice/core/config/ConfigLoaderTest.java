@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -280,6 +281,89 @@ class ConfigLoaderTest {
                 + " or set kafka.auth to none and spell the settings out",
             "kafka.properties sets security.protocol, which kafka.auth iam sets itself; remove"
                 + " it, or set kafka.auth to none and spell the settings out");
+  }
+
+  @Test
+  void takesDatabasePasswordsFromIamTokensOrSecretsManagerWhenAsked() {
+    List<String> asked = new ArrayList<>();
+    CredentialSources recording =
+        new CredentialSources() {
+          @Override
+          public SecretSource iamToken(String region, String host, int port, String user) {
+            asked.add("iam " + region + " " + host + ":" + port + " " + user);
+            return () -> "token-for-" + user;
+          }
+
+          @Override
+          public SecretSource secret(String region, String secretId) {
+            asked.add("secret " + region + " " + secretId);
+            return () -> "from-" + secretId;
+          }
+        };
+    String yaml =
+        MINIMAL
+            .replace(
+                "source: {host: src, database: trading, user: cap}",
+                "source: {host: db.cluster-abc.eu-west-1.rds.amazonaws.com, database: trading,"
+                    + " user: cap, auth: iam}")
+            .replace(
+                "target: {host: dst, database: reporting, user: app}",
+                "target: {host: dst, database: reporting, user: app, password-secret:"
+                    + " 'arn:aws:secretsmanager:ap-south-1:123456789012:secret:sluice-target'}");
+
+    PipelineConfig c = new ConfigLoader(Map.of(), recording).parse(yaml, "pipeline.yaml");
+
+    assertThat(asked)
+        .containsExactly(
+            "iam eu-west-1 db.cluster-abc.eu-west-1.rds.amazonaws.com:5432 cap",
+            "secret ap-south-1 arn:aws:secretsmanager:ap-south-1:123456789012:secret:sluice-target");
+    assertThat(c.source().password().value()).isEqualTo("token-for-cap");
+    assertThat(c.target().password().value())
+        .isEqualTo("from-arn:aws:secretsmanager:ap-south-1:123456789012:secret:sluice-target");
+    assertThat(c.source().password())
+        .hasToString(
+            "(IAM token for cap@db.cluster-abc.eu-west-1.rds.amazonaws.com:5432 in eu-west-1)")
+        .as("read again, the configuration is the same")
+        .isEqualTo(
+            new ConfigLoader(Map.of(), recording).parse(yaml, "pipeline.yaml").source().password());
+
+    // A host that names no region, and a secret by name, take dynamodb.region.
+    asked.clear();
+    new ConfigLoader(Map.of(), recording)
+        .parse(
+            MINIMAL
+                .replace("user: cap}", "user: cap, auth: iam}")
+                .replace("user: app}", "user: app, password-secret: sluice/target}")
+                .replace("kafka:", "dynamodb: {region: eu-central-1}\nkafka:"),
+            "pipeline.yaml");
+    assertThat(asked)
+        .containsExactly("iam eu-central-1 src:5432 cap", "secret eu-central-1 sluice/target");
+  }
+
+  @Test
+  void refusesTwoSourcesForOnePassword() {
+    ConfigException e =
+        failure(
+            MINIMAL
+                .replace("user: cap}", "user: cap, auth: iam}")
+                .replace(
+                    "user: app}", "user: app, password-secret: sluice/target, auth: kerberos}"),
+            Map.of("SLUICE_SOURCE_PASSWORD", "pw", "SLUICE_TARGET_PASSWORD", "pw"));
+    assertThat(e.problems())
+        .containsExactly(
+            "source.auth is iam, which signs in with a token; remove source.password"
+                + " (SLUICE_SOURCE_PASSWORD)",
+            "target.auth must be one of [password, iam], not 'kerberos'",
+            "target has both target.password and target.password-secret; keep one");
+  }
+
+  @Test
+  void aConfigurationThatNeedsAwsFailsAtFirstUseWhereAwsIsNotAvailable() {
+    PipelineConfig c = parse(MINIMAL.replace("user: cap}", "user: cap, auth: iam}"), Map.of());
+
+    assertThatThrownBy(() -> c.source().password().value())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IAM database authentication is not available in this command");
   }
 
   @Test

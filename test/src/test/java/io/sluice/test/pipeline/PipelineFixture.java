@@ -15,6 +15,7 @@ import io.sluice.checkpoint.ControlPlane;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.ConfigLoader;
+import io.sluice.core.config.CredentialSources;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.event.ChangeEvent;
@@ -59,6 +60,15 @@ final class PipelineFixture implements AutoCloseable {
 
   /** With settings overridden as by {@code SLUICE_*} environment variables. */
   PipelineFixture(TestIsolation slice, String groupsYaml, Map<String, String> env) {
+    this(slice, groupsYaml, env, CredentialSources.NONE);
+  }
+
+  /** With database credentials from {@code credentials} where the settings ask for them. */
+  PipelineFixture(
+      TestIsolation slice,
+      String groupsYaml,
+      Map<String, String> env,
+      CredentialSources credentials) {
     this.slice = slice;
     String yaml =
         slice.pipelineYaml(
@@ -71,7 +81,7 @@ final class PipelineFixture implements AutoCloseable {
                 linger: 100ms
             """,
             groupsYaml);
-    this.config = new ConfigLoader(env).parse(yaml, "test config");
+    this.config = new ConfigLoader(env, credentials).parse(yaml, "test config");
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
   }
 
