@@ -146,7 +146,9 @@ public final class CaptureService implements CaptureRun {
         new ChangeRouter(
             config,
             tables::groupOf,
-            new KafkaProducer<>(ChangeRouter.producerProperties(kafka, config.name())));
+            new KafkaProducer<>(
+                ChangeRouter.producerProperties(
+                    kafka, config.name(), config.kafka().maxMessageBytes())));
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(DebeziumProperties.of(config, tables.ids(), lease))

@@ -164,13 +164,19 @@ public final class QueryCapture implements CaptureRun {
     DynamoDbLoadProgressStore loads =
         new DynamoDbLoadProgressStore(dynamo, stateTables, metrics.clock());
     TopicSetup.ensure(
-        config.kafka().clientProperties(), config.topics(), config.kafka().replicationFactor());
+        config.kafka().clientProperties(),
+        config.topics(),
+        config.kafka().replicationFactor(),
+        config.kafka().maxMessageBytes());
     router =
         new ChangeRouter(
             config,
             tables::groupOf,
             new KafkaProducer<>(
-                ChangeRouter.producerProperties(config.kafka().clientProperties(), config.name())));
+                ChangeRouter.producerProperties(
+                    config.kafka().clientProperties(),
+                    config.name(),
+                    config.kafka().maxMessageBytes())));
     Optional<QueryState> stored = store.load();
     Optional<LoadPlan> plan = loads.plan();
     if (stored.isEmpty()) {

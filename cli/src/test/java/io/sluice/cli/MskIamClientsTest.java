@@ -23,14 +23,22 @@ import org.junit.jupiter.api.Test;
  */
 class MskIamClientsTest {
   private static final KafkaConfig IAM =
-      new KafkaConfig("127.0.0.1:9", "sluice.orders", 3, Map.of(), KafkaAuth.IAM);
+      new KafkaConfig(
+          "127.0.0.1:9",
+          "sluice.orders",
+          3,
+          Map.of(),
+          KafkaAuth.IAM,
+          KafkaConfig.DEFAULT_MAX_MESSAGE_BYTES);
 
   @Test
   void everyKindOfClientAcceptsTheMskIamSettings() throws Exception {
     assertThat(Class.forName("software.amazon.msk.auth.iam.IAMLoginModule")).isNotNull();
     assertThat(Class.forName("software.amazon.msk.auth.iam.IAMClientCallbackHandler")).isNotNull();
 
-    Properties producer = ChangeRouter.producerProperties(IAM.clientProperties(), "orders");
+    Properties producer =
+        ChangeRouter.producerProperties(
+            IAM.clientProperties(), "orders", KafkaConfig.DEFAULT_MAX_MESSAGE_BYTES);
     try (KafkaProducer<byte[], byte[]> p =
         new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
       assertThat(p.metrics()).isNotEmpty();

@@ -163,7 +163,11 @@ public final class CapturePreflight {
         }
       }
     }
-    TopicSetup.ensure(kafka, config.topics(), config.kafka().replicationFactor());
+    TopicSetup.ensure(
+        kafka,
+        config.topics(),
+        config.kafka().replicationFactor(),
+        config.kafka().maxMessageBytes());
     return decision;
   }
 

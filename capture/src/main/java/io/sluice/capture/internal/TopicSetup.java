@@ -26,20 +26,18 @@ import org.slf4j.LoggerFactory;
  * different partition count is an error: changing it would move keys between partitions and break
  * per-key order.
  *
- * <p>Topics accept messages of up to {@link #MAX_MESSAGE_BYTES}, so a row with a large value (a
- * bytea of about 30 MB travels as 60 MB of hex) is carried rather than refused by the broker's 1 MB
- * default; an existing topic that accepts less is raised to it.
+ * <p>Topics accept messages of up to {@code kafka.max-message-bytes} (64 MiB by default), so a row
+ * with a large value (a bytea of about 30 MB travels as 60 MB of hex) is carried rather than
+ * refused by the broker's 1 MB default; an existing topic that accepts less is raised to it.
  */
 public final class TopicSetup {
-  /** The largest change message sluice sends, in bytes. */
-  public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
   private static final String MAX_MESSAGE_BYTES_CONFIG = "max.message.bytes";
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
 
-  public static void ensure(Properties adminProps, Map<String, Integer> partitionsByTopic, int rf)
+  public static void ensure(
+      Properties adminProps, Map<String, Integer> partitionsByTopic, int rf, int maxMessageBytes)
       throws InterruptedException {
     try (Admin admin = Admin.create(adminProps)) {
       List<String> problems = new ArrayList<>();
@@ -50,8 +48,7 @@ public final class TopicSetup {
                   List.of(
                       new NewTopic(t.getKey(), t.getValue(), (short) rf)
                           .configs(
-                              Map.of(
-                                  MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)))))
+                              Map.of(MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)))))
               .all()
               .get();
           log.info("created topic {} with {} partitions", t.getKey(), t.getValue());
@@ -71,7 +68,7 @@ public final class TopicSetup {
                     + t.getValue()
                     + "; regrouping is a planned operation (see docs/operations.md)");
           }
-          ensureMessageSize(admin, t.getKey());
+          ensureMessageSize(admin, t.getKey(), maxMessageBytes);
         }
       }
       if (!problems.isEmpty()) {
@@ -120,7 +117,8 @@ public final class TopicSetup {
 
   private static final int METADATA_ATTEMPTS = 10;
 
-  private static void ensureMessageSize(Admin admin, String topic) throws InterruptedException {
+  private static void ensureMessageSize(Admin admin, String topic, int maxMessageBytes)
+      throws InterruptedException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     try {
       ConfigEntry entry =
@@ -130,7 +128,7 @@ public final class TopicSetup {
               .get()
               .get(resource)
               .get(MAX_MESSAGE_BYTES_CONFIG);
-      if (entry != null && Long.parseLong(entry.value()) >= MAX_MESSAGE_BYTES) {
+      if (entry != null && Long.parseLong(entry.value()) >= maxMessageBytes) {
         return;
       }
       admin
@@ -140,11 +138,11 @@ public final class TopicSetup {
                   List.of(
                       new AlterConfigOp(
                           new ConfigEntry(
-                              MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)),
+                              MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)),
                           AlterConfigOp.OpType.SET))))
           .all()
           .get();
-      log.info("raised {} of topic {} to {}", MAX_MESSAGE_BYTES_CONFIG, topic, MAX_MESSAGE_BYTES);
+      log.info("raised {} of topic {} to {}", MAX_MESSAGE_BYTES_CONFIG, topic, maxMessageBytes);
     } catch (ExecutionException e) {
       throw new SluiceException(
           "cannot set " + MAX_MESSAGE_BYTES_CONFIG + " of topic " + topic + ": " + e.getCause(), e);

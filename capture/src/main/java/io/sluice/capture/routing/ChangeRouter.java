@@ -1,7 +1,5 @@
 package io.sluice.capture.routing;
 
-import static io.sluice.capture.internal.TopicSetup.MAX_MESSAGE_BYTES;
-
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
@@ -79,13 +77,14 @@ public final class ChangeRouter implements AutoCloseable {
    * The producer settings of capture, over the given Kafka client settings: idempotent, {@code
    * acks=all}, and messages as large as the topics accept unless configured otherwise.
    */
-  public static Properties producerProperties(Properties client, String pipeline) {
+  public static Properties producerProperties(
+      Properties client, String pipeline, int maxMessageBytes) {
     Properties p = new Properties();
     p.putAll(client);
     // A change carries whole rows as text (a bytea doubles in hex): allow large ones, up to what
-    // the topics accept (TopicSetup.MAX_MESSAGE_BYTES), unless configured otherwise.
-    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_MESSAGE_BYTES));
-    p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * MAX_MESSAGE_BYTES));
+    // the topics accept (kafka.max-message-bytes), unless configured otherwise.
+    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxMessageBytes));
+    p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * maxMessageBytes));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");

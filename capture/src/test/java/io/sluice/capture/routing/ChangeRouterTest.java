@@ -262,7 +262,7 @@ class ChangeRouterTest {
     client.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     client.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576");
 
-    Properties p = ChangeRouter.producerProperties(client, "shop");
+    Properties p = ChangeRouter.producerProperties(client, "shop", 64 * 1024 * 1024);
 
     assertThat(p)
         .containsEntry("bootstrap.servers", "kafka:9092")

@@ -81,7 +81,8 @@ final class ConfigBinder {
             v.optString(ConfigKeys.KAFKA_TOPIC_PREFIX).orElse("sluice." + name),
             v.integer(ConfigKeys.KAFKA_REPLICATION_FACTOR),
             v.stringMap(ConfigKeys.KAFKA_PROPERTIES),
-            v.choice(ConfigKeys.KAFKA_AUTH, KafkaAuth.class));
+            v.choice(ConfigKeys.KAFKA_AUTH, KafkaAuth.class),
+            v.integer(ConfigKeys.KAFKA_MAX_MESSAGE_BYTES));
     if (kafka.auth() == KafkaAuth.IAM) {
       kafka.properties().keySet().stream()
           .filter(k -> k.equals("security.protocol") || k.startsWith("sasl."))

@@ -153,6 +153,17 @@ public final class ConfigKeys {
               + " EKS Pod Identity on EKS; point `bootstrap-servers` at the cluster's IAM port,"
               + " 9098). With `iam`, `kafka.properties` may not set `security.protocol` or"
               + " `sasl.*`.");
+  public static final ConfigKey KAFKA_MAX_MESSAGE_BYTES =
+      opt(
+          "kafka.max-message-bytes",
+          Type.INT,
+          Integer.toString(KafkaConfig.DEFAULT_MAX_MESSAGE_BYTES),
+          between(1024 * 1024, KafkaConfig.DEFAULT_MAX_MESSAGE_BYTES),
+          "Largest change message capture sends, in bytes: the `max.message.bytes` of the group"
+              + " topics (set when capture creates them, raised on existing ones) and the"
+              + " producer's `max.request.size`. A change carries whole rows as text, and a bytea"
+              + " doubles in hex. Default 64 MiB; MSK Serverless accepts at most 8 MiB"
+              + " (`8388608`). A change larger than this stops capture, naming its table.");
   public static final ConfigKey DYNAMODB_REGION =
       opt("dynamodb.region", Type.STRING, "us-east-1", "AWS region of the state tables.");
   public static final ConfigKey DYNAMODB_ENDPOINT =
@@ -563,6 +574,7 @@ public final class ConfigKeys {
           KAFKA_REPLICATION_FACTOR,
           KAFKA_PROPERTIES,
           KAFKA_AUTH,
+          KAFKA_MAX_MESSAGE_BYTES,
           DYNAMODB_REGION,
           DYNAMODB_ENDPOINT,
           DYNAMODB_TABLE_PREFIX,

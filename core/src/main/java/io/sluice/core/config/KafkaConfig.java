@@ -16,7 +16,11 @@ public record KafkaConfig(
     String topicPrefix,
     int replicationFactor,
     Map<String, String> properties,
-    KafkaAuth auth) {
+    KafkaAuth auth,
+    int maxMessageBytes) {
+  /** The default of {@code kafka.max-message-bytes}: 64 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
   /**
    * The client settings {@link KafkaAuth#IAM} sets, as the MSK IAM library documents them: SASL
    * over TLS, the {@code AWS_MSK_IAM} mechanism, its login module and callback handler.
@@ -37,7 +41,13 @@ public record KafkaConfig(
       String topicPrefix,
       int replicationFactor,
       Map<String, String> properties) {
-    this(bootstrapServers, topicPrefix, replicationFactor, properties, KafkaAuth.NONE);
+    this(
+        bootstrapServers,
+        topicPrefix,
+        replicationFactor,
+        properties,
+        KafkaAuth.NONE,
+        DEFAULT_MAX_MESSAGE_BYTES);
   }
 
   private static final Pattern SENSITIVE =

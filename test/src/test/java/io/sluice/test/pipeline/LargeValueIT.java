@@ -1,9 +1,18 @@
 package io.sluice.test.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.capture.CaptureSingleton;
 import io.sluice.embedded.TestIsolation;
 import io.sluice.test.pipeline.ExpectedTable.Compared;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +29,8 @@ class LargeValueIT {
 
   private static final int TEN_MIB = 10 * 1024 * 1024;
 
+  private static final int EIGHT_MIB = 8 * 1024 * 1024;
+
   private static final String THOUSAND_DIGITS =
       "('-' || repeat('9', 700) || '.' || repeat('1', 300))::numeric";
 
@@ -31,6 +42,51 @@ class LargeValueIT {
   @Test
   void tenMebibyteBytea() throws Exception {
     roundTrip(TEN_MIB);
+  }
+
+  @Test
+  void underAnEightMebibyteLimitTheTopicTakesItAndALargerChangeStopsCaptureNamingItsTable()
+      throws Exception {
+    try (TestIsolation slice = TestIsolation.create("message limit");
+        PipelineFixture pipeline =
+            new PipelineFixture(
+                slice,
+                "- name: large\n  tables: [large]\n  partitions: 1\n",
+                Map.of("SLUICE_KAFKA_MAX_MESSAGE_BYTES", Integer.toString(EIGHT_MIB)));
+        Connection source = slice.connectSource();
+        Connection target = slice.connectTarget()) {
+      ExpectedTable large = new ExpectedTable(source, target, "large");
+      // 3 MB of bytes travel as 6 MB of hex: under the limit
+      String fits = "INSERT INTO {t} VALUES (1, " + noise(3_000_000) + ", 1, 'a')";
+      large.onSource("CREATE TABLE {t} (id int PRIMARY KEY, b bytea, n numeric, note text)", fits);
+      CaptureSingleton capture = pipeline.startCapture();
+      pipeline.startApply();
+      large.create();
+      large.onExpected(fits);
+      large.awaitSame(pipeline, List.of(new Compared("b", true)));
+
+      String topic = pipeline.config.topicOf(pipeline.config.group("large"));
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      try (Admin admin = Admin.create(pipeline.config.kafka().clientProperties())) {
+        assertThat(
+                admin
+                    .describeConfigs(List.of(resource))
+                    .all()
+                    .get()
+                    .get(resource)
+                    .get("max.message.bytes")
+                    .value())
+            .isEqualTo(Integer.toString(EIGHT_MIB));
+      }
+
+      // 5 MB travel as 10 MB: Kafka refuses it, and capture stops saying which change it was
+      large.onSource("INSERT INTO {t} VALUES (2, " + noise(5_000_000) + ", 2, 'b')");
+      await().atMost(Duration.ofSeconds(60)).until(() -> capture.failure().isPresent());
+      assertThat(capture.failure().get())
+          .hasMessageContaining("Kafka did not take a change of ")
+          .hasMessageContaining("large")
+          .hasRootCauseInstanceOf(RecordTooLargeException.class);
+    }
   }
 
   /** Zero and 0xff bytes, which compress. */
