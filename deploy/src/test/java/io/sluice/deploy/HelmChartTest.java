@@ -97,9 +97,9 @@ class HelmChartTest {
               })
           .anySatisfy(
               e -> {
-                assertThat(e.getName()).isEqualTo("SLUICE_TARGET_PASSWORD");
+                assertThat(e.getName()).isEqualTo("SLUICE_SOURCE_PASSWORD");
                 assertThat(e.getValueFrom().getSecretKeyRef().getName())
-                    .isEqualTo("sluice-orders-target");
+                    .isEqualTo("sluice-orders-source");
               });
       assertThat(pod.getTopologySpreadConstraints())
           .as(name)
