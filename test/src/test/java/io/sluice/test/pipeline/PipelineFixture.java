@@ -3,6 +3,7 @@ package io.sluice.test.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.apply.TargetSchema;
@@ -164,6 +165,11 @@ final class PipelineFixture implements AutoCloseable {
    * closed with the fixture.
    */
   ApplyWorker startWorker(String group, String id, Clock clock) {
+    return startWorker(group, id, clock, meters);
+  }
+
+  /** As {@link #startWorker(String, String, Clock)}, with meters of its own, as a pod has. */
+  ApplyWorker startWorker(String group, String id, Clock clock, MeterRegistry registry) {
     ApplyWorker w =
         new ApplyWorker(
             config,
@@ -174,7 +180,7 @@ final class PipelineFixture implements AutoCloseable {
                 config.apply(),
                 id,
                 clock),
-            meters);
+            registry);
     w.start();
     workers.add(w);
     return w;

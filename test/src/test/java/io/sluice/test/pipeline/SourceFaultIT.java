@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.capture.CaptureSingleton;
+import io.sluice.core.config.CredentialSources;
 import io.sluice.embedded.EmbeddedInfrastructure;
 import io.sluice.embedded.EmbeddedPostgres;
 import io.sluice.embedded.TestIsolation;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,58 @@ class SourceFaultIT {
   }
 
   @Test
+  void aPasswordRotatedWhileCaptureStreamsIsReadAnewWhenTheSourceRefusesTheOldOne()
+      throws Exception {
+    String role = "sluice_capture";
+    RotatedSecret secret = new RotatedSecret("initial");
+    try (Connection admin = infra.source().connect("postgres")) {
+      exec(
+          admin,
+          "DO $$ BEGIN CREATE ROLE "
+              + role
+              + " LOGIN SUPERUSER;"
+              + " EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+          "ALTER ROLE " + role + " PASSWORD 'initial'");
+    }
+    try (Run run =
+            new Run(
+                "source password rotated",
+                Map.of(
+                    "SLUICE_SOURCE_USER", role, "SLUICE_SOURCE_PASSWORD_SECRET", "sluice/source"),
+                secret.asSecretsManager());
+        Connection admin = infra.source().connect("postgres")) {
+      run.startPipeline();
+      run.awaitStreaming();
+      run.startWorkload();
+      run.awaitWorkload(200);
+
+      RotatedSecret.HbaFile hba = RotatedSecret.requirePassword(admin, role);
+      try {
+        // a rotation: the database and the secret change; capture still holds the old one
+        exec(admin, "ALTER ROLE " + role + " PASSWORD 'rotated'");
+        secret.rotate("rotated");
+        exec(
+            admin,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+                + role
+                + "'");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .alias("capture signs in with the rotated password and streams again")
+            .until(
+                () -> {
+                  run.pipeline.assertHealthy();
+                  return secret.reads() >= 2 && run.capture.stats().streaming();
+                });
+        run.awaitWorkload(300);
+        run.endsExact();
+      } finally {
+        hba.restore();
+      }
+    }
+  }
+
+  @Test
   void aDroppedSlotHaltsCaptureSayingSo() throws Exception {
     try (Run run = new Run("slot dropped", 1_000)) {
       run.startPipeline();
@@ -194,10 +248,22 @@ class SourceFaultIT {
     }
 
     Run(String name, int fillsRows, String initialLoad) throws Exception {
+      this(
+          name,
+          fillsRows,
+          Map.of("SLUICE_CAPTURE_INITIAL_LOAD", initialLoad),
+          CredentialSources.NONE);
+    }
+
+    /** With settings overridden, and database credentials from {@code credentials}. */
+    Run(String name, Map<String, String> env, CredentialSources credentials) throws Exception {
+      this(name, 2_000, env, credentials);
+    }
+
+    private Run(String name, int fillsRows, Map<String, String> env, CredentialSources credentials)
+        throws Exception {
       slice = TestIsolation.create(infra, name);
-      pipeline =
-          new PipelineFixture(
-              slice, GROUPS, java.util.Map.of("SLUICE_CAPTURE_INITIAL_LOAD", initialLoad));
+      pipeline = new PipelineFixture(slice, GROUPS, env, credentials);
       try (Connection source = slice.connectSource()) {
         TradingSchema.create(source, fillsRows);
       }

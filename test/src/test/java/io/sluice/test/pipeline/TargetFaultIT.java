@@ -7,20 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.apply.ApplyWorker;
 import io.sluice.core.MetricNames;
 import io.sluice.core.config.CredentialSources;
-import io.sluice.core.config.SecretSource;
 import io.sluice.embedded.EmbeddedInfrastructure;
 import io.sluice.embedded.EmbeddedPostgres;
 import io.sluice.embedded.TestIsolation;
 import io.sluice.embedded.workload.PositionWatch;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,37 +106,13 @@ class TargetFaultIT {
   @Test
   void aPasswordRotatedWhileApplyRunsIsReadAnewWhenTheTargetRefusesTheOldOne() throws Exception {
     RotatedSecret secret = new RotatedSecret(INITIAL_PASSWORD);
-    CredentialSources secretsManager =
-        new CredentialSources() {
-          @Override
-          public SecretSource iamToken(String region, String host, int port, String user) {
-            throw new UnsupportedOperationException("this pipeline signs in with a password");
-          }
-
-          @Override
-          public SecretSource secret(String region, String secretId) {
-            return secret;
-          }
-        };
     underLoad(
         "target password rotated",
         Map.of("SLUICE_TARGET_USER", APPLY_ROLE, "SLUICE_TARGET_PASSWORD_SECRET", "sluice/target"),
-        secretsManager,
+        secret.asSecretsManager(),
         (pipeline, worker) -> {
           try (Connection admin = infra.target().connect("postgres")) {
-            String hba = query(admin, "SHOW hba_file");
-            String trusting = Files.readString(Path.of(hba));
-            // apply's role must now present its password; the others are still trusted
-            Files.writeString(
-                Path.of(hba),
-                "host all "
-                    + APPLY_ROLE
-                    + " 127.0.0.1/32 scram-sha-256\n"
-                    + "host all "
-                    + APPLY_ROLE
-                    + " ::1/128 scram-sha-256\n"
-                    + trusting);
-            exec(admin, "SELECT pg_reload_conf()");
+            RotatedSecret.HbaFile hba = RotatedSecret.requirePassword(admin, APPLY_ROLE);
             try {
               // a rotation: the database and the secret change; apply still holds the old one
               exec(admin, "ALTER ROLE " + APPLY_ROLE + " PASSWORD 'rotated'");
@@ -163,47 +132,10 @@ class TargetFaultIT {
                         return secret.reads() >= 2 && worker.stats().events() > applied + 300;
                       });
             } finally {
-              Files.writeString(Path.of(hba), trusting);
-              exec(admin, "SELECT pg_reload_conf()");
+              hba.restore();
             }
           }
         });
-  }
-
-  /**
-   * A secret as Secrets Manager holds it, kept by sluice until the database refuses it (its
-   * periodic re-read is tested on its own in the cli module).
-   */
-  private static final class RotatedSecret implements SecretSource {
-    private final AtomicReference<String> stored;
-    private final AtomicInteger reads = new AtomicInteger();
-    private String kept;
-
-    RotatedSecret(String initial) {
-      this.stored = new AtomicReference<>(initial);
-    }
-
-    void rotate(String password) {
-      stored.set(password);
-    }
-
-    int reads() {
-      return reads.get();
-    }
-
-    @Override
-    public synchronized String get() {
-      if (kept == null) {
-        kept = stored.get();
-        reads.incrementAndGet();
-      }
-      return kept;
-    }
-
-    @Override
-    public synchronized void renew() {
-      kept = null;
-    }
   }
 
   @Test
@@ -318,14 +250,6 @@ class TargetFaultIT {
 
   private interface ThrowingRunnable {
     void run() throws Exception;
-  }
-
-  private static String query(Connection c, String sql) throws Exception {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
   }
 
   private static double retriableErrors(PipelineFixture pipeline) {
