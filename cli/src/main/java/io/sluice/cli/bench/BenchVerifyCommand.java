@@ -53,6 +53,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
           + " when both found the table equal, 1 otherwise."
     })
 public final class BenchVerifyCommand implements Callable<Integer> {
+  /** The load is given up when the target's row count has not grown for this long. */
+  private static final Duration STALLED = Duration.ofMinutes(2);
+
   private static final String SOURCE_DB = "bench_verify";
   private static final String TARGET_DB = "bench_verify_target";
 
@@ -97,9 +100,20 @@ public final class BenchVerifyCommand implements Callable<Integer> {
           Connection target = infra.target().connect(TARGET_DB);
           DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb())) {
         start = System.nanoTime();
-        while (count(target) < rows) {
+        long loaded = 0;
+        long progressAt = start;
+        for (long n = count(target); n < rows; n = count(target)) {
           if (pipeline.failure().isPresent()) {
             throw new IllegalStateException("the pipeline failed", pipeline.failure().get());
+          }
+          if (n > loaded) {
+            loaded = n;
+            progressAt = System.nanoTime();
+          } else if (System.nanoTime() - progressAt > STALLED.toNanos()) {
+            throw new IllegalStateException(
+                String.format(
+                    "the copy load stalled: the target has held %,d of %,d rows for %d s",
+                    n, rows, STALLED.toSeconds()));
           }
           Thread.sleep(500);
         }
