@@ -82,7 +82,8 @@ class TargetFaultIT {
         "target sessions killed",
         Map.of("SLUICE_TARGET_USER", APPLY_ROLE),
         (pipeline, worker) -> {
-          try (Connection admin = infra.target().connect("postgres")) {
+          try (Connection admin = infra.target().connect("postgres");
+              Connection source = pipeline.slice.connectSource()) {
             // no connection left for apply (too_many_connections, 53300) ...
             exec(admin, "ALTER ROLE " + APPLY_ROLE + " CONNECTION LIMIT 0");
             try {
@@ -95,7 +96,14 @@ class TargetFaultIT {
               awaitRetrying(
                   pipeline,
                   worker,
-                  () -> exec(admin, terminate)); // a session opened just before the limit
+                  () -> {
+                    exec(admin, terminate); // a session opened just before the limit
+                    // changes keep coming, so apply keeps trying the target even when the
+                    // writer has finished
+                    exec(
+                        source,
+                        "UPDATE orders SET qty = qty + 1 WHERE id = (SELECT min(id) FROM orders)");
+                  });
             } finally {
               exec(admin, "ALTER ROLE " + APPLY_ROLE + " CONNECTION LIMIT -1");
             }
