@@ -130,15 +130,24 @@ spec:
           app.kubernetes.io/component: {{ .component }}
       matchLabelKeys: [pod-template-hash]
   {{- end }}
-  {{- with $root.Values.nodeSelector }}
+  {{- /* the part's own scheduling (.scheduling: a list, most specific first), else the top level */}}
+  {{- $nodeSelector := $root.Values.nodeSelector }}
+  {{- $affinity := $root.Values.affinity }}
+  {{- $tolerations := $root.Values.tolerations }}
+  {{- range $part := reverse (.scheduling | default list) }}
+  {{- if $part.nodeSelector }}{{ $nodeSelector = $part.nodeSelector }}{{ end }}
+  {{- if $part.affinity }}{{ $affinity = $part.affinity }}{{ end }}
+  {{- if $part.tolerations }}{{ $tolerations = $part.tolerations }}{{ end }}
+  {{- end }}
+  {{- with $nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with $root.Values.affinity }}
+  {{- with $affinity }}
   affinity:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with $root.Values.tolerations }}
+  {{- with $tolerations }}
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}

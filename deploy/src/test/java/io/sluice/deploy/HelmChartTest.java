@@ -1,6 +1,7 @@
 package io.sluice.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -189,6 +190,103 @@ class HelmChartTest {
         .filteredOn(d -> d.getMetadata().getName().contains("-apply-"))
         .as("replicas left to KEDA")
         .allSatisfy(d -> assertThat(d.getSpec().getReplicas()).isNull());
+  }
+
+  @Test
+  void captureAndApplyAreScheduledEachByTheirOwnSettingsElseTheChartWide() throws Exception {
+    String out =
+        new Helm(CHART)
+            .template()
+            .withName("orders")
+            .withKubeVersion("1.31.0")
+            .withValuesFile(EKS)
+            .set("nodeSelector.team", "data")
+            .set("capture.nodeSelector.karpenter\\.sh/capacity-type", "on-demand")
+            .set("apply.nodeSelector.karpenter\\.sh/capacity-type", "spot")
+            .set("apply.tolerations[0].key", "spot")
+            .set("apply.tolerations[0].operator", "Exists")
+            .set("apply.groups.reference.nodeSelector.pool", "small")
+            .call();
+    List<Deployment> deployments = typed(byKind(out), "Deployment", Deployment.class);
+
+    assertThat(named(deployments, "orders-sluice-capture").getSpec().getTemplate().getSpec())
+        .satisfies(
+            pod -> {
+              assertThat(pod.getNodeSelector())
+                  .containsExactly(Map.entry("karpenter.sh/capacity-type", "on-demand"));
+              assertThat(pod.getTolerations()).isEmpty();
+            });
+    assertThat(named(deployments, "orders-sluice-apply-fills").getSpec().getTemplate().getSpec())
+        .satisfies(
+            pod -> {
+              assertThat(pod.getNodeSelector())
+                  .containsExactly(Map.entry("karpenter.sh/capacity-type", "spot"));
+              assertThat(pod.getTolerations())
+                  .extracting(t -> t.getKey() + " " + t.getOperator())
+                  .containsExactly("spot Exists");
+            });
+    assertThat(
+            named(deployments, "orders-sluice-apply-reference").getSpec().getTemplate().getSpec())
+        .as("a group's own setting wins over apply's, the others still come from apply")
+        .satisfies(
+            pod -> {
+              assertThat(pod.getNodeSelector()).containsExactly(Map.entry("pool", "small"));
+              assertThat(pod.getTolerations()).hasSize(1);
+            });
+
+    String plain =
+        new Helm(CHART)
+            .template()
+            .withName("orders")
+            .withKubeVersion("1.31.0")
+            .withValuesFile(EKS)
+            .set("nodeSelector.team", "data")
+            .call();
+    assertThat(typed(byKind(plain), "Deployment", Deployment.class))
+        .as("no part sets its own: the chart-wide nodeSelector")
+        .allSatisfy(
+            d ->
+                assertThat(d.getSpec().getTemplate().getSpec().getNodeSelector())
+                    .containsExactly(Map.entry("team", "data")));
+  }
+
+  @Test
+  void groupsWhoseKubernetesNamesWouldCollideAreRefusedNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                new Helm(CHART)
+                    .template()
+                    .withName("orders")
+                    .withKubeVersion("1.31.0")
+                    .withValuesFile(EKS)
+                    .set("config.groups[0].name", "ref_data")
+                    .set("config.groups[1].name", "ref-data")
+                    .call())
+        .hasMessageContaining(
+            "groups ref_data and ref-data would both be named apply-ref-data in Kubernetes");
+  }
+
+  @Test
+  void autoscalingNeverAsksForMoreWorkersThanTheGroupHasPartitionsEvenAtTheMinimum()
+      throws Exception {
+    String out =
+        new Helm(CHART)
+            .template()
+            .withName("orders")
+            .withKubeVersion("1.31.0")
+            .withValuesFile(EKS)
+            .set("autoscaling.enabled", "true")
+            .set("autoscaling.minReplicas", "3")
+            .call();
+    Map<String, Integer> minimum = new java.util.TreeMap<>();
+    byKind(out)
+        .get("ScaledObject")
+        .forEach(
+            n ->
+                minimum.put(
+                    n.at("/metadata/labels/sluice.io~1group").asText(),
+                    n.at("/spec/minReplicaCount").asInt()));
+    assertThat(minimum).containsExactly(Map.entry("fills", 3), Map.entry("reference", 2));
   }
 
   @Test
