@@ -3,7 +3,6 @@ package io.sluice.cdk;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -180,7 +179,7 @@ public final class StackConfigReader {
 
   private MskMode mode() {
     String raw = string("mskMode", "provisioned", Pattern.compile("provisioned|serverless"));
-    return raw == null ? MskMode.PROVISIONED : MskMode.valueOf(raw.toUpperCase(Locale.ROOT));
+    return "serverless".equals(raw) ? MskMode.SERVERLESS : MskMode.PROVISIONED;
   }
 
   private String string(String key, String fallback, Pattern pattern) {

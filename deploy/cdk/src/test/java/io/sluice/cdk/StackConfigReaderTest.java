@@ -70,16 +70,18 @@ class StackConfigReaderTest {
     context.put("subnetIds", List.of("subnet-0123456789abcdef1", "subnet-nothex"));
     context.put("groups", List.of("fills", "Fills"));
     context.put("budgetMonthlyUsd", "-5");
+    context.put("mskMode", "sometimes");
     context.put("dbUsers", "sluice_apply");
     assertThatThrownBy(() -> StackConfigReader.read(context::get))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("7 problem(s)")
+        .hasMessageContaining("8 problem(s)")
         .hasMessageContaining("pipeline: required")
         .hasMessageContaining("eksClusterName: required")
         .hasMessageContaining("subnetIds: 'subnet-nothex' does not match")
         .hasMessageContaining("mskBrokers: 5 is not a multiple of the 2 subnets")
         .hasMessageContaining("groups: 'Fills' does not match")
         .hasMessageContaining("budgetMonthlyUsd: -5 must be above 0")
+        .hasMessageContaining("mskMode: 'sometimes' does not match provisioned|serverless")
         .hasMessageContaining("dbUsers: rds-db:connect needs dbResourceId")
         .satisfies(
             e ->
