@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param irsaOidcProviderArn the cluster's IAM OIDC provider, to trust IRSA as well
  * @param dbResourceId resource id of the Aurora cluster for {@code rds-db:connect}
  * @param dbUsers database users the pods may connect as with IAM authentication
+ * @param passwordSecretArns Secrets Manager secrets the pods may read passwords from ({@code
+ *     source.password-secret}, {@code target.password-secret})
  * @param sourceDbInstanceId RDS instance of the source, for the replication slot alarm
  * @param alarmEmails who receives the alarms
  * @param lagAlarmOffsets backlog (Kafka offsets) of a group that raises its lag alarm
@@ -58,6 +60,7 @@ public record SluiceStackConfig(
     Optional<String> irsaOidcProviderArn,
     Optional<String> dbResourceId,
     List<String> dbUsers,
+    List<String> passwordSecretArns,
     Optional<String> sourceDbInstanceId,
     List<String> alarmEmails,
     long lagAlarmOffsets,
@@ -73,6 +76,7 @@ public record SluiceStackConfig(
     subnetIds = List.copyOf(subnetIds);
     kafkaClientSecurityGroupIds = List.copyOf(kafkaClientSecurityGroupIds);
     dbUsers = List.copyOf(dbUsers);
+    passwordSecretArns = List.copyOf(passwordSecretArns);
     alarmEmails = List.copyOf(alarmEmails);
     budgetEmails = List.copyOf(budgetEmails);
   }

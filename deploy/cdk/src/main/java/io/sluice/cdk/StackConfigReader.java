@@ -54,6 +54,11 @@ public final class StackConfigReader {
               "Database users the pods may connect as with `rds-db:connect`; needs"
                   + " `dbResourceId`."),
           p(
+              "passwordSecretArns",
+              "none",
+              "Secrets Manager secrets (full ARNs) the pods may read passwords from:"
+                  + " `source.password-secret`, `target.password-secret`."),
+          p(
               "sourceDbInstanceId",
               "none",
               "RDS instance of the source: alarms when its replication slots hold too much WAL."),
@@ -86,6 +91,12 @@ public final class StackConfigReader {
   private static final Pattern OIDC_PROVIDER =
       Pattern.compile("arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+");
   private static final Pattern DB_RESOURCE_ID = Pattern.compile("(cluster|db)-[A-Z0-9]+");
+
+  /** A Secrets Manager secret's full ARN, with the suffix Secrets Manager adds to the name. */
+  private static final Pattern SECRET_ARN =
+      Pattern.compile(
+          "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+");
+
   private static final Pattern DB_USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
@@ -158,6 +169,7 @@ public final class StackConfigReader {
             optional("irsaOidcProviderArn", OIDC_PROVIDER),
             dbResourceId,
             dbUsers,
+            list("passwordSecretArns", SECRET_ARN, false),
             optional("sourceDbInstanceId", Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,62}")),
             alarmEmails,
             integer("lagAlarmOffsets", 100_000L, 1, Long.MAX_VALUE),

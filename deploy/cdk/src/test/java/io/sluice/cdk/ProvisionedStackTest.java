@@ -27,6 +27,9 @@ class ProvisionedStackTest {
   private static final String KAFKA = "arn:aws:kafka:eu-west-1:111122223333:";
   private static final String CLUSTER = "sluice-orders/" + Intrinsics.MSK_UUID;
 
+  private static final String SOURCE_SECRET =
+      "arn:aws:secretsmanager:eu-west-1:111122223333:secret:sluice/orders/source-AbCdEf";
+
   private StackFixture.Synthesized s;
   private Intrinsics intrinsics;
 
@@ -37,6 +40,7 @@ class ProvisionedStackTest {
     c.put("irsaOidcProviderArn", OIDC);
     c.put("dbResourceId", "cluster-ABCDEFGHIJKL0123");
     c.put("dbUsers", "sluice_apply,sluice_ctl");
+    c.put("passwordSecretArns", SOURCE_SECRET);
     c.put("sourceDbInstanceId", "trading-source-1");
     s = StackFixture.synth(c);
     intrinsics = new Intrinsics(s.resources());
@@ -171,7 +175,11 @@ class ProvisionedStackTest {
                 List.of("rds-db:connect"),
                 List.of(
                     "arn:aws:rds-db:eu-west-1:111122223333:dbuser:cluster-ABCDEFGHIJKL0123/sluice_apply",
-                    "arn:aws:rds-db:eu-west-1:111122223333:dbuser:cluster-ABCDEFGHIJKL0123/sluice_ctl")));
+                    "arn:aws:rds-db:eu-west-1:111122223333:dbuser:cluster-ABCDEFGHIJKL0123/sluice_ctl")),
+            statement(
+                "DatabasePasswords",
+                List.of("secretsmanager:GetSecretValue"),
+                List.of(SOURCE_SECRET)));
   }
 
   @Test

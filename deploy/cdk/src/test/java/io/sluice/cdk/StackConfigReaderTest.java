@@ -72,9 +72,10 @@ class StackConfigReaderTest {
     context.put("budgetMonthlyUsd", "-5");
     context.put("mskMode", "sometimes");
     context.put("dbUsers", "sluice_apply");
+    context.put("passwordSecretArns", "sluice/orders/source");
     assertThatThrownBy(() -> StackConfigReader.read(context::get))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("8 problem(s)")
+        .hasMessageContaining("9 problem(s)")
         .hasMessageContaining("pipeline: required")
         .hasMessageContaining("eksClusterName: required")
         .hasMessageContaining("subnetIds: 'subnet-nothex' does not match")
@@ -83,6 +84,7 @@ class StackConfigReaderTest {
         .hasMessageContaining("budgetMonthlyUsd: -5 must be above 0")
         .hasMessageContaining("mskMode: 'sometimes' does not match provisioned|serverless")
         .hasMessageContaining("dbUsers: rds-db:connect needs dbResourceId")
+        .hasMessageContaining("passwordSecretArns: 'sluice/orders/source' does not match")
         .satisfies(
             e ->
                 assertThat(e.getMessage())

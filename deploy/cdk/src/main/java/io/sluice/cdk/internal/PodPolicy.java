@@ -23,6 +23,9 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  *       raises {@code max.message.bytes}; apply creates the dead-letter topics and reads their
  *       settings); read and commit offsets of the pipeline's consumer groups.
  *   <li>{@code rds-db:connect} as the configured database users, when there are any.
+ *   <li>{@code secretsmanager:GetSecretValue} on the configured password secrets, when there are
+ *       any (a secret encrypted with a customer managed key also needs {@code kms:Decrypt} on it,
+ *       which the key's policy grants).
  * </ul>
  */
 final class PodPolicy {
@@ -82,6 +85,13 @@ final class PodPolicy {
               "TargetDatabaseUsers",
               List.of("rds-db:connect"),
               config.dbUsers().stream().map(u -> prefix + u).toList()));
+    }
+    if (!config.passwordSecretArns().isEmpty()) {
+      out.add(
+          allow(
+              "DatabasePasswords",
+              List.of("secretsmanager:GetSecretValue"),
+              config.passwordSecretArns()));
     }
     return out;
   }
