@@ -125,11 +125,32 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
       LoadListener load,
       Optional<java.nio.file.Path> file)
       throws Exception {
+    return start(config, prepare(config, groups), role, groups, load, file);
+  }
+
+  /**
+   * Checks the groups named and prepares the pipeline: reads the source catalog and creates the
+   * target tables, retrying while either database cannot be reached. Nothing runs yet; an interrupt
+   * ends the wait.
+   *
+   * @param groups the groups to apply; empty for every group
+   */
+  static CapturedTables prepare(PipelineConfig config, List<String> groups) throws Exception {
     for (String g : groups) {
       config.group(g);
     }
+    return PipelinePreparation.prepare(config);
+  }
 
-    CapturedTables tables = PipelinePreparation.prepare(config);
+  /** Starts a pipeline {@link #prepare} prepared. */
+  static Pipeline start(
+      PipelineConfig config,
+      CapturedTables tables,
+      Role role,
+      List<String> groups,
+      LoadListener load,
+      Optional<java.nio.file.Path> file)
+      throws Exception {
     DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
     state.ensureExist(dynamo);

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.capture.CapturedTables;
 import io.sluice.core.config.PipelineConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -55,7 +57,18 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineConfig cfg = PipelineConfigs.load(config);
     CountDownLatch stop = new CountDownLatch(1);
-    Signals.onInterrupt(stop::countDown);
+    // A stop requested while the pipeline prepares (retrying an unreachable database, say) ends
+    // the wait: Kubernetes sends SIGTERM once, and SIGKILL when the grace period is over. Once
+    // prepared, the pipeline starts in full and then stops.
+    AtomicReference<Thread> preparing = new AtomicReference<>(Thread.currentThread());
+    Signals.onInterrupt(
+        () -> {
+          stop.countDown();
+          Thread t = preparing.getAndSet(null);
+          if (t != null) {
+            t.interrupt();
+          }
+        });
     Pipeline.Role r;
     try {
       r = Pipeline.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
@@ -69,7 +82,22 @@ final class RunCommand implements Callable<Integer> {
     }
     LoadProgressBar progress =
         new LoadProgressBar(spec.commandLine().getErr(), Clock.systemUTC(), Duration.ofSeconds(2));
-    try (Pipeline pipeline = Pipeline.start(cfg, r, groups, progress, Optional.of(config))) {
+    CapturedTables tables;
+    try {
+      tables = Pipeline.prepare(cfg, groups);
+    } catch (InterruptedException e) {
+      if (stop.getCount() == 0) {
+        log.info("pipeline {} stopped before it started", cfg.name());
+        return 0;
+      }
+      throw e;
+    } finally {
+      if (preparing.getAndSet(null) == null) {
+        Thread.interrupted(); // a stop came as preparing ended: the latch holds it
+      }
+    }
+    try (Pipeline pipeline =
+        Pipeline.start(cfg, tables, r, groups, progress, Optional.of(config))) {
       log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
       boolean halted = false;
       while (!stop.await(1, TimeUnit.SECONDS)) {
