@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +51,7 @@ class ContainerImageTest {
   private static ImageSandbox sandbox;
 
   @BeforeAll
-  static void open() throws Exception {
-    image = new OciImage(ImageTarball.require());
+  static void render() throws Exception {
     String rendered =
         new Helm(CHART)
             .template()
@@ -70,6 +70,17 @@ class ContainerImageTest {
       } else if (node.get("kind").asText().equals("ConfigMap") && name.equals("orders-sluice")) {
         configMap = YAML.treeToValue(node, ConfigMap.class);
       }
+    }
+  }
+
+  /**
+   * Each test, not the class, is skipped without the image, so the report counts and names them.
+   */
+  @BeforeEach
+  void open() throws IOException {
+    Path tarball = ImageTarball.require();
+    if (image == null) {
+      image = new OciImage(tarball);
     }
   }
 
@@ -130,8 +141,8 @@ class ContainerImageTest {
     image
         .config()
         .at("/config/Labels")
-        .fields()
-        .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        .properties()
+        .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     assertThat(labels)
         .containsEntry("org.opencontainers.image.title", "sluice")
         .containsEntry("org.opencontainers.image.version", System.getProperty("sluice.version"))
@@ -166,6 +177,32 @@ class ContainerImageTest {
     assertThat(paths)
         .as("whiteouts (the sandbox does not apply them)")
         .noneMatch(p -> p.contains("/.wh."));
+  }
+
+  @Test
+  void theDockerfileMakesTheSameImageConfiguration() throws IOException {
+    DockerfileStage docker =
+        new DockerfileStage(DeployFiles.root().getParent().resolve("Dockerfile"));
+    JsonNode config = image.config().path("config");
+    assertThat(strings(YAML.readTree(docker.one("ENTRYPOINT"))))
+        .isEqualTo(strings(config.path("Entrypoint")));
+    assertThat(docker.one("USER")).isEqualTo(config.path("User").asText());
+    assertThat(docker.one("WORKDIR")).isEqualTo(config.path("WorkingDir").asText());
+    assertThat(docker.one("EXPOSE") + "/tcp")
+        .isEqualTo(fieldNames(config.path("ExposedPorts")).get(0));
+    assertThat(docker.one("VOLUME")).isEqualTo(fieldNames(config.path("Volumes")).get(0));
+    assertThat(docker.pairs("ENV"))
+        .containsEntry("JAVA_TOOL_OPTIONS", image.env().get("JAVA_TOOL_OPTIONS"));
+    Map<String, String> labels = new TreeMap<>();
+    config.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    labels.remove("org.opencontainers.image.version"); // docker build --label sets it
+    assertThat(docker.pairs("LABEL")).isEqualTo(labels);
+    assertThat(docker.all("COPY"))
+        .as("Jib's layout")
+        .containsExactly(
+            "--from=build /out/libs /app/libs",
+            "--from=build /out/classpath /app/classpath",
+            "--from=build /out/jib-classpath-file /out/jib-main-class-file /app/");
   }
 
   @Test
