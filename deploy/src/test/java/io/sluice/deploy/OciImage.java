@@ -43,10 +43,6 @@ final class OciImage implements AutoCloseable {
     config = blob(manifest.path("config").path("digest").asText());
   }
 
-  JsonNode manifest() {
-    return manifest;
-  }
-
   /** The image configuration: {@code config} (User, Entrypoint, Env, ...), {@code rootfs}. */
   JsonNode config() {
     return config;
