@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the Node.js tools the CDK tests need: Node 22 or newer for jsii (from {@code JSII_NODE},
- * else {@code node} on the PATH) and the {@code cdk} CLI (from {@code CDK_CLI}, else on the
- * PATH). Where one is missing a test is skipped, except under {@code CI=true}, where it fails.
+ * else {@code node} on the PATH) and the {@code cdk} CLI (from {@code CDK_CLI}, else on the PATH).
+ * Where one is missing a test is skipped, except under {@code CI=true}, where it fails.
  */
 final class NodeTools {
   static final int NODE_MAJOR = 22;
