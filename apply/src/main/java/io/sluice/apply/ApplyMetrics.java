@@ -247,7 +247,7 @@ public final class ApplyMetrics {
 
   public Timer batchDuration() {
     return Timer.builder(MetricNames.APPLY_BATCH_DURATION)
-        .description("Time a batch takes from poll to stored checkpoint")
+        .description("Time a batch takes from poll to target commit")
         .tag("group", group)
         .serviceLevelObjectives(BATCH_BUCKETS)
         .register(registry);

@@ -130,6 +130,7 @@ public final class ApplyWorker implements AutoCloseable {
                   topic,
                   p,
                   config.apply().batchLinger(),
+                  config.apply().checkpointInterval(),
                   target,
                   writer,
                   control.checkpoints(),

@@ -113,7 +113,7 @@ public final class MetricNames {
   /** Lag thresholds of a group's alerts, tagged {@code group} and {@code severity}. */
   public static final String APPLY_LAG_THRESHOLD = "sluice.apply.lag.threshold";
 
-  /** Time a batch takes from poll to checkpoint (write and checkpoint), tagged {@code group}. */
+  /** Time a batch takes from poll to target commit, tagged {@code group}. */
   public static final String APPLY_BATCH_DURATION = "sluice.apply.batch.duration";
 
   /**

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,9 +36,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -70,6 +71,7 @@ public final class PartitionApplier {
       String topic,
       int partition,
       Duration linger,
+      Duration checkpointInterval,
       DataSource target,
       PostgresBatchWriter writer,
       ApplyCheckpointStore checkpoints,
@@ -95,6 +97,11 @@ public final class PartitionApplier {
   }
 
   private final Setup s;
+
+  /** The checkpoint of the batches committed since the last one written; null when none. */
+  private ApplyCheckpoint pending;
+
+  private Instant lastCheckpoint;
   private final ChangeEventCodec codec = new ChangeEventCodec();
   private final SchemaReconciler reconciler;
   private final BadDataHandler badData;
@@ -163,7 +170,7 @@ public final class PartitionApplier {
   public void run(
       BooleanSupplier keepGoing,
       BooleanSupplier keepRetrying,
-      KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
+      Consumer<ByteBuffer, ByteBuffer> consumer,
       Supplier<Lease> lease)
       throws InterruptedException {
     this.lease = lease;
@@ -178,17 +185,47 @@ public final class PartitionApplier {
     } else {
       consumer.seek(tp, Math.max(cp == null ? 0 : cp.nextOffset(), loadStart.orElse(0)));
     }
+    // a checkpoint left from before a lost lease is stale: another owner may have written since
+    pending = null;
+    lastCheckpoint = s.clock().instant();
     while (keepGoing.getAsBoolean()) {
       ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(s.linger());
       if (!records.isEmpty()) {
         applyBatch(consumer, records);
       }
+      if (pending != null
+          && Duration.between(lastCheckpoint, s.clock().instant()).compareTo(s.checkpointInterval())
+              >= 0) {
+        saveCheckpoint(consumer);
+      }
+    }
+    // pausing, stopping or handing the partition over: the next owner starts where this one ended
+    if (pending != null) {
+      saveCheckpoint(consumer);
     }
   }
 
+  /**
+   * Stores the checkpoint of the batches committed since the last one, under the lease, and commits
+   * their Kafka offset (which only lag tooling reads).
+   */
+  private void saveCheckpoint(Consumer<ByteBuffer, ByteBuffer> consumer)
+      throws InterruptedException {
+    ApplyCheckpoint cp = pending;
+    checkpoints.save(cp, lease, keepRetrying);
+    pending = null;
+    lastCheckpoint = s.clock().instant();
+    consumer.commitAsync(
+        Map.of(tp, new OffsetAndMetadata(cp.nextOffset())),
+        (offsets, error) -> {
+          if (error != null && !(error instanceof RetriableException)) {
+            log.warn("advisory Kafka offset commit failed: {}", error.toString());
+          }
+        });
+  }
+
   private void applyBatch(
-      KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
-      ConsumerRecords<ByteBuffer, ByteBuffer> records)
+      Consumer<ByteBuffer, ByteBuffer> consumer, ConsumerRecords<ByteBuffer, ByteBuffer> records)
       throws InterruptedException {
     long started = System.nanoTime();
     List<KeyedChange> changes = new ArrayList<>(records.count());
@@ -224,16 +261,8 @@ public final class PartitionApplier {
       changes.add(new KeyedChange(e, r.partition(), r.offset()));
     }
     flush(changes);
-    checkpoints.save(
-        new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn), lease, keepRetrying);
-    // Kafka offsets only serve lag tooling; the DynamoDB checkpoint above is authoritative.
-    consumer.commitAsync(
-        Map.of(tp, new OffsetAndMetadata(nextOffset)),
-        (offsets, error) -> {
-          if (error != null && !(error instanceof RetriableException)) {
-            log.warn("advisory Kafka offset commit failed: {}", error.toString());
-          }
-        });
+    // Committed to the target: its checkpoint is written with the next one due (run).
+    pending = new ApplyCheckpoint(s.group(), s.partition(), nextOffset, lsn);
     Set<TableId> tables = new HashSet<>();
     counts.forEach(
         (k, n) -> {

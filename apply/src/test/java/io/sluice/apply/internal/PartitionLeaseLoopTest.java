@@ -7,11 +7,7 @@ import io.sluice.checkpoint.GroupControl;
 import io.sluice.checkpoint.Lease;
 import io.sluice.checkpoint.LeaseLostException;
 import io.sluice.checkpoint.WorkerStatus.ActualState;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -172,30 +168,6 @@ class PartitionLeaseLoopTest {
     @Override
     public void leaseLost(int partition) {
       losses++;
-    }
-  }
-
-  /** A clock that stands still until the test moves it. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-12-07T09:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

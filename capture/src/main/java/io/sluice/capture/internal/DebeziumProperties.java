@@ -86,7 +86,9 @@ public final class DebeziumProperties {
     p.setProperty(
         "heartbeat.interval.ms", Long.toString(config.capture().heartbeatInterval().toMillis()));
     p.setProperty("heartbeat.action.query", PublicationSetup.heartbeatSql(config.name()));
-    p.setProperty("poll.interval.ms", "50");
+    // How long the engine waits for changes when it has none: at low rates this wait is the
+    // lag capture adds, so it is short (an idle engine wakes 100 times a second).
+    p.setProperty("poll.interval.ms", "10");
     p.setProperty("offset.flush.interval.ms", "1000");
     p.setProperty("offset.flush.timeout.ms", "10000");
     p.setProperty("errors.max.retries", "0");

@@ -89,6 +89,9 @@ public final class ChangeRouter implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // Capture sends a Debezium batch (up to 2,048 changes) at once and waits for it: batches of
+    // 256 KiB carry it in few requests, and each compressed batch allocates its LZ4 buffers once.
+    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-capture-" + pipeline);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

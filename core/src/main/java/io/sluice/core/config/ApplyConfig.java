@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param onBadData what a change the target refuses does, unless a group says otherwise
  * @param leaseTimeout how long a worker owns a partition without renewing its lease
  * @param controlPoll how often a worker reads its group's desired state (pause, resume)
+ * @param checkpointInterval most time between checkpoint writes of a partition that applies
  */
 public record ApplyConfig(
     int batchRows,
@@ -20,4 +21,5 @@ public record ApplyConfig(
     TruncatePolicy truncate,
     BadDataPolicy onBadData,
     Duration leaseTimeout,
-    Duration controlPoll) {}
+    Duration controlPoll,
+    Duration checkpointInterval) {}

@@ -132,7 +132,8 @@ final class ConfigBinder {
             v.choice(ConfigKeys.APPLY_TRUNCATE, TruncatePolicy.class),
             v.choice(ConfigKeys.APPLY_ON_BAD_DATA, BadDataPolicy.class),
             v.duration(ConfigKeys.APPLY_LEASE_TIMEOUT),
-            v.duration(ConfigKeys.APPLY_CONTROL_POLL));
+            v.duration(ConfigKeys.APPLY_CONTROL_POLL),
+            v.duration(ConfigKeys.APPLY_CHECKPOINT_INTERVAL));
     AdminConfig admin =
         new AdminConfig(
             v.integer(ConfigKeys.ADMIN_PORT),

@@ -168,6 +168,7 @@ class ConfigLoaderTest {
                 TruncatePolicy.APPLY,
                 BadDataPolicy.DEAD_LETTER,
                 Duration.ofSeconds(15),
+                Duration.ofSeconds(1),
                 Duration.ofSeconds(1)));
     GroupConfig fills = c.group("fills");
     assertThat(c.truncatePolicy(fills)).isEqualTo(TruncatePolicy.HALT);
@@ -463,7 +464,7 @@ class ConfigLoaderTest {
     assertThat(c.dynamoDb())
         .isEqualTo(new DynamoDbConfig("us-east-1", Optional.empty(), "sluice-orders-", false));
     assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.apply()).isEqualTo(applyWithDefaults(5000, Duration.ofMillis(200)));
+    assertThat(c.apply()).isEqualTo(applyWithDefaults(5000, Duration.ofMillis(20)));
     assertThat(c.groups())
         .containsExactly(new GroupConfig("fills", List.of(new TablePattern("fills")), 1));
     assertThat(c.topicOf(c.group("fills"))).isEqualTo("sluice.orders.fills");
@@ -774,6 +775,7 @@ class ConfigLoaderTest {
         TruncatePolicy.APPLY,
         BadDataPolicy.HALT,
         Duration.ofSeconds(15),
+        Duration.ofSeconds(1),
         Duration.ofSeconds(1));
   }
 
