@@ -52,7 +52,7 @@ public final class BenchE2eCommand implements Callable<Integer> {
       split = ",",
       defaultValue = "1000,5000,10000",
       description = "Rates of the fixed steps, in changes/s (default: ${DEFAULT-VALUE}).")
-  List<Integer> rates = new ArrayList<>();
+  List<Integer> rates;
 
   @Option(
       names = "--step-duration",

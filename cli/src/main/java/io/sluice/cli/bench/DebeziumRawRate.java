@@ -1,9 +1,9 @@
 package io.sluice.cli.bench;
 
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import io.debezium.engine.format.Connect;
 import io.sluice.core.schema.TableId;
 import io.sluice.embedded.EmbeddedPostgres;
 import io.sluice.embedded.bench.BenchSchema;

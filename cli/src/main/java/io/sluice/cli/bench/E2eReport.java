@@ -111,7 +111,8 @@ final class E2eReport {
     int nat = bestSustained(E2eStep::nativeVerdict);
     return String.format(
         Locale.ROOT,
-        LAST_LINE_PREFIX + "sustained %sx (sluice %d/s, native %d/s), p99 lag at %d/s: sluice %s"
+        LAST_LINE_PREFIX
+            + "sustained %sx (sluice %d/s, native %d/s), p99 lag at %d/s: sluice %s"
             + " ms, native %s ms",
         nat == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", sluice / (double) nat),
         sluice,

@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  * The measured part of {@code sluice bench e2e}, with both contenders streaming: the fixed steps
  * and the ramp, or the soak. A step runs the paced workload at its rate for its duration, then
  * waits (at most the settle time) until both targets show the step's last probe, so that one step's
- * backlog does not spill into the next; the step's probes are those written while its workload
- * ran.
+ * backlog does not spill into the next; the step's probes are those written while its workload ran.
  */
 final class E2eSteps {
   private static final long SETTLE_POLL_MILLIS = 10;
@@ -98,8 +97,7 @@ final class E2eSteps {
       say(
           "ramp ends: the source reached only %,.0f of %,d changes/s; rates past it measure the"
               + " source, not the contenders",
-          previous.source().rowsPerSecond(),
-          previous.rate());
+          previous.source().rowsPerSecond(), previous.rate());
       return false;
     }
     if (previous.sluiceVerdict() != Verdict.SUSTAINED
@@ -183,14 +181,10 @@ final class E2eSteps {
         s.jvmCpuPerMillion(),
         s.boxCpuPerMillion(),
         E2eReport.heap(s.usage().peakLiveHeapBytes()));
-    say(
-        "  native lag p50/p95/p99/max %s: %s",
-        s.nativeLag().describe(),
-        s.nativeVerdict().label());
+    say("  native lag p50/p95/p99/max %s: %s", s.nativeLag().describe(), s.nativeVerdict().label());
     say(
         "  last probe visible %s after the step's end (sluice), %s (native)",
-        after(caughtUp[0]),
-        after(caughtUp[1]));
+        after(caughtUp[0]), after(caughtUp[1]));
   }
 
   private String after(double seconds) {

@@ -9,8 +9,8 @@ import java.util.Locale;
  * step is sustained when
  *
  * <ol>
- *   <li>every probe written during the step became visible on the contender's target (by the end
- *       of the settle period after the step), and
+ *   <li>every probe written during the step became visible on the contender's target (by the end of
+ *       the settle period after the step), and
  *   <li>the p99 lag of the step's last third of probes is at most {@value #GROWTH_FACTOR} times the
  *       p99 of its first third plus {@value #GROWTH_SLACK_MILLIS} ms.
  * </ol>

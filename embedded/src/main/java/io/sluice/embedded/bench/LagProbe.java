@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Writes a probe row to the source at a fixed interval: {@code (probe_id, committed_at)}, where
  * {@code committed_at} is the source's {@code clock_timestamp()} just before the row's commit. Each
- * row is committed alone, in auto-commit mode with the session's default {@code synchronous_commit},
- * so the commit also flushes the WAL before it and the row is decodable at once. Ids count up from
- * 1 without gaps; {@link ProbePoller}s on the targets tell when each becomes visible.
+ * row is committed alone, in auto-commit mode with the session's default {@code
+ * synchronous_commit}, so the commit also flushes the WAL before it and the row is decodable at
+ * once. Ids count up from 1 without gaps; {@link ProbePoller}s on the targets tell when each
+ * becomes visible.
  */
 public final class LagProbe implements AutoCloseable {
   public static final String TABLE = "lag_probe";

@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The benchmark's change workload at a steady rate rather than as fast as the source takes it:
  * several sessions, each with its own slice of keys, each owning an equal share of the rate. A
  * session paces by schedule: it computes how many rows are due since the step began and issues
- * them, in units of {@value #UNIT} rows (ten single-row transactions and one {@value #MULTI_ROW}-row
- * transaction), through the server-side procedure of {@link BenchWorkload}; when none is due it
- * sleeps until the next unit is. A session that falls behind issues what is due in calls of at
- * most {@value #MAX_UNITS_PER_CALL} units, and the step reports the rate actually reached.
+ * them, in units of {@value #UNIT} rows (ten single-row transactions and one {@value
+ * #MULTI_ROW}-row transaction), through the server-side procedure of {@link BenchWorkload}; when
+ * none is due it sleeps until the next unit is. A session that falls behind issues what is due in
+ * calls of at most {@value #MAX_UNITS_PER_CALL} units, and the step reports the rate actually
+ * reached.
  *
  * <p>The mix by row is {@link BenchWorkload#MIX}, with {@code synchronous_commit=off} (a 2-core box
  * does about 1,300 fsynced commits a second). Each session's row counter runs on across steps, so

@@ -60,8 +60,8 @@ public final class ProbePoller implements AutoCloseable {
    * Starts polling the probe table through {@code target}, which this poller owns and closes, every
    * {@code every}.
    */
-  public static ProbePoller start(
-      String name, Connection target, Duration every, Listener listener) throws SQLException {
+  public static ProbePoller start(String name, Connection target, Duration every, Listener listener)
+      throws SQLException {
     target.setAutoCommit(true);
     ProbePoller p = new ProbePoller(name, target, every, listener);
     p.thread.start();
