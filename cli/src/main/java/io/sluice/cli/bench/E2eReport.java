@@ -31,16 +31,18 @@ final class E2eReport {
     out.println(SustainRule.describe());
     out.println(
         "lag in ms: probe visible on the target minus its source commit time; CPU in CPU-seconds"
-            + " per million changes (JVM: capture, apply, Kafka broker, DynamoDB Local)");
+            + " per million changes: sluice = this JVM (capture, apply, Kafka broker, DynamoDB"
+            + " Local) less the benchmark's workload, probe and poller threads; box = the whole"
+            + " machine, both PostgreSQL servers included");
     out.println(
         "step              source/s   sluice p50   p95   p99    max  verdict      native p50   p95"
-            + "   p99    max  verdict      capture/s  apply/s  JVM-CPU  box-CPU  live-heap");
+            + "   p99    max  verdict      capture/s  apply/s  sluice-CPU  box-CPU  live-heap");
     for (E2eStep s : steps) {
       out.println(
           String.format(
               Locale.ROOT,
               "%-16s %,9.0f   %10s %5s %5s %6s  %-11s  %10s %5s %5s %6s  %-11s  %,9.0f %,8.0f"
-                  + " %8.1f %8.1f  %9s",
+                  + " %11.1f %8.1f  %9s",
               s.label(),
               s.source().rowsPerSecond(),
               LagSummary.ms(s.sluice().p50()),
@@ -55,7 +57,7 @@ final class E2eReport {
               shortVerdict(s.nativeVerdict()),
               s.capturedPerSecond(),
               s.appliedPerSecond(),
-              s.jvmCpuPerMillion(),
+              s.sluiceCpuPerMillion(),
               s.boxCpuPerMillion(),
               heap(s.usage().peakLiveHeapBytes())));
     }

@@ -24,9 +24,21 @@ record E2eStep(
     double appliedPerSecond,
     ResourceUsage usage) {
 
-  /** This JVM's CPU-seconds per million changes the source committed in the step. */
-  double jvmCpuPerMillion() {
-    return ResourceUsage.perMillion(usage.jvmCpuSeconds(), source.rows());
+  /** The thread names of the benchmark's own work in this JVM: workload, probe and pollers. */
+  static final String BENCH_THREADS = "sluice-bench-";
+
+  /**
+   * CPU-seconds per million changes the source committed in the step, of this JVM less the
+   * benchmark's own threads (the workload's sessions, the probe and the pollers are clients of the
+   * servers, not part of sluice).
+   */
+  double sluiceCpuPerMillion() {
+    double bench =
+        usage.jvmThreadCpuSeconds().entrySet().stream()
+            .filter(e -> e.getKey().startsWith(BENCH_THREADS))
+            .mapToDouble(e -> e.getValue())
+            .sum();
+    return ResourceUsage.perMillion(Math.max(0, usage.jvmCpuSeconds() - bench), source.rows());
   }
 
   /** The whole box's CPU-seconds per million changes the source committed in the step. */

@@ -172,15 +172,16 @@ final class E2eSteps {
         s.source().took().toNanos() / 1e9,
         s.sluiceVerdict() == Verdict.SOURCE_SHORT ? ": SOURCE SHORT of the rate" : "");
     say(
-        "  sluice lag p50/p95/p99/max %s: %s; capture %,.0f/s, apply %,.0f/s; this JVM %.1f"
-            + " CPU-s per million changes (box %.1f); live heap %s",
+        "  sluice lag p50/p95/p99/max %s: %s; capture %,.0f/s, apply %,.0f/s; %.1f CPU-s per"
+            + " million changes (box %.1f); live heap %s",
         s.sluice().describe(),
         s.sluiceVerdict().label(),
         s.capturedPerSecond(),
         s.appliedPerSecond(),
-        s.jvmCpuPerMillion(),
+        s.sluiceCpuPerMillion(),
         s.boxCpuPerMillion(),
         E2eReport.heap(s.usage().peakLiveHeapBytes()));
+    say("  this JVM's CPU by thread: %s", BenchReport.topThreads(s.usage(), 6));
     say("  native lag p50/p95/p99/max %s: %s", s.nativeLag().describe(), s.nativeVerdict().label());
     say(
         "  last probe visible %s after the step's end (sluice), %s (native)",

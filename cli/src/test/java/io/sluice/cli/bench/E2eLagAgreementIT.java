@@ -71,6 +71,11 @@ class E2eLagAgreementIT {
           await()
               .atMost(Duration.ofMinutes(2))
               .until(() -> pipeline.failure().isEmpty() && poller.seen(1));
+          // A partition's lag gauge is registered at the worker's next control read after its
+          // first batch, a few seconds at most; the comparison starts once it is there.
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .until(() -> !Double.isNaN(meters.applyLagSeconds("fills")));
           loading.set(true);
           PacedWorkload.Step step = workload.run(1_000, Duration.ofSeconds(15));
           long last = probe.nextId();
