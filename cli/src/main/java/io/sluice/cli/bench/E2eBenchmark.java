@@ -57,7 +57,8 @@ final class E2eBenchmark {
 
   /** Runs everything; returns 0 when both targets end equal to the source, 1 otherwise. */
   int run() throws Exception {
-    say("sluice bench e2e on %s", Machine.describe());
+    Machine machine = Machine.describe();
+    say("sluice bench e2e on %s", machine);
     say(
         "fills preloaded with %,d rows; workload: %s; %s; %d source sessions, synchronous_commit=off;"
             + " a probe row every %d ms (synchronous commit), polled on each target every %d ms",
@@ -84,11 +85,14 @@ final class E2eBenchmark {
       PipelineConfig config =
           pipeline(infra, options.workDir(), SOURCE_DB, SLUICE_DB, options.partitions());
       Measured m = measure(infra, config);
-      new E2eReport(m.steps(), raw).print(out);
       boolean equal = m.equal();
+      E2eReport report = new E2eReport(m.steps(), raw);
+      report.writeJson(
+          options.workDir().resolve("bench-e2e.json"), machine, pgVersion, options, equal);
       if (!equal) {
-        say("verification FAILED: the figures above are void");
+        say("verification FAILED: the figures below are void");
       }
+      report.print(out);
       return equal ? 0 : 1;
     }
   }

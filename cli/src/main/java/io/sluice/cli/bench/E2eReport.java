@@ -1,9 +1,16 @@
 package io.sluice.cli.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.cli.bench.SustainRule.Verdict;
+import io.sluice.embedded.bench.Machine;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -11,7 +18,7 @@ import java.util.function.Function;
  * The summary of a {@code sluice bench e2e} run: a table of every step, each contender's highest
  * sustained rate, the targets, Debezium's raw rate, and as the very last line {@code e2e vs native
  * logical replication: sustained <r>x (sluice <a>/s, native <b>/s), p99 lag at 5000/s: sluice <x>
- * ms, native <y> ms}.
+ * ms, native <y> ms}; also the same as JSON for tooling.
  */
 final class E2eReport {
   static final String LAST_LINE_PREFIX = "e2e vs native logical replication: ";
@@ -71,6 +78,19 @@ final class E2eReport {
             heap(peakLive),
             heap(peakPools)));
     printSoakTrend(out);
+    steps.stream()
+        .filter(s -> s.sluiceVerdict() == Verdict.SOURCE_SHORT)
+        .findFirst()
+        .ifPresent(
+            s ->
+                out.println(
+                    String.format(
+                        Locale.ROOT,
+                        "the source fell short of %,d changes/s (it reached %,.0f): the highest"
+                            + " sustained rates below are bounded by the source, not found by"
+                            + " the ramp",
+                        s.rate(),
+                        s.source().rowsPerSecond())));
     int sluice = bestSustained(E2eStep::sluiceVerdict);
     int nat = bestSustained(E2eStep::nativeVerdict);
     double sluiceP99 = p99At(LAG_TARGET_RATE, E2eStep::sluice);
@@ -141,6 +161,79 @@ final class E2eReport {
         .mapToDouble(LagSummary::p99)
         .max()
         .orElse(Double.NaN);
+  }
+
+  /** Writes the run as JSON: machine, options, every step, the raw rate and the outcome. */
+  void writeJson(Path file, Machine machine, String pgVersion, E2eOptions options, boolean verified)
+      throws IOException {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("benchmark", "sluice bench e2e");
+    run.put("machine", BenchReport.machineJson(machine));
+    run.put("postgres", pgVersion);
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("rows", options.rows());
+    o.put("rates", options.rates());
+    o.put("stepSeconds", options.stepDuration().toSeconds());
+    o.put("warmUpSeconds", options.warmUp().toSeconds());
+    o.put("rampSteps", options.rampSteps());
+    o.put("rampFactor", options.rampFactor());
+    o.put("rampStepSeconds", options.rampStepDuration().toSeconds());
+    o.put("settleSeconds", options.settle().toSeconds());
+    o.put("soakSeconds", options.soak().map(d -> d.toSeconds()).orElse(0L));
+    o.put("sessions", options.sessions());
+    o.put("partitions", options.partitions());
+    run.put("options", o);
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (E2eStep s : steps) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", s.label());
+      m.put("rate", s.rate());
+      m.put("sourceChanges", s.source().rows());
+      m.put("sourceTransactions", s.source().transactions());
+      m.put("sourceSeconds", s.source().took().toNanos() / 1e9);
+      m.put("sourceChangesPerSecond", s.source().rowsPerSecond());
+      m.put("sluice", lagJson(s.sluice(), s.sluiceVerdict()));
+      m.put("native", lagJson(s.nativeLag(), s.nativeVerdict()));
+      m.put("captureChangesPerSecond", s.capturedPerSecond());
+      m.put("applyChangesPerSecond", s.appliedPerSecond());
+      m.put("sluiceCpuSecondsPerMillion", s.sluiceCpuPerMillion());
+      m.put("boxCpuSecondsPerMillion", s.boxCpuPerMillion());
+      m.put("peakLiveHeapBytes", s.usage().peakLiveHeapBytes());
+      m.put("peakHeapBytes", s.usage().peakHeapBytes());
+      m.put("gcSeconds", s.usage().gcSeconds());
+      list.add(m);
+    }
+    run.put("steps", list);
+    run.put("sustainedRule", SustainRule.describe());
+    run.put("sluiceSustained", bestSustained(E2eStep::sluiceVerdict));
+    run.put("nativeSustained", bestSustained(E2eStep::nativeVerdict));
+    raw.ifPresent(
+        r -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("records", r.records());
+          m.put("seconds", r.seconds());
+          m.put("recordsPerSecond", r.recordsPerSecond());
+          run.put("debeziumRaw", m);
+        });
+    run.put("lastLine", lastLine());
+    run.put("verified", verified);
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), run);
+  }
+
+  private static Map<String, Object> lagJson(LagSummary lag, Verdict verdict) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("probes", lag.probes());
+    m.put("seen", lag.seen());
+    m.put("p50Millis", finite(lag.p50()));
+    m.put("p95Millis", finite(lag.p95()));
+    m.put("p99Millis", finite(lag.p99()));
+    m.put("maxMillis", finite(lag.max()));
+    m.put("verdict", verdict.name().toLowerCase(Locale.ROOT));
+    return m;
+  }
+
+  private static Double finite(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   /** For a soak: the first interval against the last, lag and live heap. */
