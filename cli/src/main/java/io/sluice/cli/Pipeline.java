@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -210,6 +211,11 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
       w.notReady().ifPresent(problems::add);
     }
     return problems;
+  }
+
+  /** The meters of this process, as its admin API exports them: capture's, apply's, the JVM's. */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   /** The port of this process's admin API. */

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
       BenchApplyCommand.class,
       BenchLoadCommand.class,
       BenchVerifyCommand.class,
-      BenchQueryCommand.class
+      BenchQueryCommand.class,
+      BenchE2eCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
