@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.apply.ApplyWorker;
+import io.sluice.capture.CaptureSingleton;
 import io.sluice.embedded.TestIsolation;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -42,7 +43,7 @@ class SchemaChangeIT {
               + " FROM generate_series(1, 20) g",
           "CREATE TABLE quotes (id int PRIMARY KEY, v text)",
           "INSERT INTO quotes VALUES (1, '10'), (2, '20')");
-      pipeline.startCapture();
+      CaptureSingleton capture = pipeline.startCapture();
       List<ApplyWorker> workers = pipeline.startApply();
       await()
           .atMost(Duration.ofSeconds(60))
@@ -70,6 +71,15 @@ class SchemaChangeIT {
                 assertThat(rows(target, "orders", columns, "id"))
                     .isEqualTo(rows(source, "orders", columns, "id"));
               });
+      // Captured and applied count the same thing, the source's row changes: the schema change
+      // announced to both partitions is neither.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(workers.get(0).stats().events())
+                      .isEqualTo(capture.stats().events("orders"))
+                      .isEqualTo(7));
       assertThat(types(target, "orders"))
           .containsEntry("qty", "bigint")
           .containsEntry("code", "character varying(20)")
