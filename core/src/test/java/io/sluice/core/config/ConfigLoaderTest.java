@@ -169,7 +169,7 @@ class ConfigLoaderTest {
                 BadDataPolicy.DEAD_LETTER,
                 Duration.ofSeconds(15),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(1)));
+                Duration.ofMillis(200)));
     GroupConfig fills = c.group("fills");
     assertThat(c.truncatePolicy(fills)).isEqualTo(TruncatePolicy.HALT);
     assertThat(c.badDataPolicy(fills)).isEqualTo(BadDataPolicy.DEAD_LETTER);
@@ -776,7 +776,7 @@ class ConfigLoaderTest {
         BadDataPolicy.HALT,
         Duration.ofSeconds(15),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(1));
+        Duration.ofMillis(200));
   }
 
   private static PipelineConfig parse(String yaml, Map<String, String> env) {

@@ -30,7 +30,7 @@ class ExampleConfigTest {
     assertThat(c.dynamoDb().tablePrefix()).isEqualTo("sluice-trading-prod-");
     assertThat(c.dynamoDb().endpoint()).isEmpty();
     assertThat(c.apply().batchLinger()).isEqualTo(Duration.ofMillis(20));
-    assertThat(c.apply().checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.apply().checkpointInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(c.groups()).extracting(GroupConfig::name).containsExactly("fills", "reference");
     assertThat(c.group("fills").partitions()).isEqualTo(12);
     assertThat(c.group("fills").tables()).containsExactly(new TablePattern("public.fills"));
