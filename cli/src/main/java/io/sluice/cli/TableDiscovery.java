@@ -175,7 +175,9 @@ final class TableDiscovery implements AutoCloseable {
             is.admin(),
             is.alerts(),
             was.groups(),
-            is.verify());
+            is.verify(),
+            is.sequences(),
+            is.cutover());
     if (!isWithOldGroups.equals(was)) {
       out.add("settings outside the groups");
     }

@@ -165,8 +165,20 @@ final class ConfigBinder {
             v.duration(ConfigKeys.VERIFY_INTERVAL),
             v.integer(ConfigKeys.VERIFY_CHUNK_ROWS),
             v.duration(ConfigKeys.VERIFY_DEADLINE));
+    SequencesConfig sequences =
+        new SequencesConfig(
+            v.duration(ConfigKeys.SEQUENCES_INTERVAL),
+            v.integer(ConfigKeys.SEQUENCES_MARGIN),
+            v.stringList(ConfigKeys.SEQUENCES_INCLUDE));
+    CutoverConfig cutover =
+        new CutoverConfig(
+            v.duration(ConfigKeys.CUTOVER_MAX_LAG),
+            v.duration(ConfigKeys.CUTOVER_QUIET),
+            v.stringList(ConfigKeys.CUTOVER_REVOKE_WRITES_FROM),
+            v.duration(ConfigKeys.CUTOVER_TIMEOUT));
     return new PipelineConfig(
-        name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups, verify);
+        name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups, verify,
+        sequences, cutover);
   }
 
   /** The groups, each checked against the others and against {@code target.pool-size}. */

@@ -422,6 +422,73 @@ public final class ConfigKeys {
           "How long a verification waits for apply to reach its source snapshot and for rows"
               + " that changed after it to settle; a group that does not reach it is reported"
               + " not verified.");
+  public static final ConfigKey SEQUENCES_INTERVAL =
+      opt(
+          "sequences.interval",
+          Type.DURATION,
+          "1m",
+          notNegative(),
+          "How often the capturing process carries sequences to the target: every sequence"
+              + " owned by a column of a captured table (`serial` and identity columns) and those"
+              + " under `sequences.include` is created on the target when missing, its column"
+              + " made to generate from it, and its value set to at least the source's plus"
+              + " `sequences.margin`; a target sequence is never moved back. A failed run is"
+              + " logged and counted (`sluice_sequences_runs_total`) and the next one tries again."
+              + " `0s` turns it off.");
+  public static final ConfigKey SEQUENCES_MARGIN =
+      opt(
+          "sequences.margin",
+          Type.INT,
+          "1000",
+          between(0, 1_000_000_000),
+          "Added to the source's sequence value when it is carried (taken off for a descending"
+              + " sequence): room for the values the source hands out between one run and the"
+              + " switch of the application to the target. A value past the sequence's MAXVALUE"
+              + " (MINVALUE) is held at it.");
+  public static final ConfigKey SEQUENCES_INCLUDE =
+      opt(
+          "sequences.include",
+          Type.STRING_LIST,
+          null,
+          matching(
+              "[^.\\s\"*]+(\\.[^.\\s\"*]+)?",
+              "must be a sequence name written schema.name, or name for schema public, without"
+                  + " spaces, double quotes or *"),
+          "Free-standing sequences carried besides those owned by captured tables, as"
+              + " `schema.name` (a bare name means schema `public`), names as the catalog holds"
+              + " them. A listed sequence missing on the source fails the run, naming it.");
+  public static final ConfigKey CUTOVER_MAX_LAG =
+      opt(
+          "cutover.max-lag",
+          Type.DURATION,
+          "5s",
+          positive(),
+          "The largest apply lag at which `sluice cutover` starts: above it the cutover is"
+              + " refused before anything is frozen.");
+  public static final ConfigKey CUTOVER_QUIET =
+      opt(
+          "cutover.quiet",
+          Type.DURATION,
+          "10s",
+          positive(),
+          "How long the source must show no captured change before `sluice cutover` takes the"
+              + " writers as stopped.");
+  public static final ConfigKey CUTOVER_REVOKE_WRITES_FROM =
+      opt(
+          "cutover.revoke-writes-from",
+          Type.STRING_LIST,
+          null,
+          "Roles whose INSERT, UPDATE, DELETE and TRUNCATE on the groups' tables `sluice"
+              + " cutover` revokes on the old primary at the freeze, and restores on rollback."
+              + " Default: none, so the application must stop writing by itself.");
+  public static final ConfigKey CUTOVER_TIMEOUT =
+      opt(
+          "cutover.timeout",
+          Type.DURATION,
+          "10m",
+          positive(),
+          "How long each waiting step of `sluice cutover` waits (apply draining to the frozen"
+              + " source, the switch-over) before it rolls back.");
   public static final ConfigKey ALERTS_LAG =
       opt(
           "alerts.lag",
@@ -624,7 +691,14 @@ public final class ConfigKeys {
           ALERTS_PAUSED,
           VERIFY_INTERVAL,
           VERIFY_CHUNK_ROWS,
-          VERIFY_DEADLINE);
+          VERIFY_DEADLINE,
+          SEQUENCES_INTERVAL,
+          SEQUENCES_MARGIN,
+          SEQUENCES_INCLUDE,
+          CUTOVER_MAX_LAG,
+          CUTOVER_QUIET,
+          CUTOVER_REVOKE_WRITES_FROM,
+          CUTOVER_TIMEOUT);
 
   /** Keys of one entry of the {@code groups} list, in documentation order. */
   public static final List<ConfigKey> GROUP_KEYS =

@@ -27,7 +27,8 @@ public sealed interface ConfigRule {
   }
 
   /**
-   * Text that {@code regex} matches as a whole; {@code requirement} says in words what it allows.
+   * Text that {@code regex} matches as a whole (each item, for a list); {@code requirement} says in
+   * words what it allows.
    */
   static Matches matching(String regex, String requirement) {
     return new Matches(Pattern.compile(regex), requirement);
@@ -88,7 +89,7 @@ public sealed interface ConfigRule {
 
     @Override
     public boolean fits(Type type) {
-      return type == Type.STRING;
+      return type == Type.STRING || type == Type.STRING_LIST;
     }
   }
 

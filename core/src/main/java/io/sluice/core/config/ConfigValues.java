@@ -9,6 +9,7 @@ import io.sluice.core.config.ConfigRule.Range;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,6 +205,34 @@ final class ConfigValues {
       problems.add(key.path() + " is not a URI: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * A list of strings: a single string is a list of one; every item must be a non-blank single
+   * value, checked against the key's pattern. Empty when unset.
+   */
+  List<String> stringList(ConfigKey key) {
+    String path = key.path();
+    JsonNode n = values.get(path);
+    List<String> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray() && !n.isValueNode()) {
+      problems.add(path + " must be a list of single values, not a mapping");
+      return out;
+    }
+    for (JsonNode item : n.isArray() ? n : List.of(n)) {
+      // Only text and numbers: asText() of an empty list item (YAML null) would be "null".
+      if (!item.isValueNode() || item.isNull() || item.asText().isBlank()) {
+        problems.add(path + ": every item must be a single, non-blank value");
+        continue;
+      }
+      String s = item.asText().trim();
+      checkPattern(key, path, s);
+      out.add(s);
+    }
+    return out;
   }
 
   Map<String, String> stringMap(ConfigKey key) {

@@ -14,7 +14,9 @@ public record PipelineConfig(
     AdminConfig admin,
     AlertConfig alerts,
     List<GroupConfig> groups,
-    VerifyConfig verify) {
+    VerifyConfig verify,
+    SequencesConfig sequences,
+    CutoverConfig cutover) {
   public PipelineConfig {
     groups = List.copyOf(groups);
   }

@@ -644,6 +644,95 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void defaultsSequencesAndCutoverSettings() {
+    PipelineConfig c = parse(MINIMAL, Map.of());
+
+    assertThat(c.sequences())
+        .isEqualTo(new SequencesConfig(Duration.ofMinutes(1), 1000, List.of()));
+    assertThat(c.cutover())
+        .isEqualTo(
+            new CutoverConfig(
+                Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(), Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void bindsSequencesAndCutoverFromTheFileAndTheEnvironment() {
+    String yaml =
+        MINIMAL
+            + """
+            sequences:
+              interval: 0s
+              margin: 50000
+              include: [public.invoice_no, Billing.Ref_Seq, ticket_seq]
+            cutover:
+              max-lag: 2s
+              quiet: 30s
+              revoke-writes-from: app_writer
+              timeout: 15m
+            """;
+
+    PipelineConfig c = parse(yaml, Map.of("SLUICE_SEQUENCES_MARGIN", "7"));
+
+    assertThat(c.sequences())
+        .isEqualTo(
+            new SequencesConfig(
+                Duration.ZERO, 7, List.of("public.invoice_no", "Billing.Ref_Seq", "ticket_seq")));
+    assertThat(c.cutover())
+        .isEqualTo(
+            new CutoverConfig(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                List.of("app_writer"),
+                Duration.ofMinutes(15)));
+  }
+
+  @Test
+  void refusesBadSequencesAndCutoverValuesNamingTheirKeys() {
+    String yaml =
+        MINIMAL
+            + """
+            sequences:
+              include: [public.a.b, "x y", "public.\\"Q\\"", "", ok.fine]
+            cutover:
+              revoke-writes-from: [{role: app}]
+            """;
+
+    ConfigException e =
+        failure(
+            yaml,
+            Map.of(
+                "SLUICE_SEQUENCES_INTERVAL", "PT-1M",
+                "SLUICE_SEQUENCES_MARGIN", "1000000001",
+                "SLUICE_CUTOVER_MAX_LAG", "0s",
+                "SLUICE_CUTOVER_QUIET", "0s",
+                "SLUICE_CUTOVER_TIMEOUT", "later"));
+
+    String form =
+        " must be a sequence name written schema.name, or name for schema public, without"
+            + " spaces, double quotes or *";
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "sequences.interval is PT-1M but must not be negative",
+            "sequences.margin is 1000000001 but must be between 0 and 1000000000",
+            "sequences.include 'public.a.b'" + form,
+            "sequences.include 'x y'" + form,
+            "sequences.include 'public.\"Q\"'" + form,
+            "sequences.include: every item must be a single, non-blank value",
+            "cutover.max-lag must be longer than 0, not '0s'",
+            "cutover.quiet must be longer than 0, not '0s'",
+            "cutover.timeout must be a duration such as 200ms, 10s, 5m, 1h or PT10S, not 'later'",
+            "cutover.revoke-writes-from: every item must be a single, non-blank value");
+  }
+
+  @Test
+  void refusesANegativeSequenceMarginAndAcceptsZero() {
+    assertThat(parse(MINIMAL, Map.of("SLUICE_SEQUENCES_MARGIN", "0")).sequences().margin())
+        .isZero();
+    assertThat(failure(MINIMAL, Map.of("SLUICE_SEQUENCES_MARGIN", "-1")).problems())
+        .containsExactly("sequences.margin is -1 but must be between 0 and 1000000000");
+  }
+
+  @Test
   void missingGroupsIsAProblem() {
     String noGroups = MINIMAL.substring(0, MINIMAL.indexOf("groups:"));
 

@@ -103,6 +103,8 @@ class ConfigReferenceTest {
       "admin",
       "alerts",
       "verify",
+      "sequences",
+      "cutover",
       "groups"
     };
     int previous = -1;

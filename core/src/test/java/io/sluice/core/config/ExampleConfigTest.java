@@ -41,6 +41,9 @@ class ExampleConfigTest {
     assertThat(c.topicOf(c.group("fills"))).isEqualTo("sluice.trading.fills");
     assertThat(c.targetPoolSize(c.group("fills"))).isEqualTo(12);
     assertThat(c.targetPoolSize(c.group("reference"))).isEqualTo(2);
+    assertThat(c.sequences().interval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.sequences().include()).containsExactly("public.invoice_number");
+    assertThat(c.cutover().revokeWritesFrom()).containsExactly("trading_app");
   }
 
   @Test
