@@ -47,6 +47,7 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
   private AdminServer admin;
   private Optional<TableDiscovery> discovery = Optional.empty();
   private Optional<ScheduledVerify> verify = Optional.empty();
+  private Optional<ScheduledSequences> sequences = Optional.empty();
 
   /** What a process of a pipeline runs. */
   enum Role {
@@ -171,6 +172,7 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
                 new io.sluice.checkpoint.DynamoDbApplyCheckpointStore(dynamo, state),
                 p.meters,
                 Clock.systemUTC());
+        p.sequences = ScheduledSequences.start(config, p.capture, p.meters, Clock.systemUTC());
       }
       if (role != Role.CAPTURE) {
         for (GroupConfig g : config.groups()) {
@@ -256,6 +258,7 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
   public void close() {
     discovery.ifPresent(TableDiscovery::close);
     verify.ifPresent(ScheduledVerify::close);
+    sequences.ifPresent(ScheduledSequences::close);
     if (admin != null) {
       admin.close();
       control.close();

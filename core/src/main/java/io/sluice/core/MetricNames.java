@@ -76,6 +76,16 @@ public final class MetricNames {
   public static final String VERIFY_LAST_CLEAN = "sluice.verify.last.clean.timestamp.seconds";
 
   /**
+   * Runs of the scheduled carrying of sequences to the target ({@code sequences.interval}), tagged
+   * {@code outcome} ({@code ok}, {@code failed}).
+   */
+  public static final String SEQUENCES_RUNS = "sluice.sequences.runs";
+
+  /** When sequences were last carried without a failure, seconds since the epoch (0: not yet). */
+  public static final String SEQUENCES_LAST_SUCCESS =
+      "sluice.sequences.last.success.timestamp.seconds";
+
+  /**
    * Query capture: changes a diff found (upserts of rows that differ or are missing on the target,
    * deletes of rows the source no longer holds), tagged {@code group} and {@code table}. On a
    * watermark table every one beyond deletes is a write that did not move the watermark.
