@@ -2,6 +2,7 @@ package io.sluice.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.checkpoint.internal.FormatVersion;
 import io.sluice.core.SluiceException;
 import io.sluice.core.config.DynamoDbConfig;
@@ -104,6 +105,30 @@ public class DynamoDbOffsetBackingStore extends MemoryOffsetBackingStore {
   public static void markSnapshotStarting(
       DynamoDbClient client, StateTables tables, String pipeline, Optional<Lease> lease) {
     write(client, tables.sourceOffsets(), tables.leases(), lease.orElse(null), pipeline, Map.of());
+  }
+
+  /**
+   * Stores an offset from which capture streams a replication slot created outside it: by {@code
+   * sluice cutover}, on the new primary while its writers are stopped, so the stream starts at the
+   * slot's consistent point and nothing before it is wanted. Replaces whatever offset the pipeline
+   * had (one taken on a slot that no longer exists). The connector's partition is the one capture's
+   * engine uses ({@code name} {@code sluice-<pipeline>}, {@code topic.prefix} the pipeline).
+   */
+  public static void startStreamingAt(
+      DynamoDbClient client, StateTables tables, String pipeline, long lsn, Instant at) {
+    ObjectNode partition = JSON.createObjectNode().put("server", pipeline);
+    String key = JSON.createArrayNode().add("sluice-" + pipeline).add(partition).toString();
+    long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000;
+    String value = JSON.createObjectNode().put("lsn", lsn).put("ts_usec", micros).toString();
+    write(
+        client,
+        tables.sourceOffsets(),
+        tables.leases(),
+        null,
+        pipeline,
+        Map.of(
+            key,
+            AttributeValue.fromB(SdkBytes.fromByteArray(value.getBytes(StandardCharsets.UTF_8)))));
   }
 
   /** Whether the pipeline has an offsets item at all (with or without offsets in it). */

@@ -27,14 +27,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * confirmed the source's current WAL position on the slot (every change is in Kafka), and every
  * group's checkpoints have reached the end of its topic (every change is in the target).
  */
-final class CatchUp {
+public final class CatchUp {
   /** The wall clock, for the deadline of the wait. */
   private static final Clock CLOCK = Clock.systemUTC();
 
   private final PipelineConfig config;
   private final ApplyCheckpointStore checkpoints;
 
-  CatchUp(PipelineConfig config, DynamoDbClient dynamo) {
+  public CatchUp(PipelineConfig config, DynamoDbClient dynamo) {
     this.config = config;
     this.checkpoints =
         new DynamoDbApplyCheckpointStore(dynamo, new StateTables(config.dynamoDb().tablePrefix()));
@@ -42,6 +42,15 @@ final class CatchUp {
 
   /** Returns false if the deadline passed first, or {@code failed} became true. */
   boolean await(Duration timeout, BooleanSupplier failed) throws Exception {
+    return await(-1, timeout, failed);
+  }
+
+  /**
+   * Waits until everything the source committed up to {@code position} is applied (up to its
+   * current position when negative). Returns false if the deadline passed first, or {@code failed}
+   * became true.
+   */
+  public boolean await(long position, Duration timeout, BooleanSupplier failed) throws Exception {
     Instant deadline = CLOCK.instant().plus(timeout);
     try (Connection source =
             DriverManager.getConnection(
@@ -49,7 +58,7 @@ final class CatchUp {
                 config.source().user(),
                 config.source().password().value());
         Admin admin = Admin.create(config.kafka().clientProperties())) {
-      long sourceLsn = currentWalLsn(source);
+      long sourceLsn = position < 0 ? currentWalLsn(source) : position;
       return pollUntil(() -> slotConfirmed(source, sourceLsn), deadline, failed)
           && pollUntil(() -> appliedToEnd(admin), deadline, failed);
     }

@@ -144,7 +144,7 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
     return PipelinePreparation.prepare(config);
   }
 
-  /** Starts a pipeline {@link #prepare} prepared. */
+  /** Starts a pipeline {@link #prepare} prepared, serving the admin API. */
   static Pipeline start(
       PipelineConfig config,
       CapturedTables tables,
@@ -152,6 +152,22 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
       List<String> groups,
       LoadListener load,
       Optional<java.nio.file.Path> file)
+      throws Exception {
+    return start(config, tables, role, groups, load, file, true);
+  }
+
+  /**
+   * @param serveAdmin whether this pipeline serves the admin API, or its process does for it (with
+   *     both directions of a cut-over pipeline)
+   */
+  static Pipeline start(
+      PipelineConfig config,
+      CapturedTables tables,
+      Role role,
+      List<String> groups,
+      LoadListener load,
+      Optional<java.nio.file.Path> file,
+      boolean serveAdmin)
       throws Exception {
     DynamoDbClient dynamo = DynamoDbClients.create(config.dynamoDb());
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
@@ -170,6 +186,7 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
                 config,
                 p.capture,
                 new io.sluice.checkpoint.DynamoDbApplyCheckpointStore(dynamo, state),
+                new io.sluice.checkpoint.DynamoDbVerifyRecords(dynamo, state),
                 p.meters,
                 Clock.systemUTC());
         p.sequences = ScheduledSequences.start(config, p.capture, p.meters, Clock.systemUTC());
@@ -189,8 +206,10 @@ public final class Pipeline implements AutoCloseable, AdminServer.Probes {
           p.workers.add(w);
         }
       }
-      p.control = ControlView.of(config, dynamo, Clock.systemUTC());
-      p.admin = new AdminServer(p.control, config.admin(), p);
+      if (serveAdmin) {
+        p.control = ControlView.of(config, dynamo, Clock.systemUTC());
+        p.admin = new AdminServer(p.control, config.admin(), p);
+      }
     } catch (Exception | Error e) {
       p.close();
       throw e;

@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import io.sluice.capture.CapturedTables;
 import io.sluice.core.config.PipelineConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,9 +81,9 @@ final class RunCommand implements Callable<Integer> {
     }
     LoadProgressBar progress =
         new LoadProgressBar(spec.commandLine().getErr(), Clock.systemUTC(), Duration.ofSeconds(2));
-    CapturedTables tables;
+    DirectedPipelines pipelines;
     try {
-      tables = Pipeline.prepare(cfg, groups);
+      pipelines = DirectedPipelines.start(cfg, r, groups, progress, Optional.of(config));
     } catch (InterruptedException e) {
       if (stop.getCount() == 0) {
         log.info("pipeline {} stopped before it started", cfg.name());
@@ -96,20 +95,33 @@ final class RunCommand implements Callable<Integer> {
         Thread.interrupted(); // a stop came as preparing ended: the latch holds it
       }
     }
-    try (Pipeline pipeline =
-        Pipeline.start(cfg, tables, r, groups, progress, Optional.of(config))) {
+    try (pipelines) {
       log.info("pipeline {} running; stop with Ctrl-C or SIGTERM", cfg.name());
       boolean halted = false;
       while (!stop.await(1, TimeUnit.SECONDS)) {
-        if (!halted && pipeline.failure().isPresent()) {
+        if (!halted && pipelines.failure().isPresent()) {
           // Stay up: the error shows on /ready, in the metrics and in `sluice ctl status` until
           // someone fixes its cause and restarts the process; a restart loop would hide it.
           log.error(
               "pipeline {} halted on an error: {}; this process keeps serving /metrics and"
                   + " /ready (503) until it is stopped",
               cfg.name(),
-              pipeline.failure().get().getMessage());
+              pipelines.failure().get().getMessage());
           halted = true;
+        }
+        // a cutover that moved a group restarts both directions (and clears a halt of the old)
+        preparing.set(Thread.currentThread());
+        try {
+          pipelines.check();
+        } catch (InterruptedException e) {
+          break;
+        } finally {
+          if (preparing.getAndSet(null) == null) {
+            Thread.interrupted();
+          }
+        }
+        if (halted && pipelines.failure().isEmpty()) {
+          halted = false;
         }
       }
       log.info("stopping pipeline {}", cfg.name());

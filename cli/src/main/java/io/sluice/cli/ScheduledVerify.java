@@ -10,6 +10,7 @@ import io.sluice.capture.verify.Verifier;
 import io.sluice.capture.verify.VerifyOptions;
 import io.sluice.capture.verify.VerifyReport;
 import io.sluice.checkpoint.ApplyCheckpointStore;
+import io.sluice.checkpoint.DynamoDbVerifyRecords;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.core.MetricNames;
 import io.sluice.core.config.GroupConfig;
@@ -44,14 +45,17 @@ final class ScheduledVerify implements AutoCloseable {
   private final Map<String, AtomicLong> differences = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastClean = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+  private final DynamoDbVerifyRecords outcomes;
 
   private ScheduledVerify(
       PipelineConfig config,
       CaptureSingleton capture,
       ApplyCheckpointStore checkpoints,
+      DynamoDbVerifyRecords outcomes,
       MeterRegistry meters,
       Clock clock) {
     this.config = config;
+    this.outcomes = outcomes;
     this.capture = capture;
     this.meters = meters;
     this.clock = clock;
@@ -85,12 +89,13 @@ final class ScheduledVerify implements AutoCloseable {
       PipelineConfig config,
       CaptureSingleton capture,
       ApplyCheckpointStore checkpoints,
+      DynamoDbVerifyRecords outcomes,
       MeterRegistry meters,
       Clock clock) {
     if (config.groups().stream().allMatch(g -> config.verifyInterval(g).isZero())) {
       return Optional.empty();
     }
-    ScheduledVerify s = new ScheduledVerify(config, capture, checkpoints, meters, clock);
+    ScheduledVerify s = new ScheduledVerify(config, capture, checkpoints, outcomes, meters, clock);
     for (GroupConfig g : config.groups()) {
       Duration every = config.verifyInterval(g);
       if (!every.isZero()) {
@@ -119,6 +124,7 @@ final class ScheduledVerify implements AutoCloseable {
                   false),
               line -> log.debug("verify: {}", line));
       record(g.name(), r);
+      VerifyOutcomes.record(outcomes, r, clock.instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DrillCommand.class,
       RunCommand.class,
       VerifyCommand.class,
+      io.sluice.cli.cutover.CutoverCommand.class,
       io.sluice.cli.control.CtlCommand.class,
       io.sluice.cli.bench.BenchCommand.class
     })
@@ -25,7 +26,7 @@ public final class SluiceCommand implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new SluiceCommand());
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {

@@ -8,15 +8,21 @@ import io.sluice.capture.verify.Verifier;
 import io.sluice.capture.verify.VerifyOptions;
 import io.sluice.capture.verify.VerifyReport;
 import io.sluice.capture.verify.VerifyText;
+import io.sluice.checkpoint.CutoverState;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbCutoverStore;
+import io.sluice.checkpoint.DynamoDbVerifyRecords;
 import io.sluice.checkpoint.StateTables;
+import io.sluice.cli.cutover.Directions;
 import io.sluice.core.config.Durations;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,25 +107,71 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     VerifyReport report;
     try (DynamoDbClient dynamo = DynamoDbClients.create(pipeline.dynamoDb())) {
-      Verifier verifier =
-          new Verifier(
-              pipeline,
-              new DynamoDbApplyCheckpointStore(
-                  dynamo, new StateTables(pipeline.dynamoDb().tablePrefix())),
-              () -> new TargetWriter()::write,
-              Clock.systemUTC());
-      try {
-        report =
-            verifier.run(
-                options,
-                line -> {
-                  (json ? err : out).println(line);
-                  (json ? err : out).flush();
-                });
-      } catch (IllegalArgumentException e) {
-        err.println("sluice verify: " + e.getMessage());
+      StateTables state = new StateTables(pipeline.dynamoDb().tablePrefix());
+      state.ensureExist(dynamo);
+      // each group is compared in the direction it runs: after a cutover, from the new primary
+      CutoverState cutover = new DynamoDbCutoverStore(dynamo, state, Clock.systemUTC()).get();
+      List<PipelineConfig> directions = new ArrayList<>();
+      Directions.forwardNow(pipeline, cutover).ifPresent(directions::add);
+      Directions.reverseNow(pipeline, cutover).ifPresent(directions::add);
+      if (group != null) {
+        pipeline.group(group); // names an unknown group
+        directions.removeIf(d -> d.groups().stream().noneMatch(g -> g.name().equals(group)));
+        if (directions.isEmpty()) {
+          err.println(
+              "sluice verify: group "
+                  + group
+                  + " is switching direction (a cutover is under way): finish it with sluice"
+                  + " cutover, then verify");
+          return 2;
+        }
+      }
+      List<VerifyReport> reports = new ArrayList<>();
+      IllegalArgumentException refused = null;
+      for (PipelineConfig direction : directions) {
+        Verifier verifier =
+            new Verifier(
+                direction,
+                new DynamoDbApplyCheckpointStore(
+                    dynamo, new StateTables(direction.dynamoDb().tablePrefix())),
+                () -> new TargetWriter()::write,
+                Clock.systemUTC());
+        VerifyReport r;
+        try {
+          r =
+              verifier.run(
+                  options,
+                  line -> {
+                    (json ? err : out).println(line);
+                    (json ? err : out).flush();
+                  });
+        } catch (IllegalArgumentException e) {
+          refused = e; // --table of a group of the other direction
+          continue;
+        }
+        reports.add(r);
+        if (table == null) {
+          VerifyOutcomes.record(
+              new DynamoDbVerifyRecords(
+                  dynamo, new StateTables(direction.dynamoDb().tablePrefix())),
+              r,
+              Clock.systemUTC().instant());
+        }
+      }
+      if (reports.isEmpty()) {
+        err.println(
+            "sluice verify: "
+                + (refused != null ? refused.getMessage() : "no group runs in either direction"));
         return 2;
       }
+      report =
+          reports.size() == 1
+              ? reports.get(0)
+              : new VerifyReport(
+                  pipeline.name(),
+                  reports.get(0).startedAt(),
+                  reports.stream().mapToDouble(VerifyReport::seconds).sum(),
+                  reports.stream().flatMap(r -> r.tables().stream()).toList());
     }
     if (json) {
       ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -6,6 +6,7 @@ import io.sluice.checkpoint.StateTables;
 import io.sluice.core.config.InitialLoad;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
+import io.sluice.core.schema.TargetLayout;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Properties;
@@ -56,10 +57,14 @@ public final class DebeziumProperties {
       p.setProperty("message.key.columns", keyColumns);
     }
     // Columns a group leaves out are never read: not by the snapshot, not into records.
+    // sluice's own position column, on a source that is a sluice target too (after a cutover),
+    // neither.
     String excluded = excludedColumns(config);
-    if (!excluded.isEmpty()) {
-      p.setProperty("column.exclude.list", excluded);
-    }
+    p.setProperty(
+        "column.exclude.list",
+        (excluded.isEmpty() ? "" : excluded + ",")
+            + ".+\\."
+            + Pattern.quote(TargetLayout.POSITION_COLUMN));
     // Under the copy load, sluice copies the rows itself and Debezium only streams from the slot.
     p.setProperty(
         "snapshot.mode",

@@ -7,6 +7,7 @@ import io.sluice.core.config.GroupConfig;
 import io.sluice.core.schema.ColumnSchema;
 import io.sluice.core.schema.TableId;
 import io.sluice.core.schema.TableSchema;
+import io.sluice.core.schema.TargetLayout;
 import io.sluice.core.schema.UserType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +49,10 @@ public final class TableRules {
     Map<String, String> reread = new LinkedHashMap<>();
     Set<String> excluded = new LinkedHashSet<>(group.excludedColumns(t.id().toString()));
     for (SourceColumn col : t.columns()) {
-      if (excluded.remove(col.name())) {
+      // A database that is itself the target of a sluice pipeline (the new primary after a
+      // cutover, the old one during its rollback window) has sluice's position column on every
+      // table: it belongs to that pipeline, never to the rows carried.
+      if (excluded.remove(col.name()) || col.name().equals(TargetLayout.POSITION_COLUMN)) {
         continue;
       }
       if (!col.type().carried()) {

@@ -64,6 +64,33 @@ public final class AdminServer implements AutoCloseable {
     java.util.List<String> notReady();
   }
 
+  /** The cutover endpoint: {@code sluice cutover} run by the process that serves the API. */
+  public interface Cutovers {
+    /**
+     * Starts a cutover in the background.
+     *
+     * @return false when one is running already
+     * @throws IllegalArgumentException for a group the pipeline does not have
+     */
+    boolean start(
+        java.util.List<String> groups,
+        boolean rollback,
+        boolean dryRun,
+        boolean assumeFrozen,
+        String by);
+
+    /** The cutover state, and the steps of the latest run so far. */
+    Map<String, Object> status();
+  }
+
+  private volatile Cutovers cutovers;
+
+  /** Serves {@code GET} and {@code POST /cutover} through {@code c}. */
+  public AdminServer serving(Cutovers c) {
+    this.cutovers = c;
+    return this;
+  }
+
   public AdminServer(ControlView view, AdminConfig config, Probes probes) throws IOException {
     this.view = view;
     this.config = config;
@@ -80,6 +107,7 @@ public final class AdminServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/groups", this::handle);
     server.createContext("/capture", this::capture);
+    server.createContext("/cutover", this::cutover);
     server.createContext("/metrics", this::metrics);
     server.createContext("/health", ex -> probe(ex, java.util.List.of()));
     server.createContext("/ready", ex -> probe(ex, probes.notReady()));
@@ -135,6 +163,83 @@ public final class AdminServer implements AutoCloseable {
         return;
       }
       send(ex, 200, JSON.valueToTree(view.capture()));
+    } catch (RuntimeException e) {
+      log.warn("admin API request {} failed: {}", ex.getRequestURI(), e.toString());
+      send(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
+  }
+
+  /**
+   * {@code GET /cutover} (read token): the state and the latest run; {@code POST /cutover} (operate
+   * token) with {@code {"groups": [...], "rollback": false, "dryRun": false, "assumeFrozen": false,
+   * "by": "..."}}: 202 when it started, 409 while another runs.
+   */
+  private void cutover(HttpExchange ex) throws IOException {
+    try (ex) {
+      Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+      if (role.isEmpty()) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
+        send(ex, 401, error("a valid bearer token is required"));
+        return;
+      }
+      Cutovers c = cutovers;
+      if (c == null) {
+        send(ex, 404, error("this process does not run cutovers"));
+        return;
+      }
+      if (ex.getRequestMethod().equals("GET")) {
+        send(ex, 200, JSON.valueToTree(c.status()));
+        return;
+      }
+      if (!ex.getRequestMethod().equals("POST")) {
+        send(ex, 405, error("only GET and POST on /cutover"));
+        return;
+      }
+      if (role.get() != Role.OPERATE) {
+        send(ex, 403, error("the read token may not run a cutover"));
+        return;
+      }
+      JsonNode body;
+      try (InputStream in = ex.getRequestBody()) {
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
+        body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        send(ex, 400, error("body is not JSON: " + e.getOriginalMessage()));
+        return;
+      }
+      if (body == null || !body.isObject()) {
+        send(ex, 400, error("body must be a JSON object"));
+        return;
+      }
+      java.util.List<String> groups = new java.util.ArrayList<>();
+      JsonNode g = body.get("groups");
+      if (g != null && !g.isArray()) {
+        send(ex, 400, error("\"groups\" must be a list of group names"));
+        return;
+      }
+      if (g != null) {
+        g.forEach(n -> groups.add(n.asText()));
+      }
+      String by = text(body, "by").orElse("admin-api");
+      boolean started;
+      try {
+        started =
+            c.start(
+                groups,
+                body.path("rollback").asBoolean(false),
+                body.path("dryRun").asBoolean(false),
+                body.path("assumeFrozen").asBoolean(false),
+                by);
+      } catch (IllegalArgumentException e) {
+        send(ex, 404, error(e.getMessage()));
+        return;
+      }
+      if (!started) {
+        send(ex, 409, error("a cutover is running; GET /cutover shows it"));
+        return;
+      }
+      log.info("admin API: cutover asked for by {}", by);
+      send(ex, 202, JSON.valueToTree(c.status()));
     } catch (RuntimeException e) {
       log.warn("admin API request {} failed: {}", ex.getRequestURI(), e.toString());
       send(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -1,0 +1,237 @@
+package io.sluice.cli;
+
+import io.sluice.capture.load.LoadListener;
+import io.sluice.checkpoint.CutoverState;
+import io.sluice.checkpoint.DynamoDbClients;
+import io.sluice.checkpoint.DynamoDbCutoverStore;
+import io.sluice.checkpoint.ErrorClassifier;
+import io.sluice.checkpoint.StateTables;
+import io.sluice.cli.control.AdminServer;
+import io.sluice.cli.control.ControlView;
+import io.sluice.cli.cutover.CutoverService;
+import io.sluice.cli.cutover.Directions;
+import io.sluice.core.config.GroupConfig;
+import io.sluice.core.config.PipelineConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What {@code sluice run} runs: the pipeline's groups in the direction {@code sluice cutover} left
+ * each in ({@link CutoverState}), forward as configured or reversed ({@link Directions}), each
+ * direction a {@link Pipeline} of its own. The state is read again every {@link #CHECK_EVERY}; when
+ * it moved a group, both directions are stopped (capture's offsets and apply's checkpoints written)
+ * and started again as it now says. The admin API belongs to the process, not to a direction, so it
+ * keeps answering across the switch, and serves the cutover endpoint.
+ */
+final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
+  static final Duration CHECK_EVERY = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(DirectedPipelines.class);
+
+  private final PipelineConfig config;
+  private final Pipeline.Role role;
+  private final List<String> groups;
+  private final LoadListener load;
+  private final Optional<Path> file;
+  private final DynamoDbClient dynamo;
+  private final DynamoDbCutoverStore store;
+  private final Clock clock = Clock.systemUTC();
+  private final List<Pipeline> running = new ArrayList<>();
+  private Assignment assignment;
+  private Instant nextCheck;
+  private boolean stateUnreadable;
+  private ControlView control;
+  private AdminServer admin;
+  private CutoverService cutovers;
+
+  /** Which groups this process runs each way. */
+  record Assignment(List<String> forward, List<String> reverse) {
+    static Assignment of(
+        PipelineConfig config, CutoverState state, Pipeline.Role role, List<String> only) {
+      List<String> f = new ArrayList<>();
+      List<String> r = new ArrayList<>();
+      for (GroupConfig g : config.groups()) {
+        // capture captures every group; apply applies the chosen ones
+        boolean mine = role == Pipeline.Role.CAPTURE || only.isEmpty() || only.contains(g.name());
+        if (mine && state.isForward(g.name())) {
+          f.add(g.name());
+        } else if (mine && state.isReversed(g.name())) {
+          r.add(g.name());
+        }
+      }
+      return new Assignment(f, r);
+    }
+  }
+
+  private DirectedPipelines(
+      PipelineConfig config,
+      Pipeline.Role role,
+      List<String> groups,
+      LoadListener load,
+      Optional<Path> file) {
+    this.config = config;
+    this.role = role;
+    this.groups = List.copyOf(groups);
+    this.load = load;
+    this.file = file;
+    this.dynamo = DynamoDbClients.create(config.dynamoDb());
+    StateTables state = new StateTables(config.dynamoDb().tablePrefix());
+    this.store = new DynamoDbCutoverStore(dynamo, state, clock);
+  }
+
+  /**
+   * Reads the cutover state, prepares and starts each direction that has groups, then serves the
+   * admin API. An interrupt while a database is unreachable ends the wait.
+   *
+   * @param groups the groups to apply (role ALL or APPLY); empty for every group
+   */
+  static DirectedPipelines start(
+      PipelineConfig config,
+      Pipeline.Role role,
+      List<String> groups,
+      LoadListener load,
+      Optional<Path> file)
+      throws Exception {
+    for (String g : groups) {
+      config.group(g);
+    }
+    DirectedPipelines d = new DirectedPipelines(config, role, groups, load, file);
+    try {
+      new StateTables(config.dynamoDb().tablePrefix()).ensureExist(d.dynamo);
+      d.startAs(Assignment.of(config, d.store.get(), role, groups));
+      d.control = ControlView.of(config, d.dynamo, d.clock);
+      d.cutovers = new CutoverService(config, d.dynamo, d.clock);
+      d.admin = new AdminServer(d.control, config.admin(), d).serving(d.cutovers);
+    } catch (Exception | Error e) {
+      d.close();
+      throw e;
+    }
+    return d;
+  }
+
+  private void startAs(Assignment a) throws Exception {
+    assignment = a;
+    nextCheck = clock.instant().plus(CHECK_EVERY);
+    CutoverState state = store.get();
+    Optional<PipelineConfig> forward = Directions.forwardNow(config, state);
+    Optional<PipelineConfig> reverse = Directions.reverseNow(config, state);
+    if (!a.forward().isEmpty() && forward.isPresent()) {
+      running.add(
+          start(forward.get(), a.forward(), forward.get() == config ? file : Optional.empty()));
+    }
+    if (!a.reverse().isEmpty() && reverse.isPresent()) {
+      log.info(
+          "groups {} run reversed: {} to {}",
+          a.reverse(),
+          config.target().host(),
+          config.source().host());
+      running.add(start(reverse.get(), a.reverse(), Optional.empty()));
+    }
+    if (running.isEmpty()) {
+      log.info(
+          "no group of pipeline {} runs in this process now (a switch is under way)",
+          config.name());
+    }
+  }
+
+  private Pipeline start(PipelineConfig direction, List<String> names, Optional<Path> source)
+      throws Exception {
+    List<String> only = groups.isEmpty() || role == Pipeline.Role.CAPTURE ? List.of() : names;
+    return Pipeline.start(
+        direction, Pipeline.prepare(direction, only), role, only, load, source, false);
+  }
+
+  /**
+   * Reads the cutover state when it is time to, and switches the directions if it moved a group of
+   * this process. A state that cannot be read (DynamoDB out) leaves everything as it runs.
+   */
+  void check() throws Exception {
+    if (clock.instant().isBefore(nextCheck)) {
+      return;
+    }
+    nextCheck = clock.instant().plus(CHECK_EVERY);
+    CutoverState state;
+    try {
+      state = store.get();
+      if (stateUnreadable) {
+        log.info("cutover state of pipeline {} readable again", config.name());
+        stateUnreadable = false;
+      }
+    } catch (RuntimeException e) {
+      if (!stateUnreadable) {
+        log.warn(
+            "cannot read the cutover state of pipeline {}, running on as before: {}",
+            config.name(),
+            ErrorClassifier.describe(e));
+        stateUnreadable = true;
+      }
+      return;
+    }
+    Assignment next = Assignment.of(config, state, role, groups);
+    if (next.equals(assignment)) {
+      return;
+    }
+    log.info(
+        "cutover moved groups of pipeline {}: forward {} -> {}, reversed {} -> {}",
+        config.name(),
+        assignment.forward(),
+        next.forward(),
+        assignment.reverse(),
+        next.reverse());
+    stopAll();
+    startAs(next);
+  }
+
+  /** The directions running now, forward first. */
+  List<Pipeline> pipelines() {
+    return List.copyOf(running);
+  }
+
+  /** The first failure of any part of either direction. */
+  Optional<Throwable> failure() {
+    return running.stream().map(Pipeline::failure).flatMap(Optional::stream).findFirst();
+  }
+
+  int adminPort() {
+    return admin.port();
+  }
+
+  @Override
+  public String scrape() {
+    return PrometheusText.merge(running.stream().map(Pipeline::scrape).toList());
+  }
+
+  @Override
+  public List<String> notReady() {
+    List<String> problems = new ArrayList<>();
+    running.forEach(p -> problems.addAll(p.notReady()));
+    return problems;
+  }
+
+  private void stopAll() {
+    running.forEach(Pipeline::close);
+    running.clear();
+  }
+
+  @Override
+  public void close() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (cutovers != null) {
+      cutovers.close();
+    }
+    if (control != null) {
+      control.close();
+    }
+    stopAll();
+    dynamo.close();
+  }
+}
