@@ -20,6 +20,7 @@ import io.sluice.cli.Databases;
 import io.sluice.cli.control.ControlView;
 import io.sluice.cli.control.GroupView;
 import io.sluice.core.Lsn;
+import io.sluice.core.config.Durations;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
 import io.sluice.core.schema.TableId;
@@ -332,7 +333,7 @@ public final class Cutover {
                     g,
                     part.partition(),
                     part.lagSeconds(),
-                    maxLag));
+                    Durations.format(maxLag)));
           }
           worstLag = Math.max(worstLag, part.lagSeconds());
         }
@@ -374,7 +375,7 @@ public final class Cutover {
         "%d groups running, lag %.1f s (at most %s), last verified clean %s",
         p.groups.size(),
         worstLag,
-        maxLag,
+        Durations.format(maxLag),
         oldest);
   }
 
@@ -397,7 +398,7 @@ public final class Cutover {
         "  2 freeze: "
             + (revoke.isEmpty() ? "" : "revoke writes of " + revoke + " on the old primary; ")
             + "wait "
-            + config.cutover().quiet()
+            + Durations.format(config.cutover().quiet())
             + " for no captured change to "
             + tables.size()
             + " tables",
@@ -479,13 +480,13 @@ public final class Cutover {
                 + " changes to "
                 + w.tables()
                 + " in the last "
-                + quiet
+                + Durations.format(quiet)
                 + "; stop the application's writers (or list their roles in"
                 + " cutover.revoke-writes-from) and run the command again");
       }
       notes.add(
           "no change to the groups' tables for "
-              + quiet
+              + Durations.format(quiet)
               + " (source WAL "
               + new Lsn(begin)
               + " to "
@@ -513,7 +514,7 @@ public final class Cutover {
                 + " on slot "
                 + direction.source().slot()
                 + " within "
-                + config.cutover().timeout()
+                + Durations.format(config.cutover().timeout())
                 + (s.isEmpty() ? " (the slot does not exist)" : ""));
       }
       Thread.sleep(200);
@@ -579,7 +580,7 @@ public final class Cutover {
           "the groups did not apply everything up to "
               + new Lsn(finalPosition)
               + " within "
-              + config.cutover().timeout()
+              + Durations.format(config.cutover().timeout())
               + ": see sluice ctl status");
     }
     Duration drained = Duration.between(start, clock.instant());
@@ -692,7 +693,7 @@ public final class Cutover {
           throw refuse(
               p.from.name()
                   + " still captures the groups after "
-                  + config.cutover().timeout()
+                  + Durations.format(config.cutover().timeout())
                   + " (slot "
                   + p.from.source().slot()
                   + " active): is every sluice process of the pipeline running and on a version"
@@ -802,10 +803,11 @@ public final class Cutover {
     try (ControlView view = ControlView.of(p.to, dynamo, clock)) {
       while (true) {
         List<String> waiting = new ArrayList<>();
-        if (!view.capture().state().equals("RUNNING")) {
-          waiting.add("capture is " + view.capture().state());
+        String capture = view.capture().state();
+        if (!capture.equals("RUNNING")) {
+          waiting.add("capture is " + capture); // its topics may not exist yet
         }
-        for (String g : p.groups) {
+        for (String g : waiting.isEmpty() ? p.groups : List.<String>of()) {
           String actual = view.group(g).orElseThrow().actual();
           if (!actual.equals("RUNNING")) {
             waiting.add("group " + g + " is " + actual);
@@ -818,7 +820,7 @@ public final class Cutover {
           throw refuse(
               p.to.name()
                   + " did not start within "
-                  + config.cutover().timeout()
+                  + Durations.format(config.cutover().timeout())
                   + ": "
                   + String.join(", ", waiting)
                   + "; the switch is done and recorded, see sluice ctl status and the processes'"

@@ -37,4 +37,16 @@ public final class Durations {
           "not a duration: '" + text + "' (use 200ms, 10s, 5m, 1h or ISO-8601 such as PT10S)");
     }
   }
+
+  /** Writes a duration as {@link #parse} reads it, in the largest whole unit: 3s, 200ms, 5m. */
+  public static String format(Duration d) {
+    if (d.toMillis() % 1_000 != 0 || d.isZero()) {
+      return d.toMillis() + "ms";
+    }
+    long seconds = d.toSeconds();
+    if (seconds % 3_600 == 0) {
+      return seconds / 3_600 + "h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+  }
 }

@@ -478,6 +478,13 @@ class ConfigLoaderTest {
     assertThat(c.capture().heartbeatInterval()).isEqualTo(Duration.parse(expected));
   }
 
+  @ParameterizedTest
+  @CsvSource({"PT0.2S, 200ms", "PT10S, 10s", "PT5M, 5m", "PT1H, 1h", "PT90S, 90s", "PT0S, 0ms"})
+  void writesDurationsAsTheyAreRead(String iso, String expected) {
+    assertThat(Durations.format(Duration.parse(iso))).isEqualTo(expected);
+    assertThat(Durations.parse(expected)).isEqualTo(Duration.parse(iso));
+  }
+
   @Test
   void environmentOverridesTheFile() {
     PipelineConfig c =
