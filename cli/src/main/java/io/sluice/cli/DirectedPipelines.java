@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.capture.CapturedTables;
 import io.sluice.capture.load.LoadListener;
 import io.sluice.checkpoint.CutoverState;
 import io.sluice.checkpoint.DynamoDbClients;
@@ -43,7 +44,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
   private final DynamoDbClient dynamo;
   private final DynamoDbCutoverStore store;
   private final Clock clock = Clock.systemUTC();
-  private final List<Pipeline> running = new ArrayList<>();
+  private final List<Pipeline> running = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Assignment assignment;
   private Instant nextCheck;
   private boolean stateUnreadable;
@@ -97,7 +98,8 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
       Pipeline.Role role,
       List<String> groups,
       LoadListener load,
-      Optional<Path> file)
+      Optional<Path> file,
+      Runnable prepared)
       throws Exception {
     for (String g : groups) {
       config.group(g);
@@ -105,7 +107,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     DirectedPipelines d = new DirectedPipelines(config, role, groups, load, file);
     try {
       new StateTables(config.dynamoDb().tablePrefix()).ensureExist(d.dynamo);
-      d.startAs(Assignment.of(config, d.store.get(), role, groups));
+      d.startAs(Assignment.of(config, d.store.get(), role, groups), prepared);
       d.control = ControlView.of(config, d.dynamo, d.clock);
       d.cutovers = new CutoverService(config, d.dynamo, d.clock);
       d.admin = new AdminServer(d.control, config.admin(), d).serving(d.cutovers);
@@ -116,23 +118,35 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     return d;
   }
 
-  private void startAs(Assignment a) throws Exception {
+  /** One direction, prepared: its source catalog read and its target tables made. */
+  private record Prepared(
+      PipelineConfig config, CapturedTables tables, List<String> only, Optional<Path> file) {}
+
+  /**
+   * Prepares each direction that has groups (waiting for a database that is away; an interrupt ends
+   * the wait), tells {@code prepared}, then starts them, which is not interrupted.
+   */
+  private void startAs(Assignment a, Runnable prepared) throws Exception {
     assignment = a;
     nextCheck = clock.instant().plus(CHECK_EVERY);
     CutoverState state = store.get();
     Optional<PipelineConfig> forward = Directions.forwardNow(config, state);
     Optional<PipelineConfig> reverse = Directions.reverseNow(config, state);
+    List<Prepared> ready = new ArrayList<>();
     if (!a.forward().isEmpty() && forward.isPresent()) {
-      running.add(
-          start(forward.get(), a.forward(), forward.get() == config ? file : Optional.empty()));
+      ready.add(
+          prepare(forward.get(), a.forward(), forward.get() == config ? file : Optional.empty()));
     }
     if (!a.reverse().isEmpty() && reverse.isPresent()) {
       log.info(
-          "groups {} run reversed: {} to {}",
+          "groups {} of pipeline {} run reversed, from its target to its source",
           a.reverse(),
-          config.target().host(),
-          config.source().host());
-      running.add(start(reverse.get(), a.reverse(), Optional.empty()));
+          config.name());
+      ready.add(prepare(reverse.get(), a.reverse(), Optional.empty()));
+    }
+    prepared.run();
+    for (Prepared p : ready) {
+      running.add(Pipeline.start(p.config(), p.tables(), role, p.only(), load, p.file(), false));
     }
     if (running.isEmpty()) {
       log.info(
@@ -141,19 +155,19 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     }
   }
 
-  private Pipeline start(PipelineConfig direction, List<String> names, Optional<Path> source)
+  private Prepared prepare(PipelineConfig direction, List<String> names, Optional<Path> source)
       throws Exception {
     List<String> only = groups.isEmpty() || role == Pipeline.Role.CAPTURE ? List.of() : names;
-    return Pipeline.start(
-        direction, Pipeline.prepare(direction, only), role, only, load, source, false);
+    return new Prepared(direction, Pipeline.prepare(direction, only), only, source);
   }
 
   /**
    * Reads the cutover state when it is time to, and switches the directions if it moved a group of
    * this process. A state that cannot be read (DynamoDB out) leaves everything as it runs.
    */
-  void check() throws Exception {
+  void check(Runnable prepared) throws Exception {
     if (clock.instant().isBefore(nextCheck)) {
+      prepared.run();
       return;
     }
     nextCheck = clock.instant().plus(CHECK_EVERY);
@@ -172,10 +186,12 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
             ErrorClassifier.describe(e));
         stateUnreadable = true;
       }
+      prepared.run();
       return;
     }
     Assignment next = Assignment.of(config, state, role, groups);
     if (next.equals(assignment)) {
+      prepared.run();
       return;
     }
     log.info(
@@ -186,7 +202,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
         assignment.reverse(),
         next.reverse());
     stopAll();
-    startAs(next);
+    startAs(next, prepared);
   }
 
   /** The directions running now, forward first. */

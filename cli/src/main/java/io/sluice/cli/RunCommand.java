@@ -81,9 +81,16 @@ final class RunCommand implements Callable<Integer> {
     }
     LoadProgressBar progress =
         new LoadProgressBar(spec.commandLine().getErr(), Clock.systemUTC(), Duration.ofSeconds(2));
+    // once prepared, the pipelines start in full, and then stop
+    Runnable prepared =
+        () -> {
+          if (preparing.getAndSet(null) == null) {
+            Thread.interrupted(); // a stop came as preparing ended: the latch holds it
+          }
+        };
     DirectedPipelines pipelines;
     try {
-      pipelines = DirectedPipelines.start(cfg, r, groups, progress, Optional.of(config));
+      pipelines = DirectedPipelines.start(cfg, r, groups, progress, Optional.of(config), prepared);
     } catch (InterruptedException e) {
       if (stop.getCount() == 0) {
         log.info("pipeline {} stopped before it started", cfg.name());
@@ -112,13 +119,11 @@ final class RunCommand implements Callable<Integer> {
         // a cutover that moved a group restarts both directions (and clears a halt of the old)
         preparing.set(Thread.currentThread());
         try {
-          pipelines.check();
+          pipelines.check(prepared);
         } catch (InterruptedException e) {
           break;
         } finally {
-          if (preparing.getAndSet(null) == null) {
-            Thread.interrupted();
-          }
+          prepared.run();
         }
         if (halted && pipelines.failure().isEmpty()) {
           halted = false;
