@@ -8,8 +8,8 @@ import io.sluice.checkpoint.DynamoDbCutoverStore;
 import io.sluice.checkpoint.ErrorClassifier;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.control.AdminServer;
-import io.sluice.cli.control.ControlView;
 import io.sluice.cli.cutover.CutoverService;
+import io.sluice.cli.cutover.DirectedControl;
 import io.sluice.cli.cutover.Directions;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
@@ -48,7 +48,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
   private Assignment assignment;
   private Instant nextCheck;
   private boolean stateUnreadable;
-  private ControlView control;
+  private DirectedControl control;
   private AdminServer admin;
   private CutoverService cutovers;
 
@@ -108,7 +108,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     try {
       new StateTables(config.dynamoDb().tablePrefix()).ensureExist(d.dynamo);
       d.startAs(Assignment.of(config, d.store.get(), role, groups), prepared);
-      d.control = ControlView.of(config, d.dynamo, d.clock);
+      d.control = DirectedControl.of(config, d.dynamo, d.clock);
       d.cutovers = new CutoverService(config, d.dynamo, d.clock);
       d.admin = new AdminServer(d.control, config.admin(), d).serving(d.cutovers);
     } catch (Exception | Error e) {

@@ -44,7 +44,7 @@ public final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 64 * 1024;
 
-  private final ControlView view;
+  private final Control view;
   private final AdminConfig config;
   private final Probes probes;
   private final HttpServer server;
@@ -53,6 +53,14 @@ public final class AdminServer implements AutoCloseable {
   private enum Role {
     READ,
     OPERATE
+  }
+
+  /** The groups the API reads and operates. */
+  public interface Control extends ControlClient {
+    /** The pipeline's name. */
+    String pipeline();
+
+    boolean hasGroup(String group);
   }
 
   /** What the unauthenticated endpoints report. */
@@ -91,7 +99,7 @@ public final class AdminServer implements AutoCloseable {
     return this;
   }
 
-  public AdminServer(ControlView view, AdminConfig config, Probes probes) throws IOException {
+  public AdminServer(Control view, AdminConfig config, Probes probes) throws IOException {
     this.view = view;
     this.config = config;
     this.probes = probes;
@@ -267,7 +275,7 @@ public final class AdminServer implements AutoCloseable {
       }
       String group = path[2];
       if (!view.hasGroup(group) && path.length <= 4) {
-        send(ex, 404, error("no group '" + group + "' in pipeline " + view.config().name()));
+        send(ex, 404, error("no group '" + group + "' in pipeline " + view.pipeline()));
         return;
       }
       if (path.length == 3) {

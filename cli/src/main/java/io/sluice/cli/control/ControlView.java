@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Reads and changes the control state of a pipeline's groups straight from DynamoDB and Kafka: what
  * `sluice ctl` does without an admin API, and what the admin API serves.
  */
-public final class ControlView implements ControlClient {
+public final class ControlView implements AdminServer.Control {
   private final PipelineConfig config;
   private final GroupControlStore control;
   private final LeaseStore leases;
@@ -207,6 +207,12 @@ public final class ControlView implements ControlClient {
   }
 
   /** Whether the pipeline has a group of that name; reads nothing. */
+  @Override
+  public String pipeline() {
+    return config.name();
+  }
+
+  @Override
   public boolean hasGroup(String group) {
     return config.groups().stream().anyMatch(g -> g.name().equals(group));
   }

@@ -74,7 +74,8 @@ public final class CtlCommand implements Runnable {
         }
         return new ApiClient(where.api, token);
       }
-      return ControlView.open(PipelineConfigs.load(where.config), Clock.systemUTC());
+      return io.sluice.cli.cutover.DirectedControl.open(
+          PipelineConfigs.load(where.config), Clock.systemUTC());
     }
   }
 

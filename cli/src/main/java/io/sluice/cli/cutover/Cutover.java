@@ -2,7 +2,7 @@ package io.sluice.cli.cutover;
 
 import io.sluice.apply.TargetWriter;
 import io.sluice.capture.SourceCatalog;
-import io.sluice.capture.internal.PublicationSetup;
+import io.sluice.capture.SourcePublication;
 import io.sluice.capture.sequences.SequenceSync;
 import io.sluice.capture.sequences.SequenceValue;
 import io.sluice.capture.verify.Verifier;
@@ -755,7 +755,7 @@ public final class Cutover {
       how = "the groups join " + p.to.name() + ", which copies their tables once";
     } else {
       try (Connection c = Databases.source(p.to)) {
-        PublicationSetup.ensure(c, p.to.source().publication(), p.tables());
+        SourcePublication.ensure(c, p.to.source().publication(), p.tables());
         // a slot left by an interrupted run was made while nothing wrote: made again, it is too
         CutoverSql.dropSlot(c, p.to.source().slot());
         start = CutoverSql.createSlot(c, p.to.source().slot());

@@ -84,7 +84,7 @@ class CutoverCommandIT {
                       timeout: 90s
                       revoke-writes-from: [trader]
                     sequences:
-                      interval: 0s
+                      interval: 2s
                       margin: 1000
                     verify:
                       chunk-rows: 100
@@ -103,6 +103,13 @@ class CutoverCommandIT {
             .atMost(Duration.ofSeconds(120))
             .ignoreExceptions() // until sluice created the tables
             .until(() -> count(target, "orders") == 400 && count(target, "fills") == 400);
+
+        // sequences are carried while the pipeline runs, before any cutover
+        long sourceOrders = lastValue(source, "orders_id_seq");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions() // until the sequence exists on the target
+            .until(() -> lastValue(target, "orders_id_seq") >= sourceOrders + 1000);
 
         Writer app =
             new Writer(slice.sourceJdbcUrl(), infra.source().user(), infra.source().password());
@@ -163,6 +170,7 @@ class CutoverCommandIT {
 
         // cutovers and rollbacks, each killed once at a different step, then finished
         String[] killAt = {
+          "[1/6] preconditions",
           "[2/6] freeze",
           "[3/6] drain and verify",
           "[4/6] sequences",
@@ -209,7 +217,9 @@ class CutoverCommandIT {
             http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/cutover"))
                     .header("Authorization", "Bearer " + OPERATE)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"by\": \"it-admin\"}"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"by\": \"it-admin\", \"assumeFrozen\": true}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
@@ -220,7 +230,35 @@ class CutoverCommandIT {
         assertThat(done.path("outcome").asText()).as(done.toString()).isEqualTo("SWITCHED");
         assertThat(done.path("reversed").size()).isEqualTo(2);
         assertThat(done.path("lastSwitch").path("by").asText()).isEqualTo("it-admin");
+        assertThat(done.path("lines").toString()).contains("writers taken as stopped");
         assertThat(rows(source)).isEqualTo(rows(target));
+
+        // operators see and pause a group in the direction it runs now
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> api(http, adminPort, "GET", "/groups/orders").path("actual").asText(),
+                "RUNNING"::equals);
+        assertThat(api(http, adminPort, "POST", "/groups/orders/pause").path("changed").asBoolean())
+            .isTrue();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> api(http, adminPort, "GET", "/groups/orders").path("actual").asText(),
+                "PAUSED"::equals);
+        app.moveTo(infra.source().jdbcUrl(newPrimaryDb));
+        app.proceed();
+        int paused = app.done.get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.done.get() >= paused + 50);
+        app.pause();
+        assertThat(count(source, "orders"))
+            .as("a paused reversed group applies nothing")
+            .isLessThan(count(target, "orders"));
+        api(http, adminPort, "POST", "/groups/orders/resume");
+        List<String> expected = rows(target);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertThat(rows(source)).isEqualTo(expected));
         app.finish();
       } finally {
         processes.forEach(Process::destroyForcibly);
@@ -232,6 +270,23 @@ class CutoverCommandIT {
     }
   }
 
+  private static JsonNode api(HttpClient http, int port, String method, String path)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + OPERATE)
+                .method(
+                    method,
+                    method.equals("POST")
+                        ? HttpRequest.BodyPublishers.ofString(
+                            "{\"reason\": \"rollback window test\", \"by\": \"it\"}")
+                        : HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
   private static JsonNode status(HttpClient http, int port) throws Exception {
     HttpResponse<String> r =
         http.send(
@@ -240,6 +295,14 @@ class CutoverCommandIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
+  }
+
+  private static long lastValue(Connection c, String sequence) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT last_value FROM " + sequence)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static boolean mayInsert(Connection c) throws SQLException {
