@@ -5,6 +5,7 @@ import io.sluice.core.schema.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Set;
 
 /**
  * The publication capture streams through: made, or corrected, to list exactly the captured tables
@@ -17,5 +18,10 @@ public final class SourcePublication {
   public static void ensure(Connection source, String publication, Collection<TableId> tables)
       throws SQLException {
     PublicationSetup.ensure(source, publication, tables);
+  }
+
+  /** The tables the publication lists; none when it does not exist. */
+  public static Set<TableId> tables(Connection source, String publication) throws SQLException {
+    return PublicationSetup.publishedTables(source, publication);
   }
 }

@@ -58,7 +58,7 @@ public final class CatchUp {
                 config.source().user(),
                 config.source().password().value());
         Admin admin = Admin.create(config.kafka().clientProperties())) {
-      long sourceLsn = position < 0 ? currentWalLsn(source) : position;
+      long sourceLsn = position < 0 ? walInsertPosition(source) : position;
       return pollUntil(() -> slotConfirmed(source, sourceLsn), deadline, failed)
           && pollUntil(() -> appliedToEnd(admin), deadline, failed);
     }
@@ -83,7 +83,7 @@ public final class CatchUp {
    * The insert position, not {@code pg_current_wal_lsn()}: the write position can trail commits
    * already made with {@code synchronous_commit=off}, and caught up must include those.
    */
-  private static long currentWalLsn(Connection source) throws SQLException {
+  public static long walInsertPosition(Connection source) throws SQLException {
     try (Statement st = source.createStatement();
         ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
       rs.next();

@@ -94,9 +94,11 @@ public final class PublicationSetup {
         .orElse(null);
   }
 
-  /** Tables in the publication: partitioned tables by their own name once it publishes via root. */
-  private static Set<TableId> publishedTables(Connection c, String publication)
-      throws SQLException {
+  /**
+   * Tables in the publication (none when it does not exist): partitioned tables by their own name
+   * once it publishes via root.
+   */
+  public static Set<TableId> publishedTables(Connection c, String publication) throws SQLException {
     Set<TableId> out = new HashSet<>();
     try (PreparedStatement ps =
         c.prepareStatement(

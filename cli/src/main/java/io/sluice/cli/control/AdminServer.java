@@ -207,18 +207,11 @@ public final class AdminServer implements AutoCloseable {
         send(ex, 403, error("the read token may not run a cutover"));
         return;
       }
-      JsonNode body;
-      try (InputStream in = ex.getRequestBody()) {
-        byte[] bytes = in.readNBytes(MAX_BODY + 1);
-        body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        send(ex, 400, error("body is not JSON: " + e.getOriginalMessage()));
+      Optional<JsonNode> read = body(ex);
+      if (read.isEmpty()) {
         return;
       }
-      if (body == null || !body.isObject()) {
-        send(ex, 400, error("body must be a JSON object"));
-        return;
-      }
+      JsonNode body = read.get();
       java.util.List<String> groups = new java.util.ArrayList<>();
       JsonNode g = body.get("groups");
       if (g != null && !g.isArray()) {
@@ -309,23 +302,36 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  private void operate(HttpExchange ex, String group, boolean pause) throws IOException {
+  /**
+   * The request's body as a JSON object (an empty body is an empty object), or empty after
+   * answering 400 for a body too large, not JSON, or not an object.
+   */
+  private Optional<JsonNode> body(HttpExchange ex) throws IOException {
     JsonNode body;
     try (InputStream in = ex.getRequestBody()) {
       byte[] bytes = in.readNBytes(MAX_BODY + 1);
       if (bytes.length > MAX_BODY) {
         send(ex, 400, error("body larger than " + MAX_BODY + " bytes"));
-        return;
+        return Optional.empty();
       }
       body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       send(ex, 400, error("body is not JSON: " + e.getOriginalMessage()));
-      return;
+      return Optional.empty();
     }
     if (body == null || !body.isObject()) {
       send(ex, 400, error("body must be a JSON object"));
+      return Optional.empty();
+    }
+    return Optional.of(body);
+  }
+
+  private void operate(HttpExchange ex, String group, boolean pause) throws IOException {
+    Optional<JsonNode> read = body(ex);
+    if (read.isEmpty()) {
       return;
     }
+    JsonNode body = read.get();
     String by = text(body, "by").orElse("admin-api");
     boolean changed;
     if (pause) {

@@ -201,7 +201,7 @@ public final class Cutover {
       step(2, "freeze", r, () -> freeze(p, r));
       long finalPosition;
       try (Connection c = Databases.source(p.from)) {
-        finalPosition = CutoverSql.walInsertPosition(c);
+        finalPosition = CatchUp.walInsertPosition(c);
       }
       step(3, "drain and verify", r, () -> drainAndVerify(p, finalPosition));
       step(4, "sequences", r, () -> sequences(p));
@@ -462,15 +462,15 @@ public final class Cutover {
     Duration quiet = config.cutover().quiet();
     try (Connection c = Databases.source(p.from);
         FreezeWatch watch = new FreezeWatch(p.from)) {
-      awaitCaptured(c, p.from, CutoverSql.walInsertPosition(c));
+      awaitCaptured(c, p.from, CatchUp.walInsertPosition(c));
       watch.begin();
-      long begin = CutoverSql.walInsertPosition(c);
+      long begin = CatchUp.walInsertPosition(c);
       Instant until = clock.instant().plus(quiet);
       while (clock.instant().isBefore(until)) {
         Thread.sleep(
             Math.max(1, Math.min(500, Duration.between(clock.instant(), until).toMillis())));
       }
-      long end = CutoverSql.walInsertPosition(c);
+      long end = CatchUp.walInsertPosition(c);
       awaitCaptured(c, p.from, end);
       FreezeWatch.Writes w = watch.since(clock, config.cutover().timeout());
       if (w.changes() > 0) {
@@ -664,11 +664,7 @@ public final class Cutover {
   private String flip(Plan p, CutoverState.Switch w, Request r) throws Exception {
     List<TableId> tables = p.tables();
     CutoverState s = store.get();
-    boolean othersRemain =
-        config.groups().stream()
-            .map(GroupConfig::name)
-            .filter(g -> !p.groups.contains(g))
-            .anyMatch(g -> p.rollback ? s.isReversed(g) : s.isForward(g));
+    boolean othersRemain = othersRun(p, s, !p.rollback);
     String stopped;
     try (Connection c = Databases.source(p.from)) {
       Instant deadline = clock.instant().plus(config.cutover().timeout());
@@ -676,7 +672,7 @@ public final class Cutover {
         Optional<CutoverSql.Slot> slot = CutoverSql.slot(c, p.from.source().slot());
         boolean done =
             othersRemain
-                ? CutoverSql.published(c, p.from.source().publication()).stream()
+                ? SourcePublication.tables(c, p.from.source().publication()).stream()
                     .noneMatch(tables::contains)
                 : slot.isEmpty() || !slot.get().active();
         if (done) {
@@ -736,16 +732,20 @@ public final class Cutover {
     return "new primary takes writes; old primary ready to be written by " + p.to.name();
   }
 
+  /** Whether a group outside the switch runs forward (or reversed): its slot is in use. */
+  private boolean othersRun(Plan p, CutoverState s, boolean forward) {
+    return config.groups().stream()
+        .map(GroupConfig::name)
+        .filter(g -> !p.groups.contains(g))
+        .anyMatch(g -> forward ? s.isForward(g) : s.isReversed(g));
+  }
+
   // 6. reverse ------------------------------------------------------------------------------
 
   /** Starts the new direction from a slot made now, while nothing writes the new primary. */
   private String reverse(Plan p, Request r) throws Exception {
     CutoverState s = store.get();
-    boolean othersRun =
-        config.groups().stream()
-            .map(GroupConfig::name)
-            .filter(g -> !p.groups.contains(g))
-            .anyMatch(g -> p.rollback ? s.isForward(g) : s.isReversed(g));
+    boolean othersRun = othersRun(p, s, p.rollback);
     long start = 0;
     String how;
     StateTables toTables = new StateTables(p.to.dynamoDb().tablePrefix());

@@ -13,9 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** The statements a cutover runs on either database, each safe to run again. */
 final class CutoverSql {
@@ -23,18 +21,6 @@ final class CutoverSql {
   static final List<String> WRITES = List.of("INSERT", "UPDATE", "DELETE", "TRUNCATE");
 
   private CutoverSql() {}
-
-  /**
-   * The insert position, not {@code pg_current_wal_lsn()}: the write position can trail commits
-   * made with {@code synchronous_commit=off}.
-   */
-  static long walInsertPosition(Connection c) throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
   /** The slot's confirmed position and whether a session streams it; empty when it is absent. */
   record Slot(long confirmed, boolean active) {}
@@ -77,22 +63,6 @@ final class CutoverSql {
         return rs.getLong(1);
       }
     }
-  }
-
-  /** The tables a publication lists, as schema.table; empty when it does not exist. */
-  static Set<TableId> published(Connection c, String publication) throws SQLException {
-    Set<TableId> out = new TreeSet<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
-      ps.setString(1, publication);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new TableId(rs.getString(1), rs.getString(2)));
-        }
-      }
-    }
-    return out;
   }
 
   /**

@@ -211,28 +211,8 @@ class CutoverCommandIT {
           assertThat(sluice("verify", "--config", config.toString())).isZero();
         }
 
-        // and once through the admin API, as an operator's tool would
+        assertThat(reversed).as("an odd number of switches ends cut over").isTrue();
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> started =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/cutover"))
-                    .header("Authorization", "Bearer " + OPERATE)
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"by\": \"it-admin\", \"assumeFrozen\": true}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        await()
-            .atMost(Duration.ofSeconds(180))
-            .until(() -> !status(http, adminPort).path("running").asBoolean(true));
-        JsonNode done = status(http, adminPort);
-        assertThat(done.path("outcome").asText()).as(done.toString()).isEqualTo("SWITCHED");
-        assertThat(done.path("reversed").size()).isEqualTo(2);
-        assertThat(done.path("lastSwitch").path("by").asText()).isEqualTo("it-admin");
-        assertThat(done.path("lines").toString()).contains("writers taken as stopped");
-        assertThat(rows(source)).isEqualTo(rows(target));
-
         // operators see and pause a group in the direction it runs now
         await()
             .atMost(Duration.ofSeconds(60))
@@ -259,6 +239,35 @@ class CutoverCommandIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(rows(source)).isEqualTo(expected));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> api(http, adminPort, "GET", "/groups/orders").path("actual").asText(),
+                "RUNNING"::equals);
+
+        // and the rollback once through the admin API, as an operator's tool would, on the
+        // operator's word that the writers stopped
+        HttpResponse<String> started =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/cutover"))
+                    .header("Authorization", "Bearer " + OPERATE)
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"by\": \"it-admin\", \"rollback\": true, \"assumeFrozen\": true}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        await()
+            .atMost(Duration.ofSeconds(180))
+            .until(() -> !status(http, adminPort).path("running").asBoolean(true));
+        JsonNode done = status(http, adminPort);
+        assertThat(done.path("outcome").asText()).as(done.toString()).isEqualTo("SWITCHED");
+        assertThat(done.path("reversed").size()).isZero();
+        assertThat(done.path("lastSwitch").path("rollback").asBoolean()).isTrue();
+        assertThat(done.path("lastSwitch").path("by").asText()).isEqualTo("it-admin");
+        assertThat(done.path("lines").toString()).contains("writers taken as stopped");
+        assertThat(rows(source)).isEqualTo(rows(target));
+
         app.finish();
       } finally {
         processes.forEach(Process::destroyForcibly);

@@ -471,24 +471,29 @@ public final class ConfigKeys {
           Type.DURATION,
           "10s",
           positive(),
-          "How long the source must show no captured change before `sluice cutover` takes the"
-              + " writers as stopped.");
+          "How long `sluice cutover` watches for the writers to be stopped: capture must carry"
+              + " no change to the groups' tables during it (heartbeats and other tables do not"
+              + " count); one change refuses the switch.");
   public static final ConfigKey CUTOVER_REVOKE_WRITES_FROM =
       opt(
           "cutover.revoke-writes-from",
           Type.STRING_LIST,
           null,
-          "Roles whose INSERT, UPDATE, DELETE and TRUNCATE on the groups' tables `sluice"
-              + " cutover` revokes on the old primary at the freeze, and restores on rollback."
-              + " Default: none, so the application must stop writing by itself.");
+          "Roles whose direct INSERT, UPDATE, DELETE and TRUNCATE grants on the groups' tables"
+              + " `sluice cutover` revokes on the old primary at the freeze (kept in DynamoDB"
+              + " first), and gives back when the switch is refused before the flip, or when that"
+              + " database becomes the primary again. Default: none, so the application must stop"
+              + " writing by itself.");
   public static final ConfigKey CUTOVER_TIMEOUT =
       opt(
           "cutover.timeout",
           Type.DURATION,
           "10m",
           positive(),
-          "How long each waiting step of `sluice cutover` waits (apply draining to the frozen"
-              + " source, the switch-over) before it rolls back.");
+          "How long each waiting step of `sluice cutover` waits (capture confirming a position,"
+              + " apply draining to the final position, the old direction stopping, the new one"
+              + " starting) before it refuses; a switch already recorded is finished by running the"
+              + " command again.");
   public static final ConfigKey ALERTS_LAG =
       opt(
           "alerts.lag",
