@@ -323,19 +323,24 @@ public final class Cutover {
           problems.add("group " + g + " is " + v.actual() + " (desired " + v.desired() + ")");
         }
         for (GroupView.Partition part : v.partitions()) {
-          if (part.lagSeconds() < 0) {
+          // A partition with nothing waiting is caught up, however old its last applied commit:
+          // on a quiet source that is the last heartbeat's, seconds ago.
+          double lag = part.lagEvents() == 0 ? 0 : part.lagSeconds();
+          if (lag < 0) {
             problems.add("group " + g + " partition " + part.partition() + " lag unknown");
-          } else if (part.lagSeconds() > maxLag.toMillis() / 1e3) {
+          } else if (lag > maxLag.toMillis() / 1e3) {
             problems.add(
                 String.format(
                     java.util.Locale.ROOT,
-                    "group %s partition %d is %.1f s behind, over cutover.max-lag %s",
+                    "group %s partition %d is %.1f s behind (%d changes waiting), over"
+                        + " cutover.max-lag %s",
                     g,
                     part.partition(),
-                    part.lagSeconds(),
+                    lag,
+                    part.lagEvents(),
                     Durations.format(maxLag)));
           }
-          worstLag = Math.max(worstLag, part.lagSeconds());
+          worstLag = Math.max(worstLag, lag);
         }
       }
     }
@@ -386,7 +391,7 @@ public final class Cutover {
       for (String g : p.groups) {
         for (GroupView.Partition part : view.group(g).orElseThrow().partitions()) {
           backlog += part.lagEvents();
-          lag = Math.max(lag, part.lagSeconds());
+          lag = Math.max(lag, part.lagEvents() == 0 ? 0 : part.lagSeconds());
         }
       }
     }
@@ -751,8 +756,9 @@ public final class Cutover {
     StateTables toTables = new StateTables(p.to.dynamoDb().tablePrefix());
     toTables.ensureExist(dynamo);
     if (othersRun) {
-      // its capture runs for other groups on its slot: the groups join it, and are copied once
-      how = "the groups join " + p.to.name() + ", which copies their tables once";
+      // its capture runs for other groups on its slot: the groups join it there (a table it
+      // never copied is copied once, as a table that joins a group is)
+      how = "the groups join the capture " + p.to.name() + " runs for its other groups";
     } else {
       try (Connection c = Databases.source(p.to)) {
         SourcePublication.ensure(c, p.to.source().publication(), p.tables());

@@ -51,51 +51,9 @@ class CutoverCommandIT {
       List<Process> processes = new ArrayList<>();
       try (Connection source = slice.connectSource();
           Connection target = infra.source().connect(newPrimaryDb)) {
-        try (Statement st = source.createStatement()) {
-          st.execute(
-              "CREATE TABLE orders (id bigserial PRIMARY KEY, account int NOT NULL,"
-                  + " qty numeric(38,18) NOT NULL, note text)");
-          st.execute(
-              "CREATE TABLE fills (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-                  + " order_id bigint NOT NULL, px numeric NOT NULL)");
-          st.execute(
-              "INSERT INTO orders (account, qty, note) SELECT g % 17, g / 3.0, 'o' || g"
-                  + " FROM generate_series(1, 400) g");
-          st.execute(
-              "INSERT INTO fills (order_id, px) SELECT g, g * 1.25 FROM generate_series(1, 400) g");
-          // a role of the application: the freeze takes its writes on the old primary
-          st.execute(
-              "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'trader') THEN"
-                  + " CREATE ROLE trader; END IF; END $$");
-          st.execute("GRANT SELECT, INSERT, UPDATE ON orders, fills TO trader");
-        }
+        createSchema(source);
         Path dir = Files.createDirectories(Path.of("target", "cutover-it"));
-        Path config = dir.resolve("pipeline.yaml");
-        Files.writeString(
-            config,
-            slice
-                .pipelineYaml(
-                    """
-                    capture:
-                      heartbeat-interval: 1s
-                    cutover:
-                      quiet: 2s
-                      max-lag: 3s
-                      timeout: 90s
-                      revoke-writes-from: [trader]
-                    sequences:
-                      interval: 2s
-                      margin: 1000
-                    verify:
-                      chunk-rows: 100
-                    """,
-                    """
-                    - {name: orders, tables: [orders], partitions: 2}
-                    - {name: fills, tables: [fills], partitions: 2}
-                    """)
-                .replace(
-                    "port: " + infra.target().port() + "\n  database: " + slice.targetDatabase(),
-                    "port: " + infra.source().port() + "\n  database: " + newPrimaryDb));
+        Path config = writeConfig(dir, slice, newPrimaryDb);
         assertThat(Files.readString(config)).contains(newPrimaryDb);
         int adminPort = freePort();
         Process run = run(processes, dir, config, adminPort);
@@ -122,7 +80,7 @@ class CutoverCommandIT {
         assertThat(never.output()).contains("[1/6] preconditions").contains("never verified");
 
         assertThat(sluice("verify", "--config", config.toString())).isZero();
-        Result dry = cutover(dir, config, "dry-run", null, false, true);
+        Result dry = cutover(dir, config, "dry-run", null, "--dry-run");
         assertThat(dry.exit()).as(dry.output()).isZero();
         assertThat(dry.output())
             .contains("dry run of cutover")
@@ -138,7 +96,7 @@ class CutoverCommandIT {
           }
           int before = app.done.get();
           // apply of orders waits behind the lock while the application writes on
-          await().atMost(Duration.ofSeconds(60)).until(() -> app.done.get() >= before + 400);
+          await().atMost(Duration.ofSeconds(60)).until(() -> app.done.get() >= before + 650);
           Result lagging = cutover(dir, config, "lagging", null);
           locker.rollback();
           assertThat(lagging.exit()).isEqualTo(1);
@@ -183,9 +141,10 @@ class CutoverCommandIT {
           boolean rollback = reversed;
           Connection primary = reversed ? target : source;
           Connection other = reversed ? source : target;
-          Result killed = cutover(dir, config, "switch-" + i + "-killed", killAt[i], rollback);
+          String[] way = rollback ? new String[] {"--rollback"} : new String[0];
+          Result killed = cutover(dir, config, "switch-" + i + "-killed", killAt[i], way);
           assertThat(killed.output()).as("kill point of switch %d", i).contains(killAt[i]);
-          Result finished = cutover(dir, config, "switch-" + i, null, rollback);
+          Result finished = cutover(dir, config, "switch-" + i, null, way);
           assertThat(finished.exit()).as(finished.output()).isZero();
           reversed = !reversed;
           assertThat(rows(other)).as("after switch %d", i).isEqualTo(rows(primary));
@@ -277,6 +236,133 @@ class CutoverCommandIT {
         infra.source().dropDatabase(newPrimaryDb);
       }
     }
+  }
+
+  /**
+   * One group switched alone: the other keeps running forward beside the reverse one, each
+   * direction carries only its own group, and the rollback of the one group joins it to the forward
+   * capture again without copying it.
+   */
+  @Test
+  void switchesOneGroupWhileTheOtherRunsForward() throws Exception {
+    EmbeddedInfrastructure infra = EmbeddedInfrastructure.shared();
+    try (TestIsolation slice = TestIsolation.create("cutover one group")) {
+      String newPrimaryDb = slice.id() + "_new";
+      infra.source().createDatabase(newPrimaryDb);
+      List<Process> processes = new ArrayList<>();
+      try (Connection source = slice.connectSource();
+          Connection target = infra.source().connect(newPrimaryDb)) {
+        createSchema(source);
+        Path dir = Files.createDirectories(Path.of("target", "cutover-one-group-it"));
+        Path config = writeConfig(dir, slice, newPrimaryDb);
+        run(processes, dir, config, freePort());
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .ignoreExceptions()
+            .until(() -> count(target, "orders") == 400 && count(target, "fills") == 400);
+        assertThat(sluice("verify", "--config", config.toString())).isZero();
+
+        Result cut = cutover(dir, config, "cutover-orders", null, "--group", "orders");
+        assertThat(cut.exit()).as(cut.output()).isZero();
+        assertThat(cut.output()).contains("groups [orders]");
+        assertThat(rows(source)).isEqualTo(rows(target));
+
+        // orders is written on its new primary, fills still on the source: each goes its way
+        try (Statement onTarget = target.createStatement();
+            Statement onSource = source.createStatement()) {
+          onTarget.execute(
+              "INSERT INTO orders (account, qty, note) SELECT 1, g, 'new' FROM"
+                  + " generate_series(1, 50) g");
+          onTarget.execute("UPDATE orders SET note = 'moved' WHERE id <= 20");
+          onSource.execute(
+              "INSERT INTO fills (order_id, px) SELECT g, 2 FROM generate_series(1, 50) g");
+          onSource.execute("DELETE FROM fills WHERE id <= 10");
+        }
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertThat(rows(source)).isEqualTo(rows(target)));
+        assertThat(count(source, "orders")).isEqualTo(450);
+        assertThat(count(target, "fills")).isEqualTo(440);
+
+        assertThat(sluice("verify", "--config", config.toString())).isZero();
+        Result back =
+            cutover(dir, config, "rollback-orders", null, "--rollback", "--group", "orders");
+        assertThat(back.exit()).as(back.output()).isZero();
+        try (Statement onSource = source.createStatement()) {
+          onSource.execute(
+              "INSERT INTO orders (account, qty, note) SELECT 2, g, 'back' FROM"
+                  + " generate_series(1, 30) g");
+        }
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertThat(rows(target)).isEqualTo(rows(source)));
+        assertThat(count(target, "orders")).isEqualTo(480);
+        assertThat(Files.readString(dir.resolve("run.log")))
+            .as("the forward capture took orders back without copying it")
+            .doesNotContain("joined pipeline " + slice.id() + ":");
+      } finally {
+        processes.forEach(Process::destroyForcibly);
+        for (Process p : processes) {
+          p.waitFor();
+        }
+        infra.source().dropDatabase(newPrimaryDb);
+      }
+    }
+  }
+
+  /** Two tables an application writes, keyed by a serial and by an identity column. */
+  private static void createSchema(Connection source) throws SQLException {
+    try (Statement st = source.createStatement()) {
+      st.execute(
+          "CREATE TABLE orders (id bigserial PRIMARY KEY, account int NOT NULL,"
+              + " qty numeric(38,18) NOT NULL, note text)");
+      st.execute(
+          "CREATE TABLE fills (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+              + " order_id bigint NOT NULL, px numeric NOT NULL)");
+      st.execute(
+          "INSERT INTO orders (account, qty, note) SELECT g % 17, g / 3.0, 'o' || g"
+              + " FROM generate_series(1, 400) g");
+      st.execute(
+          "INSERT INTO fills (order_id, px) SELECT g, g * 1.25 FROM generate_series(1, 400) g");
+      // a role of the application: the freeze takes its writes on the old primary
+      st.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'trader') THEN"
+              + " CREATE ROLE trader; END IF; END $$");
+      st.execute("GRANT SELECT, INSERT, UPDATE ON orders, fills TO trader");
+    }
+  }
+
+  /** The pipeline, its target a database on the logical-decoding server. */
+  private static Path writeConfig(Path dir, TestIsolation slice, String newPrimaryDb)
+      throws IOException {
+    EmbeddedInfrastructure infra = slice.infrastructure();
+    Path config = dir.resolve("pipeline.yaml");
+    Files.writeString(
+        config,
+        slice
+            .pipelineYaml(
+                """
+                capture:
+                  heartbeat-interval: 1s
+                cutover:
+                  quiet: 2s
+                  max-lag: 5s
+                  timeout: 90s
+                  revoke-writes-from: [trader]
+                sequences:
+                  interval: 2s
+                  margin: 1000
+                verify:
+                  chunk-rows: 100
+                """,
+                """
+                - {name: orders, tables: [orders], partitions: 2}
+                - {name: fills, tables: [fills], partitions: 2}
+                """)
+            .replace(
+                "port: " + infra.target().port() + "\n  database: " + slice.targetDatabase(),
+                "port: " + infra.source().port() + "\n  database: " + newPrimaryDb));
+    return config;
   }
 
   private static JsonNode api(HttpClient http, int port, String method, String path)
@@ -371,15 +457,10 @@ class CutoverCommandIT {
 
   private record Result(int exit, String output) {}
 
-  private static Result cutover(Path dir, Path config, String name, String killAt, boolean... flags)
+  private static Result cutover(Path dir, Path config, String name, String killAt, String... args)
       throws Exception {
     List<String> cmd = java("cutover", "--config", config.toString(), "--by", "it");
-    if (flags.length > 0 && flags[0]) {
-      cmd.add("--rollback");
-    }
-    if (flags.length > 1 && flags[1]) {
-      cmd.add("--dry-run");
-    }
+    cmd.addAll(List.of(args));
     Path log = dir.resolve(name + ".log");
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
