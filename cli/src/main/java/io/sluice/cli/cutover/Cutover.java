@@ -292,6 +292,10 @@ public final class Cutover {
         java.util.Locale.ROOT, "%.1f s", Duration.between(start, clock.instant()).toMillis() / 1e3);
   }
 
+  private static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   private static Refused refuse(String message) {
     return new Refused(message);
   }
@@ -377,8 +381,8 @@ public final class Cutover {
     }
     return String.format(
         java.util.Locale.ROOT,
-        "%d groups running, lag %.1f s (at most %s), last verified clean %s",
-        p.groups.size(),
+        "%s running, lag %.1f s (at most %s), last verified clean %s",
+        count(p.groups.size(), "group"),
         worstLag,
         Durations.format(maxLag),
         oldest);
@@ -451,8 +455,8 @@ public final class Cutover {
           List<String> still = CutoverSql.stillWritable(c, role, tables);
           notes.add(
               "revoked "
-                  + fresh.getOrDefault(role, Map.of()).size()
-                  + " grants of "
+                  + count(fresh.getOrDefault(role, Map.of()).size(), "grant")
+                  + " of "
                   + role
                   + (still.isEmpty()
                       ? ""
@@ -618,10 +622,10 @@ public final class Cutover {
     }
     return String.format(
         java.util.Locale.ROOT,
-        "applied up to %s in %.1f s; %d tables, %,d rows match",
+        "applied up to %s in %.1f s; %s, %,d rows match",
         new Lsn(finalPosition),
         drained.toMillis() / 1e3,
-        report.tables().size(),
+        count(report.tables().size(), "table"),
         report.rows());
   }
 
@@ -636,8 +640,8 @@ public final class Cutover {
               from, to, p.tables(), config.sequences().include(), config.sequences().margin());
     }
     long created = carried.stream().filter(SequenceValue::created).count();
-    return carried.size()
-        + " sequences set on the new primary to the old one's value plus "
+    return count(carried.size(), "sequence")
+        + " set on the new primary to the old one's value plus "
         + config.sequences().margin()
         + (created == 0 ? "" : " (" + created + " created)");
   }
