@@ -2,7 +2,9 @@ package io.sluice.cli;
 
 import io.sluice.capture.CapturedTables;
 import io.sluice.capture.load.LoadListener;
+import io.sluice.checkpoint.ActiveRegion;
 import io.sluice.checkpoint.CutoverState;
+import io.sluice.checkpoint.DynamoDbActiveRegionStore;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbCutoverStore;
 import io.sluice.checkpoint.ErrorClassifier;
@@ -13,6 +15,11 @@ import io.sluice.cli.cutover.DirectedControl;
 import io.sluice.cli.cutover.Directions;
 import io.sluice.core.config.GroupConfig;
 import io.sluice.core.config.PipelineConfig;
+import io.sluice.core.config.RegionConfig;
+import io.sluice.core.retry.Backoff;
+import io.sluice.core.retry.Retrier;
+import io.sluice.core.retry.RetryLog;
+import io.sluice.core.retry.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +50,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
   private final Optional<Path> file;
   private final DynamoDbClient dynamo;
   private final DynamoDbCutoverStore store;
+  private final DynamoDbActiveRegionStore regions;
   private final Clock clock = Clock.systemUTC();
   private final List<Pipeline> running = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Assignment assignment;
@@ -52,8 +60,20 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
   private AdminServer admin;
   private CutoverService cutovers;
 
-  /** Which groups this process runs each way. */
-  record Assignment(List<String> forward, List<String> reverse) {
+  /**
+   * Which groups this process runs each way.
+   *
+   * @param standby this process's region is not the active one: it runs nothing
+   */
+  record Assignment(List<String> forward, List<String> reverse, boolean standby) {
+    Assignment(List<String> forward, List<String> reverse) {
+      this(forward, reverse, false);
+    }
+
+    static Assignment standingBy() {
+      return new Assignment(List.of(), List.of(), true);
+    }
+
     static Assignment of(
         PipelineConfig config, CutoverState state, Pipeline.Role role, List<String> only) {
       List<String> f = new ArrayList<>();
@@ -85,6 +105,23 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     this.dynamo = DynamoDbClients.create(config.dynamoDb());
     StateTables state = new StateTables(config.dynamoDb().tablePrefix());
     this.store = new DynamoDbCutoverStore(dynamo, state, clock);
+    this.regions = new DynamoDbActiveRegionStore(dynamo, state, clock);
+  }
+
+  /**
+   * What this process runs now: nothing while its region is not the active one (whatever its leases
+   * say), else each group in the direction the cutover state says.
+   */
+  private Assignment assignment(CutoverState state) {
+    RegionConfig region = config.region();
+    if (region.twoRegions()) {
+      String active =
+          regions.get().map(ActiveRegion::region).orElse(region.primary().orElseThrow());
+      if (!active.equals(region.name().orElseThrow())) {
+        return Assignment.standingBy();
+      }
+    }
+    return Assignment.of(config, state, role, groups);
   }
 
   /**
@@ -106,8 +143,22 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     }
     DirectedPipelines d = new DirectedPipelines(config, role, groups, load, file);
     try {
-      new StateTables(config.dynamoDb().tablePrefix()).ensureExist(d.dynamo);
-      d.startAs(Assignment.of(config, d.store.get(), role, groups), prepared);
+      // The state decides what runs, so it is read first; DynamoDB away (or credentials not yet
+      // there, as at a pod's start) is waited for like a database that is away.
+      Retrier retrier =
+          new Retrier(Backoff.DEFAULT, ErrorClassifier::classify, Sleeper.SYSTEM, d.clock);
+      Assignment first =
+          retrier.call(
+              () -> {
+                new StateTables(config.dynamoDb().tablePrefix()).ensureExist(d.dynamo);
+                return d.assignment(d.store.get());
+              },
+              new RetryLog(
+                  log,
+                  "reading the pipeline's state in DynamoDB",
+                  ErrorClassifier::describe,
+                  d.clock));
+      d.startAs(first, prepared);
       d.control = DirectedControl.of(config, d.dynamo, d.clock);
       d.cutovers = new CutoverService(config, d.dynamo, d.clock);
       d.admin = new AdminServer(d.control, config.admin(), d).serving(d.cutovers);
@@ -148,7 +199,12 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     for (Prepared p : ready) {
       running.add(Pipeline.start(p.config(), p.tables(), role, p.only(), load, p.file(), false));
     }
-    if (running.isEmpty()) {
+    if (a.standby()) {
+      log.info(
+          "region {} of pipeline {} stands by: the active region is another",
+          config.region().name().orElseThrow(),
+          config.name());
+    } else if (running.isEmpty()) {
       log.info(
           "no group of pipeline {} runs in this process now (a switch is under way)",
           config.name());
@@ -189,13 +245,22 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
       prepared.run();
       return;
     }
-    Assignment next = Assignment.of(config, state, role, groups);
+    Assignment next;
+    try {
+      next = assignment(state);
+    } catch (RuntimeException e) {
+      prepared.run();
+      return; // the active region unreadable: run on as before
+    }
     if (next.equals(assignment)) {
       prepared.run();
       return;
     }
     log.info(
-        "cutover moved groups of pipeline {}: forward {} -> {}, reversed {} -> {}",
+        "{} of pipeline {}: forward {} -> {}, reversed {} -> {}",
+        next.standby() != assignment.standby()
+            ? (next.standby() ? "the active region moved away" : "this region became active")
+            : "a cutover moved groups",
         config.name(),
         assignment.forward(),
         next.forward(),

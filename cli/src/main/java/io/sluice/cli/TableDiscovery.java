@@ -177,7 +177,8 @@ final class TableDiscovery implements AutoCloseable {
             was.groups(),
             is.verify(),
             is.sequences(),
-            is.cutover());
+            is.cutover(),
+            is.region());
     if (!isWithOldGroups.equals(was)) {
       out.add("settings outside the groups");
     }

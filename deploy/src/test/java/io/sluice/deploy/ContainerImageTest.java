@@ -225,15 +225,17 @@ class ContainerImageTest {
     command.addAll(container().getArgs());
     Process p = sandbox().start(command, env, "/app", user(), configDir(), log);
     try {
-      // The configuration is accepted and capture reaches for its source, which cannot be
-      // reached: the sandbox has no network.
+      // The configuration is accepted and sluice reaches for the pipeline's state in DynamoDB,
+      // which it reads before its databases, and which cannot be reached: the sandbox has no
+      // network and no AWS credentials. It waits, as for a database that is away.
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
           .until(
               () ->
                   !p.isAlive()
-                      || Files.readString(log).contains("reading the source catalog failed"));
+                      || Files.readString(log)
+                          .contains("reading the pipeline's state in DynamoDB failed"));
       String out = Files.readString(log, StandardCharsets.UTF_8);
       assertThat(p.isAlive()).as(out).isTrue();
       ProcessHandle java = p.descendants().findFirst().orElseThrow();

@@ -116,6 +116,7 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/groups", this::handle);
     server.createContext("/capture", this::capture);
     server.createContext("/cutover", this::cutover);
+    server.createContext("/failover", this::failover);
     server.createContext("/metrics", this::metrics);
     server.createContext("/health", ex -> probe(ex, java.util.List.of()));
     server.createContext("/ready", ex -> probe(ex, probes.notReady()));
@@ -241,6 +242,61 @@ public final class AdminServer implements AutoCloseable {
       }
       log.info("admin API: cutover asked for by {}", by);
       send(ex, 202, JSON.valueToTree(c.status()));
+    } catch (RuntimeException e) {
+      log.warn("admin API request {} failed: {}", ex.getRequestURI(), e.toString());
+      send(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
+  }
+
+  /**
+   * {@code GET /failover} (read token): {@code {"active": region}} ({@code null} for a pipeline run
+   * in one region); {@code POST /failover} (operate token) with {@code {"to": "...", "reason":
+   * "...", "by": "..."}}: 202 {@code {"active": ..., "changed": true|false}}; 400 without a region
+   * or a reason, or for a pipeline run in one region.
+   */
+  private void failover(HttpExchange ex) throws IOException {
+    try (ex) {
+      Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+      if (role.isEmpty()) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
+        send(ex, 401, error("a valid bearer token is required"));
+        return;
+      }
+      if (ex.getRequestMethod().equals("GET")) {
+        Map<String, Object> answer = new java.util.HashMap<>();
+        answer.put("active", view.activeRegion().orElse(null));
+        send(ex, 200, JSON.valueToTree(answer));
+        return;
+      }
+      if (!ex.getRequestMethod().equals("POST")) {
+        send(ex, 405, error("only GET and POST on /failover"));
+        return;
+      }
+      if (role.get() != Role.OPERATE) {
+        send(ex, 403, error("the read token may not fail over"));
+        return;
+      }
+      Optional<JsonNode> read = body(ex);
+      if (read.isEmpty()) {
+        return;
+      }
+      Optional<String> to = text(read.get(), "to").filter(r -> !r.isBlank());
+      Optional<String> reason = text(read.get(), "reason").filter(r -> !r.isBlank());
+      if (to.isEmpty() || reason.isEmpty()) {
+        send(ex, 400, error("a failover needs \"to\" (the region) and a \"reason\""));
+        return;
+      }
+      String by = text(read.get(), "by").orElse("admin-api");
+      boolean changed;
+      try {
+        changed = view.failover(to.get(), reason.get(), by);
+      } catch (IllegalArgumentException e) {
+        send(ex, 400, error(e.getMessage()));
+        return;
+      }
+      log.info(
+          "admin API: failover to region {} by {}{}", to.get(), by, changed ? "" : " (already so)");
+      send(ex, 202, JSON.valueToTree(Map.of("active", to.get(), "changed", changed)));
     } catch (RuntimeException e) {
       log.warn("admin API request {} failed: {}", ex.getRequestURI(), e.toString());
       send(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));

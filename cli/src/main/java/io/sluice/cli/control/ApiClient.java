@@ -61,6 +61,20 @@ public final class ApiClient implements ControlClient {
   }
 
   @Override
+  public boolean failover(String region, String reason, String by) {
+    return call("POST", "failover", Map.of("to", region, "reason", reason, "by", by), 202)
+        .orElseThrow()
+        .path("changed")
+        .asBoolean();
+  }
+
+  @Override
+  public Optional<String> activeRegion() {
+    JsonNode active = call("GET", "failover", null, 200).orElseThrow().path("active");
+    return active.isTextual() ? Optional.of(active.asText()) : Optional.empty();
+  }
+
+  @Override
   public void close() {
     // HttpClient needs no closing on Java 17
   }

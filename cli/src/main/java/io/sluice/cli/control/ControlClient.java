@@ -18,6 +18,18 @@ public interface ControlClient extends AutoCloseable {
   /** Resumes the group; false when it was running already. */
   boolean resume(String group, String by);
 
+  /**
+   * Makes {@code region} the pipeline's active region (a failover): its processes capture and
+   * apply, the other region's stand by.
+   *
+   * @return false when it was active already
+   * @throws IllegalArgumentException for a pipeline run in one region
+   */
+  boolean failover(String region, String reason, String by);
+
+  /** The pipeline's active region; empty for a pipeline run in one region. */
+  Optional<String> activeRegion();
+
   @Override
   void close();
 }

@@ -2,9 +2,11 @@ package io.sluice.cli.control;
 
 import io.sluice.apply.GroupBacklog;
 import io.sluice.capture.CaptureSingleton;
+import io.sluice.checkpoint.ActiveRegion;
 import io.sluice.checkpoint.ApplyCheckpoint;
 import io.sluice.checkpoint.ApplyCheckpointStore;
 import io.sluice.checkpoint.DesiredState;
+import io.sluice.checkpoint.DynamoDbActiveRegionStore;
 import io.sluice.checkpoint.DynamoDbApplyCheckpointStore;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.DynamoDbGroupControlStore;
@@ -53,6 +55,7 @@ public final class ControlView implements AdminServer.Control {
   private Admin kafka;
   private final Clock clock;
   private final Optional<DynamoDbClient> owned;
+  private final DynamoDbActiveRegionStore regions;
 
   private ControlView(
       PipelineConfig config, DynamoDbClient dynamo, Clock clock, boolean ownsDynamo) {
@@ -62,6 +65,7 @@ public final class ControlView implements AdminServer.Control {
     this.leases = new DynamoDbLeaseStore(dynamo, tables, clock, config.apply().leaseTimeout());
     this.checkpoints = new DynamoDbApplyCheckpointStore(dynamo, tables, clock);
     this.load = new DynamoDbLoadProgressStore(dynamo, tables, clock);
+    this.regions = new DynamoDbActiveRegionStore(dynamo, tables, clock);
     this.clock = clock;
     this.owned = ownsDynamo ? Optional.of(dynamo) : Optional.empty();
   }
@@ -207,6 +211,27 @@ public final class ControlView implements AdminServer.Control {
   }
 
   /** Whether the pipeline has a group of that name; reads nothing. */
+  @Override
+  public boolean failover(String region, String reason, String by) {
+    if (!config.region().twoRegions()) {
+      throw new IllegalArgumentException(
+          "pipeline "
+              + config.name()
+              + " runs in one region: set region.name and region.primary in each region's"
+              + " configuration to run it in two");
+    }
+    return regions.set(region, reason, by);
+  }
+
+  @Override
+  public Optional<String> activeRegion() {
+    if (!config.region().twoRegions()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        regions.get().map(ActiveRegion::region).orElse(config.region().primary().orElseThrow()));
+  }
+
   @Override
   public String pipeline() {
     return config.name();

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       CtlCommand.Status.class,
       CtlCommand.Pause.class,
       CtlCommand.Resume.class,
+      CtlCommand.Failover.class,
       ResnapshotCommand.class
     })
 public final class CtlCommand implements Runnable {
@@ -90,6 +91,46 @@ public final class CtlCommand implements Runnable {
     }
     String user = System.getenv("USER");
     return user == null || user.isBlank() ? "sluice-ctl" : user;
+  }
+
+  @Command(
+      name = "failover",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make another region the pipeline's active one: its processes capture and apply from"
+              + " the state replicated to it, the other region's stand by. Audited.")
+  static final class Failover implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--to", required = true, paramLabel = "REGION", description = "The region.")
+    String region;
+
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
+    String reason;
+
+    @Option(names = "--by", paramLabel = "NAME", description = "Who (default: $USER).")
+    String by;
+
+    @Override
+    public Integer call() {
+      try (ControlClient c = target.open()) {
+        boolean changed;
+        try {
+          changed = c.failover(region, reason, operator(by));
+        } catch (IllegalArgumentException e) {
+          spec.commandLine().getErr().println("sluice ctl failover: " + e.getMessage());
+          return 2;
+        }
+        spec.commandLine()
+            .getOut()
+            .println(
+                changed
+                    ? "region " + region + " is active now; the other region's processes stand by"
+                    : "region " + region + " was active already");
+      }
+      return 0;
+    }
   }
 
   @Command(name = "groups", mixinStandardHelpOptions = true, description = "List the groups.")

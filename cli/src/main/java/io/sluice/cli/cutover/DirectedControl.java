@@ -109,6 +109,16 @@ public final class DirectedControl implements AdminServer.Control {
   }
 
   @Override
+  public boolean failover(String region, String reason, String by) {
+    return forward.failover(region, reason, by);
+  }
+
+  @Override
+  public Optional<String> activeRegion() {
+    return forward.activeRegion();
+  }
+
+  @Override
   public String pipeline() {
     return config.name();
   }

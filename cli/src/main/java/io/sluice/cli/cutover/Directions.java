@@ -93,7 +93,8 @@ public final class Directions {
         f.groups().stream().map(Directions::withoutExcludedColumns).toList(),
         f.verify(),
         f.sequences(),
-        f.cutover());
+        f.cutover(),
+        f.region());
   }
 
   private static GroupConfig withoutExcludedColumns(GroupConfig g) {
@@ -133,6 +134,7 @@ public final class Directions {
             groups,
             f.verify(),
             f.sequences(),
-            f.cutover()));
+            f.cutover(),
+            f.region()));
   }
 }

@@ -176,9 +176,18 @@ final class ConfigBinder {
             v.duration(ConfigKeys.CUTOVER_QUIET),
             v.stringList(ConfigKeys.CUTOVER_REVOKE_WRITES_FROM),
             v.duration(ConfigKeys.CUTOVER_TIMEOUT));
+    RegionConfig region =
+        new RegionConfig(
+            v.optString(ConfigKeys.REGION_NAME), v.optString(ConfigKeys.REGION_PRIMARY));
+    if (region.name().isPresent() != region.primary().isPresent()) {
+      v.problems()
+          .add(
+              "region.name and region.primary go together: set both for a pipeline run in two"
+                  + " regions, or neither");
+    }
     return new PipelineConfig(
         name, source, target, kafka, dynamo, capture, apply, admin, alerts, groups, verify,
-        sequences, cutover);
+        sequences, cutover, region);
   }
 
   /** The groups, each checked against the others and against {@code target.pool-size}. */

@@ -494,6 +494,24 @@ public final class ConfigKeys {
               + " apply draining to the final position, the old direction stopping, the new one"
               + " starting) before it refuses; a switch already recorded is finished by running the"
               + " command again.");
+  public static final ConfigKey REGION_NAME =
+      opt(
+          "region.name",
+          Type.STRING,
+          null,
+          matching("[a-z0-9][a-z0-9-]{0,31}", "may hold only lowercase letters, digits and -"),
+          "This deployment's region, e.g. `eu-west-1`, for a pipeline run in two regions (with"
+              + " `region.primary`): every process reads the pipeline's active region from"
+              + " DynamoDB (global tables in production) and stands by, capture and apply, while it"
+              + " is another region. Unset: one region, always active.");
+  public static final ConfigKey REGION_PRIMARY =
+      opt(
+          "region.primary",
+          Type.STRING,
+          null,
+          matching("[a-z0-9][a-z0-9-]{0,31}", "may hold only lowercase letters, digits and -"),
+          "The region that is active until `sluice ctl failover` names another. Set together with"
+              + " `region.name`.");
   public static final ConfigKey ALERTS_LAG =
       opt(
           "alerts.lag",
@@ -703,7 +721,9 @@ public final class ConfigKeys {
           CUTOVER_MAX_LAG,
           CUTOVER_QUIET,
           CUTOVER_REVOKE_WRITES_FROM,
-          CUTOVER_TIMEOUT);
+          CUTOVER_TIMEOUT,
+          REGION_NAME,
+          REGION_PRIMARY);
 
   /** Keys of one entry of the {@code groups} list, in documentation order. */
   public static final List<ConfigKey> GROUP_KEYS =

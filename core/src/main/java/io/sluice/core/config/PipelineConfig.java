@@ -16,7 +16,8 @@ public record PipelineConfig(
     List<GroupConfig> groups,
     VerifyConfig verify,
     SequencesConfig sequences,
-    CutoverConfig cutover) {
+    CutoverConfig cutover,
+    RegionConfig region) {
   public PipelineConfig {
     groups = List.copyOf(groups);
   }

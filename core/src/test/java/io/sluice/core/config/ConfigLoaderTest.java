@@ -247,6 +247,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void twoRegionsNeedTheRegionAndThePrimaryTogether() {
+    PipelineConfig one = parse(MINIMAL, Map.of());
+    assertThat(one.region()).isEqualTo(RegionConfig.SINGLE);
+    assertThat(one.region().twoRegions()).isFalse();
+
+    PipelineConfig two =
+        parse(MINIMAL + "region: {name: eu-central-1, primary: eu-west-1}\n", Map.of());
+    assertThat(two.region())
+        .isEqualTo(new RegionConfig(Optional.of("eu-central-1"), Optional.of("eu-west-1")));
+    assertThat(two.region().twoRegions()).isTrue();
+
+    assertThat(failure(MINIMAL + "region: {name: eu-central-1}\n", Map.of()).problems())
+        .containsExactly(
+            "region.name and region.primary go together: set both for a pipeline run in two"
+                + " regions, or neither");
+  }
+
+  @Test
   void mskIamAuthSetsEveryClientsSaslSettingsAndRefusesConflictingProperties() {
     PipelineConfig c =
         parse(

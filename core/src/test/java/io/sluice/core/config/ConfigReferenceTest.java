@@ -105,6 +105,7 @@ class ConfigReferenceTest {
       "verify",
       "sequences",
       "cutover",
+      "region",
       "groups"
     };
     int previous = -1;
