@@ -5,10 +5,13 @@ import io.sluice.cdk.internal.KafkaCluster;
 import io.sluice.cdk.internal.PodRole;
 import io.sluice.cdk.internal.SluiceAlarms;
 import io.sluice.cdk.internal.StateTableSet;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.dynamodb.Table;
 import software.constructs.Construct;
 
 /**
@@ -29,9 +32,13 @@ public final class SluiceStack extends Stack {
             .description("sluice pipeline " + config.pipeline())
             .build());
     StateTableSet state = new StateTableSet(this, "State", config.tablePrefix());
+    List<Table> tables = new ArrayList<>(state.tables());
+    if (config.cutover()) {
+      tables.addAll(new StateTableSet(this, "ReverseState", config.reverseTablePrefix()).tables());
+    }
     KafkaCluster kafka = new KafkaCluster(this, "Kafka", config);
-    PodRole pods = new PodRole(this, "Pods", config, state.tables(), kafka);
-    SluiceAlarms alarms = new SluiceAlarms(this, "Alarms", config, state.tables(), kafka);
+    PodRole pods = new PodRole(this, "Pods", config, tables, kafka);
+    SluiceAlarms alarms = new SluiceAlarms(this, "Alarms", config, tables, kafka);
     new CostBudget(this, "Cost", config);
     Tags.of(this).add(config.costTagKey(), config.costTagValue());
 

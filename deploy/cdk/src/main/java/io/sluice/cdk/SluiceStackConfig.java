@@ -39,6 +39,8 @@ import java.util.Optional;
  * @param budgetEmails who receives the budget notifications
  * @param costTagKey the cost-allocation tag on every resource
  * @param costTagValue its value
+ * @param cutover whether the reverse pipeline of {@code sluice cutover} gets its state tables and
+ *     consumer groups too
  */
 public record SluiceStackConfig(
     String stackName,
@@ -69,7 +71,8 @@ public record SluiceStackConfig(
     int budgetActualPercent,
     List<String> budgetEmails,
     String costTagKey,
-    String costTagValue) {
+    String costTagValue,
+    boolean cutover) {
 
   public SluiceStackConfig {
     groups = List.copyOf(groups);
@@ -91,6 +94,16 @@ public record SluiceStackConfig(
    */
   public String consumerGroup(String group) {
     return consumerGroupPrefix() + group;
+  }
+
+  /** The reverse pipeline's state table prefix, as {@code sluice cutover} names it. */
+  public String reverseTablePrefix() {
+    return tablePrefix + "reverse-";
+  }
+
+  /** What every consumer group of the reverse pipeline starts with. */
+  public String reverseConsumerGroupPrefix() {
+    return "sluice-apply-" + pipeline + "_reverse-";
   }
 
   /** What every consumer group of the pipeline starts with. */

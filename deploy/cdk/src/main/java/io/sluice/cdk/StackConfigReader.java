@@ -77,7 +77,13 @@ public final class StackConfigReader {
           p("budgetEmails", "`alarmEmails`", "Addresses the budget mails, at most 10."),
           p("costTagKey", "`sluice-pipeline`", "Cost-allocation tag on every resource."),
           p("costTagValue", "`<pipeline>`", "Its value."),
-          p("stackName", "`sluice-<pipeline>` (`_` as `-`)", "The CloudFormation stack."));
+          p("stackName", "`sluice-<pipeline>` (`_` as `-`)", "The CloudFormation stack."),
+          p(
+              "cutover",
+              "`false`",
+              "`true` for a pipeline that `sluice cutover` will switch: the reverse pipeline's"
+                  + " state tables (`<tablePrefix>reverse-*`) and its consumer groups"
+                  + " (`sluice-apply-<pipeline>_reverse-*`) as well."));
 
   private static final Pattern PIPELINE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
   private static final Pattern GROUP = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -178,7 +184,8 @@ public final class StackConfigReader {
             integer("budgetActualPercent", 80, 1, 1000),
             budgetEmails,
             string("costTagKey", "sluice-pipeline", TAG),
-            string("costTagValue", name, TAG));
+            string("costTagValue", name, TAG),
+            bool("cutover"));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "the CDK context has "
@@ -187,6 +194,18 @@ public final class StackConfigReader {
               + String.join("\n  ", problems));
     }
     return config;
+  }
+
+  private boolean bool(String key) {
+    Object raw = context.apply(key);
+    if (raw == null || raw.toString().isBlank()) {
+      return false;
+    }
+    String value = raw.toString().trim();
+    check(
+        value.equals("true") || value.equals("false"),
+        key + ": '" + value + "' is not true or false");
+    return value.equals("true");
   }
 
   private MskMode mode() {

@@ -68,7 +68,11 @@ final class PodPolicy {
         allow(
             "KafkaConsumerGroups",
             List.of("kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"),
-            List.of(kafka.resourceArn("group", config.consumerGroupPrefix() + "*"))));
+            config.cutover()
+                ? List.of(
+                    kafka.resourceArn("group", config.consumerGroupPrefix() + "*"),
+                    kafka.resourceArn("group", config.reverseConsumerGroupPrefix() + "*"))
+                : List.of(kafka.resourceArn("group", config.consumerGroupPrefix() + "*"))));
     if (!config.dbUsers().isEmpty()) {
       String prefix =
           "arn:"

@@ -63,8 +63,11 @@ public final class SluiceAlarms extends Construct {
     for (String group : config.groups()) {
       consumerLag(config, kafka, group);
     }
+    // the pipeline's tables in StateTableSpec order, then the reverse pipeline's, if any
+    int n = StateTableSpec.ALL.size();
     for (int i = 0; i < tables.size(); i++) {
-      tableAlarms(tables.get(i), StateTableSpec.ALL.get(i).suffix());
+      tableAlarms(
+          tables.get(i), (i >= n ? "reverse-" : "") + StateTableSpec.ALL.get(i % n).suffix());
     }
     if (config.mskMode() == MskMode.PROVISIONED) {
       for (int broker = 1; broker <= config.mskBrokers(); broker++) {
