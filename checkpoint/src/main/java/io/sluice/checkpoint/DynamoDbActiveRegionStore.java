@@ -1,5 +1,6 @@
 package io.sluice.checkpoint;
 
+import io.sluice.checkpoint.internal.AuditedPut;
 import io.sluice.checkpoint.internal.FormatVersion;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,8 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The pipeline's {@link ActiveRegion} in DynamoDB: one item of the group control table (key {@value
@@ -86,34 +85,14 @@ public final class DynamoDbActiveRegionStore {
       audit.put("reason", AttributeValue.fromS(reason));
       audit.put("changed_by", AttributeValue.fromS(by));
       audit.put("format_version", number(FORMAT_VERSION));
-      TransactWriteItem put =
-          TransactWriteItem.builder()
-              .put(
-                  b -> {
-                    b.tableName(tables.groupControl()).item(item);
-                    if (version == 0) {
-                      b.conditionExpression("attribute_not_exists(version)");
-                    } else {
-                      b.conditionExpression("version = :v")
-                          .expressionAttributeValues(Map.of(":v", number(version)));
-                    }
-                  })
-              .build();
-      try {
-        client.transactWriteItems(
-            b ->
-                b.transactItems(
-                    put,
-                    TransactWriteItem.builder()
-                        .put(p -> p.tableName(tables.audit()).item(audit))
-                        .build()));
+      if (AuditedPut.put(client, tables.groupControl(), item, version, tables.audit(), audit)) {
         return true;
-      } catch (TransactionCanceledException raced) {
-        if (attempt == ATTEMPTS) {
-          throw raced;
-        }
-        // another failover came first: read it and decide again
       }
+      if (attempt == ATTEMPTS) {
+        throw new IllegalStateException(
+            "the active region kept changing under " + ATTEMPTS + " tries");
+      }
+      // another failover came first: read it and decide again
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.checkpoint;
 
+import io.sluice.checkpoint.internal.AuditedPut;
 import io.sluice.checkpoint.internal.FormatVersion;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,8 +15,6 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The pipeline's {@link CutoverState} in DynamoDB: one item of the group control table (key {@value
@@ -134,30 +133,18 @@ public final class DynamoDbCutoverStore {
                             "start_position", number(s.startPosition())))));
     item.put("version", number(version));
     item.put("format_version", number(FORMAT_VERSION));
-    TransactWriteItem put =
-        TransactWriteItem.builder()
-            .put(
-                b -> {
-                  b.tableName(tables.groupControl()).item(item);
-                  if (current.version() == 0) {
-                    b.conditionExpression("attribute_not_exists(version)");
-                  } else {
-                    b.conditionExpression("version = :v")
-                        .expressionAttributeValues(Map.of(":v", number(current.version())));
-                  }
-                })
-            .build();
-    try {
-      client.transactWriteItems(b -> b.transactItems(put, auditItem(by, event)));
-      return true;
-    } catch (TransactionCanceledException raced) {
-      return false;
-    }
+    return AuditedPut.put(
+        client,
+        tables.groupControl(),
+        item,
+        current.version(),
+        tables.audit(),
+        auditItem(by, event));
   }
 
   /** Records a step of a cutover that changed no state (a check passed or refused, say). */
   public void audit(String by, String event) {
-    client.transactWriteItems(b -> b.transactItems(auditItem(by, event)));
+    client.putItem(b -> b.tableName(tables.audit()).item(auditItem(by, event)));
   }
 
   /** The newest audited steps, newest first. */
@@ -185,7 +172,7 @@ public final class DynamoDbCutoverStore {
     return out;
   }
 
-  private TransactWriteItem auditItem(String by, String event) {
+  private Map<String, AttributeValue> auditItem(String by, String event) {
     Map<String, AttributeValue> audit = new HashMap<>();
     audit.put("group", AttributeValue.fromS(KEY));
     // unique even for two steps in one millisecond, and in time order
@@ -193,7 +180,7 @@ public final class DynamoDbCutoverStore {
     audit.put("event", AttributeValue.fromS(event));
     audit.put("changed_by", AttributeValue.fromS(by));
     audit.put("format_version", number(FORMAT_VERSION));
-    return TransactWriteItem.builder().put(b -> b.tableName(tables.audit()).item(audit)).build();
+    return audit;
   }
 
   private static Set<String> strings(AttributeValue v) {

@@ -1,5 +1,6 @@
 package io.sluice.checkpoint;
 
+import io.sluice.checkpoint.internal.AuditedPut;
 import io.sluice.checkpoint.internal.FormatVersion;
 import io.sluice.checkpoint.internal.GroupItems;
 import java.time.Clock;
@@ -12,8 +13,6 @@ import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Group control state in DynamoDB: the desired state per group, changed together with its audit
@@ -84,30 +83,15 @@ public final class DynamoDbGroupControlStore implements GroupControlStore {
       audit.put("changed_by", AttributeValue.fromS(by));
       audit.put("version", number(current.version() + 1));
       audit.put("format_version", number(FORMAT_VERSION));
-      TransactWriteItem putControl =
-          TransactWriteItem.builder()
-              .put(
-                  b -> {
-                    b.tableName(tables.groupControl()).item(control);
-                    if (current.version() == 0) {
-                      b.conditionExpression("attribute_not_exists(version)");
-                    } else {
-                      b.conditionExpression("version = :v")
-                          .expressionAttributeValues(Map.of(":v", number(current.version())));
-                    }
-                  })
-              .build();
-      TransactWriteItem putAudit =
-          TransactWriteItem.builder().put(b -> b.tableName(tables.audit()).item(audit)).build();
-      try {
-        client.transactWriteItems(b -> b.transactItems(putControl, putAudit));
+      if (AuditedPut.put(
+          client, tables.groupControl(), control, current.version(), tables.audit(), audit)) {
         return true;
-      } catch (TransactionCanceledException raced) {
-        if (attempt == ATTEMPTS) {
-          throw raced;
-        }
-        // another change came first: read it and decide again
       }
+      if (attempt == ATTEMPTS) {
+        throw new IllegalStateException(
+            "the control state of group " + group + " kept changing under " + ATTEMPTS + " tries");
+      }
+      // another change came first: read it and decide again
     }
   }
 

@@ -162,9 +162,7 @@ public final class AdminServer implements AutoCloseable {
   /** {@code GET /capture}: what capture is doing; read or operate token. */
   private void capture(HttpExchange ex) throws IOException {
     try (ex) {
-      if (role(ex.getRequestHeaders().getFirst("Authorization")).isEmpty()) {
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
-        send(ex, 401, error("a valid bearer token is required"));
+      if (authorize(ex).isEmpty()) {
         return;
       }
       if (!ex.getRequestMethod().equals("GET")) {
@@ -185,10 +183,8 @@ public final class AdminServer implements AutoCloseable {
    */
   private void cutover(HttpExchange ex) throws IOException {
     try (ex) {
-      Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+      Optional<Role> role = authorize(ex);
       if (role.isEmpty()) {
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
-        send(ex, 401, error("a valid bearer token is required"));
         return;
       }
       Cutovers c = cutovers;
@@ -256,10 +252,8 @@ public final class AdminServer implements AutoCloseable {
    */
   private void failover(HttpExchange ex) throws IOException {
     try (ex) {
-      Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+      Optional<Role> role = authorize(ex);
       if (role.isEmpty()) {
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
-        send(ex, 401, error("a valid bearer token is required"));
         return;
       }
       if (ex.getRequestMethod().equals("GET")) {
@@ -305,10 +299,8 @@ public final class AdminServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+      Optional<Role> role = authorize(ex);
       if (role.isEmpty()) {
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
-        send(ex, 401, error("a valid bearer token is required"));
         return;
       }
       String[] path = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
@@ -416,6 +408,16 @@ public final class AdminServer implements AutoCloseable {
   private static Optional<String> text(JsonNode body, String field) {
     JsonNode v = body.get(field);
     return v != null && v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+  }
+
+  /** The caller's role, or empty after answering 401 to a request without a known token. */
+  private Optional<Role> authorize(HttpExchange ex) throws IOException {
+    Optional<Role> role = role(ex.getRequestHeaders().getFirst("Authorization"));
+    if (role.isEmpty()) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice\"");
+      send(ex, 401, error("a valid bearer token is required"));
+    }
+    return role;
   }
 
   private Optional<Role> role(String authorization) {

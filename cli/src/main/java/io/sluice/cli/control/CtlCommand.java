@@ -195,6 +195,7 @@ public final class CtlCommand implements Runnable {
               group == null ? Map.of("capture", capture, "groups", groups) : groups.get(0);
           out.println(m.writeValueAsString(shown));
         } else {
+          c.activeRegion().ifPresent(r -> out.println("active region: " + r));
           print(out, capture);
           groups.forEach(g -> print(out, g));
         }

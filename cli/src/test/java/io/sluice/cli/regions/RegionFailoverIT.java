@@ -101,6 +101,11 @@ class RegionFailoverIT {
                         "-c",
                         configB.toString()))
             .isZero();
+        java.io.StringWriter status = new java.io.StringWriter();
+        picocli.CommandLine ctl = SluiceCommand.commandLine();
+        ctl.setOut(new java.io.PrintWriter(status));
+        assertThat(ctl.execute("ctl", "status", "-c", configB.toString())).isZero();
+        assertThat(status.toString()).startsWith("active region: b");
         await("region b runs")
             .atMost(Duration.ofSeconds(60))
             .until(
