@@ -257,11 +257,11 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
       return;
     }
     log.info(
-        "{} of pipeline {}: forward {} -> {}, reversed {} -> {}",
+        "pipeline {}: {}; forward {} -> {}, reversed {} -> {}",
+        config.name(),
         next.standby() != assignment.standby()
             ? (next.standby() ? "the active region moved away" : "this region became active")
             : "a cutover moved groups",
-        config.name(),
         assignment.forward(),
         next.forward(),
         assignment.reverse(),
