@@ -39,7 +39,12 @@ public final class ApplyClients {
     h.setAutoCommit(true);
     // money is written in the C locale, in which capture reads it: its cents arrive unchanged
     // whatever lc_monetary the target has.
-    h.addDataSourceProperty("options", "-c lc_monetary=C");
+    // With target.replica-role, the target's triggers and foreign-key checks stay quiet for
+    // sluice's writes, as for PostgreSQL's own logical replication apply.
+    h.addDataSourceProperty(
+        "options",
+        "-c lc_monetary=C"
+            + (config.target().replicaRole() ? " -c session_replication_role=replica" : ""));
     // A connection the pool cannot open within this fails the attempt, which apply retries with
     // backoff and reports (readiness, status, errors metric): a target that is away shows at once.
     h.setConnectionTimeout(Duration.ofSeconds(5).toMillis());

@@ -76,7 +76,14 @@ public final class Directions {
             t.password(),
             s.slot() + REVERSE,
             s.publication() + REVERSE),
-        new TargetConfig(s.host(), s.port(), s.database(), s.user(), s.password(), t.poolSize()),
+        new TargetConfig(
+            s.host(),
+            s.port(),
+            s.database(),
+            s.user(),
+            s.password(),
+            t.poolSize(),
+            f.cutover().reverseReplicaRole()),
         new KafkaConfig(
             k.bootstrapServers(),
             k.topicPrefix() + ".reverse",

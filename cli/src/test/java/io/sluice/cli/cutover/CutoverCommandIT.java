@@ -157,6 +157,7 @@ class CutoverCommandIT {
           assertThat(run.isAlive()).isTrue();
           // the application moves: its inserts take keys from the carried sequences
           app.moveTo(reversed ? infra.source().jdbcUrl(newPrimaryDb) : slice.sourceJdbcUrl());
+          long audited = count(source, "order_audit");
           int before = app.done.get();
           app.proceed();
           await().atMost(Duration.ofSeconds(30)).until(() -> app.done.get() >= before + 100);
@@ -166,6 +167,11 @@ class CutoverCommandIT {
           await()
               .atMost(Duration.ofSeconds(60))
               .untilAsserted(() -> assertThat(rows(newTarget)).isEqualTo(expected));
+          if (reversed) {
+            assertThat(count(source, "order_audit"))
+                .as("the old primary's trigger fired for the reverse pipeline's writes")
+                .isEqualTo(audited);
+          }
           // the next switch needs a clean verification of the direction that runs now
           assertThat(sluice("verify", "--config", config.toString())).isZero();
         }
@@ -329,6 +335,14 @@ class CutoverCommandIT {
           "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'trader') THEN"
               + " CREATE ROLE trader; END IF; END $$");
       st.execute("GRANT SELECT, INSERT, UPDATE ON orders, fills TO trader");
+      // the application's trigger on the source: it must not fire again for the reverse stream
+      st.execute("CREATE TABLE order_audit (id bigserial PRIMARY KEY, order_id bigint)");
+      st.execute(
+          "CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              + " INSERT INTO order_audit (order_id) VALUES (NEW.id); RETURN NEW; END $$");
+      st.execute(
+          "CREATE TRIGGER audit_order AFTER INSERT ON orders FOR EACH ROW"
+              + " EXECUTE FUNCTION audit_order()");
     }
   }
 

@@ -74,7 +74,8 @@ final class ConfigBinder {
                 ConfigKeys.TARGET_AUTH,
                 ConfigKeys.TARGET_PASSWORD,
                 ConfigKeys.TARGET_PASSWORD_SECRET),
-            v.optInteger(ConfigKeys.TARGET_POOL_SIZE));
+            v.optInteger(ConfigKeys.TARGET_POOL_SIZE),
+            v.bool(ConfigKeys.TARGET_REPLICA_ROLE));
     KafkaConfig kafka =
         new KafkaConfig(
             v.string(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
@@ -175,7 +176,8 @@ final class ConfigBinder {
             v.duration(ConfigKeys.CUTOVER_MAX_LAG),
             v.duration(ConfigKeys.CUTOVER_QUIET),
             v.stringList(ConfigKeys.CUTOVER_REVOKE_WRITES_FROM),
-            v.duration(ConfigKeys.CUTOVER_TIMEOUT));
+            v.duration(ConfigKeys.CUTOVER_TIMEOUT),
+            v.bool(ConfigKeys.CUTOVER_REVERSE_REPLICA_ROLE));
     RegionConfig region =
         new RegionConfig(
             v.optString(ConfigKeys.REGION_NAME), v.optString(ConfigKeys.REGION_PRIMARY));

@@ -120,6 +120,17 @@ public final class ConfigKeys {
               + " of the group's partitions holds one connection while it writes. Default: the"
               + " group's `partitions`. A value below any group's `partitions` is refused. Keep"
               + " the sum over all workers under the target's `max_connections`.");
+  public static final ConfigKey TARGET_REPLICA_ROLE =
+      opt(
+          "target.replica-role",
+          Type.BOOLEAN,
+          "false",
+          "Apply's sessions on the target run with `session_replication_role = replica`, as"
+              + " PostgreSQL's own logical replication apply does: the target's ordinary triggers"
+              + " and foreign-key checks do not fire for sluice's writes. Needs the right to set it"
+              + " (a superuser; on RDS and Aurora `rds_superuser`; on PostgreSQL 15 and later"
+              + " `GRANT SET ON PARAMETER session_replication_role`); without it apply halts,"
+              + " saying so.");
   public static final ConfigKey KAFKA_BOOTSTRAP_SERVERS =
       req("kafka.bootstrap-servers", Type.STRING, "Kafka bootstrap servers, `host:port,...`.");
   public static final ConfigKey KAFKA_TOPIC_PREFIX =
@@ -494,6 +505,16 @@ public final class ConfigKeys {
               + " apply draining to the final position, the old direction stopping, the new one"
               + " starting) before it refuses; a switch already recorded is finished by running the"
               + " command again.");
+  public static final ConfigKey CUTOVER_REVERSE_REPLICA_ROLE =
+      opt(
+          "cutover.reverse-replica-role",
+          Type.BOOLEAN,
+          "true",
+          "The reverse pipeline of a cutover applies to the old primary with"
+              + " `session_replication_role = replica` (see `target.replica-role`), so the"
+              + " application's triggers there do not fire again for changes the new primary's"
+              + " triggers already made, and foreign keys do not reject a child applied before its"
+              + " parent. The configured source user then needs the right to set it.");
   public static final ConfigKey REGION_NAME =
       opt(
           "region.name",
@@ -675,6 +696,7 @@ public final class ConfigKeys {
           TARGET_AUTH,
           TARGET_PASSWORD_SECRET,
           TARGET_POOL_SIZE,
+          TARGET_REPLICA_ROLE,
           KAFKA_BOOTSTRAP_SERVERS,
           KAFKA_TOPIC_PREFIX,
           KAFKA_REPLICATION_FACTOR,
@@ -722,6 +744,7 @@ public final class ConfigKeys {
           CUTOVER_QUIET,
           CUTOVER_REVOKE_WRITES_FROM,
           CUTOVER_TIMEOUT,
+          CUTOVER_REVERSE_REPLICA_ROLE,
           REGION_NAME,
           REGION_PRIMARY);
 

@@ -103,7 +103,8 @@ class ConfigLoaderTest {
                 "reporting",
                 "sluice_apply",
                 new Secret("file-target-pw"),
-                OptionalInt.of(12)));
+                OptionalInt.of(12),
+                false));
     assertThat(c.kafka().bootstrapServers()).isEqualTo("b-1.msk:9098,b-2.msk:9098");
     assertThat(c.kafka().topicPrefix()).isEqualTo("cdc.orders");
     assertThat(c.kafka().replicationFactor()).isEqualTo(2);
@@ -677,7 +678,12 @@ class ConfigLoaderTest {
     assertThat(c.cutover())
         .isEqualTo(
             new CutoverConfig(
-                Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(), Duration.ofMinutes(10)));
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                List.of(),
+                Duration.ofMinutes(10),
+                true));
+    assertThat(c.target().replicaRole()).isFalse();
   }
 
   @Test
@@ -694,6 +700,7 @@ class ConfigLoaderTest {
               quiet: 30s
               revoke-writes-from: app_writer
               timeout: 15m
+              reverse-replica-role: false
             """;
 
     PipelineConfig c = parse(yaml, Map.of("SLUICE_SEQUENCES_MARGIN", "7"));
@@ -708,7 +715,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(30),
                 List.of("app_writer"),
-                Duration.ofMinutes(15)));
+                Duration.ofMinutes(15),
+                false));
   }
 
   @Test
