@@ -8,10 +8,11 @@ import io.sluice.cdk.internal.StateTableSet;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.constructs.Construct;
 
 /**
@@ -30,11 +31,11 @@ public final class SluiceStack extends Stack {
         StackProps.builder()
             .stackName(config.stackName())
             .description("sluice pipeline " + config.pipeline())
+            .env(config.region().map(r -> Environment.builder().region(r).build()).orElse(null))
             .build());
-    StateTableSet state = new StateTableSet(this, "State", config.tablePrefix());
-    List<Table> tables = new ArrayList<>(state.tables());
+    List<ITable> tables = new ArrayList<>(stateTables(config, "State", config.tablePrefix()));
     if (config.cutover()) {
-      tables.addAll(new StateTableSet(this, "ReverseState", config.reverseTablePrefix()).tables());
+      tables.addAll(stateTables(config, "ReverseState", config.reverseTablePrefix()));
     }
     KafkaCluster kafka = new KafkaCluster(this, "Kafka", config);
     PodRole pods = new PodRole(this, "Pods", config, tables, kafka);
@@ -47,6 +48,14 @@ public final class SluiceStack extends Stack {
     output("AlarmTopicArn", alarms.topic().getTopicArn(), "where the alarms go");
     output("TablePrefix", config.tablePrefix(), "dynamodb.table-prefix");
     output("TopicPrefix", config.topicPrefix(), "kafka.topic-prefix");
+  }
+
+  /** The state tables: made here (plain or global), or another region's global tables' replicas. */
+  private List<ITable> stateTables(SluiceStackConfig config, String id, String prefix) {
+    if (config.tablesRegion().isPresent()) {
+      return StateTableSet.replicas(this, id, prefix).tables();
+    }
+    return new StateTableSet(this, id, prefix, config.replicaRegions()).tables();
   }
 
   private void output(String id, String value, String description) {

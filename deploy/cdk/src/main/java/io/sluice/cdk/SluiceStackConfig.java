@@ -41,6 +41,10 @@ import java.util.Optional;
  * @param costTagValue its value
  * @param cutover whether the reverse pipeline of {@code sluice cutover} gets its state tables and
  *     consumer groups too
+ * @param region the stack's region; empty for an environment-agnostic stack
+ * @param replicaRegions other regions whose replicas of the state tables (global tables) this stack
+ *     makes
+ * @param tablesRegion the region whose stack made the global tables this stack uses
  */
 public record SluiceStackConfig(
     String stackName,
@@ -72,7 +76,10 @@ public record SluiceStackConfig(
     List<String> budgetEmails,
     String costTagKey,
     String costTagValue,
-    boolean cutover) {
+    boolean cutover,
+    Optional<String> region,
+    List<String> replicaRegions,
+    Optional<String> tablesRegion) {
 
   public SluiceStackConfig {
     groups = List.copyOf(groups);
@@ -82,6 +89,7 @@ public record SluiceStackConfig(
     passwordSecretArns = List.copyOf(passwordSecretArns);
     alarmEmails = List.copyOf(alarmEmails);
     budgetEmails = List.copyOf(budgetEmails);
+    replicaRegions = List.copyOf(replicaRegions);
   }
 
   /** The MSK cluster's name: the pipeline's, with {@code _} (which MSK refuses) as {@code -}. */

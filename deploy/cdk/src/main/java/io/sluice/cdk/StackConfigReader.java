@@ -79,6 +79,22 @@ public final class StackConfigReader {
           p("costTagValue", "`<pipeline>`", "Its value."),
           p("stackName", "`sluice-<pipeline>` (`_` as `-`)", "The CloudFormation stack."),
           p(
+              "region",
+              "none (the deployment's)",
+              "The stack's region; required for a pipeline run in two regions (`replicaRegions`"
+                  + " or `tablesRegion`)."),
+          p(
+              "replicaRegions",
+              "none",
+              "Other regions of a pipeline run in two regions: the state tables become DynamoDB"
+                  + " global tables with a replica in each. Set in the stack of the region that"
+                  + " owns the tables."),
+          p(
+              "tablesRegion",
+              "none",
+              "In the other region's stack: the region whose stack owns the global tables; this"
+                  + " stack grants and alarms its replicas and makes none."),
+          p(
               "cutover",
               "`false`",
               "`true` for a pipeline that `sluice cutover` will switch: the reverse pipeline's"
@@ -86,6 +102,7 @@ public final class StackConfigReader {
                   + " (`sluice-apply-<pipeline>_reverse-*`) as well."));
 
   private static final Pattern PIPELINE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+  private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
   private static final Pattern GROUP = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,200}");
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,180}");
@@ -154,6 +171,23 @@ public final class StackConfigReader {
     check(
         budgetEmails.size() <= 10,
         "budgetEmails: a budget notification takes at most 10 addresses");
+    Optional<String> region = optional("region", AWS_REGION);
+    List<String> replicaRegions = list("replicaRegions", AWS_REGION, false);
+    Optional<String> tablesRegion = optional("tablesRegion", AWS_REGION);
+    check(
+        (replicaRegions.isEmpty() && tablesRegion.isEmpty()) || region.isPresent(),
+        "region: a pipeline run in two regions (replicaRegions or tablesRegion) needs the stack's"
+            + " region");
+    check(
+        replicaRegions.isEmpty() || tablesRegion.isEmpty(),
+        "replicaRegions and tablesRegion: a stack either owns the global tables or uses another"
+            + " region's, not both");
+    check(
+        region.isEmpty() || !replicaRegions.contains(region.get()),
+        "replicaRegions: the stack's own region " + region.orElse("") + " holds a replica anyway");
+    check(
+        region.isEmpty() || !tablesRegion.equals(region),
+        "tablesRegion: it names another region than the stack's own");
     SluiceStackConfig config =
         new SluiceStackConfig(
             string("stackName", "sluice-" + name.replace('_', '-'), STACK_NAME),
@@ -185,7 +219,10 @@ public final class StackConfigReader {
             budgetEmails,
             string("costTagKey", "sluice-pipeline", TAG),
             string("costTagValue", name, TAG),
-            bool("cutover"));
+            bool("cutover"),
+            region,
+            replicaRegions,
+            tablesRegion);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "the CDK context has "

@@ -4,7 +4,7 @@ import io.sluice.cdk.SluiceStackConfig;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awscdk.Aws;
-import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 
@@ -43,10 +43,10 @@ final class PodPolicy {
   private PodPolicy() {}
 
   static List<PolicyStatement> statements(
-      SluiceStackConfig config, List<Table> tables, KafkaCluster kafka) {
+      SluiceStackConfig config, List<ITable> tables, KafkaCluster kafka) {
     List<PolicyStatement> out = new ArrayList<>();
     out.add(
-        allow("StateTables", DYNAMODB_ACTIONS, tables.stream().map(Table::getTableArn).toList()));
+        allow("StateTables", DYNAMODB_ACTIONS, tables.stream().map(ITable::getTableArn).toList()));
     out.add(allow("StateTablesExist", List.of("dynamodb:ListTables"), List.of("*")));
     out.add(
         allow(

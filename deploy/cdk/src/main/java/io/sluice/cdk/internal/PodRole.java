@@ -4,7 +4,7 @@ import io.sluice.cdk.SluiceStackConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
 import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.Effect;
@@ -33,7 +33,7 @@ public final class PodRole extends Construct {
       Construct scope,
       String id,
       SluiceStackConfig config,
-      List<Table> tables,
+      List<ITable> tables,
       KafkaCluster kafka) {
     super(scope, id);
     role =

@@ -12,9 +12,9 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.dynamodb.Operation;
 import software.amazon.awscdk.services.dynamodb.SystemErrorsForOperationsMetricOptions;
-import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
@@ -50,7 +50,7 @@ public final class SluiceAlarms extends Construct {
       Construct scope,
       String id,
       SluiceStackConfig config,
-      List<Table> tables,
+      List<ITable> tables,
       KafkaCluster kafka) {
     super(scope, id);
     this.config = config;
@@ -115,7 +115,7 @@ public final class SluiceAlarms extends Construct {
             + " Runbook: docs/runbook.md.");
   }
 
-  private void tableAlarms(Table table, String suffix) {
+  private void tableAlarms(ITable table, String suffix) {
     Map<String, String> dims = Map.of("TableName", table.getTableName());
     IMetric throttles =
         MathExpression.Builder.create()
