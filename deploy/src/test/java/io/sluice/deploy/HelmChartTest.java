@@ -181,8 +181,9 @@ class HelmChartTest {
     String query = byGroup.get("fills").at("/spec/triggers/0/metadata/query").asText();
     assertThat(query)
         .isEqualTo(
-            "sum(sluice_apply_backlog{pipeline=\"orders\",group=\"fills\"}) unless on()"
-                + " (max(sluice_apply_paused{pipeline=\"orders\",group=\"fills\"}) == 1)");
+            "sum(sluice_apply_backlog{pipeline=~\"orders|orders_reverse\",group=\"fills\"})"
+                + " unless on() (max(sluice_apply_paused{pipeline=~\"orders|orders_reverse\","
+                + "group=\"fills\"}) == 1)");
     assertThat(SluiceMetrics.exportable()).containsAll(SluiceMetrics.usedIn(query));
     assertThat(byGroup.get("fills").at("/spec/scaleTargetRef/name").asText())
         .isEqualTo("orders-sluice-apply-fills");
