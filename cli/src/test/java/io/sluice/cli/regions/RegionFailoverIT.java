@@ -41,11 +41,13 @@ class RegionFailoverIT {
   @Test
   void failsOverToTheStandbyRegionDuringASteadyWorkload() throws Exception {
     EmbeddedInfrastructure infra = EmbeddedInfrastructure.shared();
-    List<Process> processes = new ArrayList<>();
     try (TestIsolation slice = TestIsolation.create("region failover");
         EmbeddedDynamoDb regionB = EmbeddedDynamoDb.start();
         Connection source = slice.connectSource();
-        Connection target = slice.connectTarget()) {
+        Connection target = slice.connectTarget();
+        // closed first: no sluice process holds the slot when the databases are dropped
+        Children children = new Children()) {
+      List<Process> processes = children.all;
       try (Statement st = source.createStatement()) {
         st.execute("CREATE TABLE quotes (id int PRIMARY KEY, n int NOT NULL, px numeric)");
         st.execute("INSERT INTO quotes SELECT g, 0, g / 7.0 FROM generate_series(1, 200) g");
@@ -138,9 +140,17 @@ class RegionFailoverIT {
             dir.resolve("recovery.txt"),
             "failover to equal target: " + recovery.toMillis() + " ms\n");
       }
-    } finally {
-      processes.forEach(Process::destroyForcibly);
-      for (Process p : processes) {
+    }
+  }
+
+  /** The sluice processes a test started, killed when it ends. */
+  private static final class Children implements AutoCloseable {
+    final List<Process> all = new ArrayList<>();
+
+    @Override
+    public void close() throws InterruptedException {
+      all.forEach(Process::destroyForcibly);
+      for (Process p : all) {
         p.waitFor();
       }
     }
