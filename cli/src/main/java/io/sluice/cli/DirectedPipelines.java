@@ -56,6 +56,7 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
   private Assignment assignment;
   private Instant nextCheck;
   private boolean stateUnreadable;
+  private boolean regionUnreadable;
   private DirectedControl control;
   private AdminServer admin;
   private CutoverService cutovers;
@@ -249,8 +250,19 @@ final class DirectedPipelines implements AutoCloseable, AdminServer.Probes {
     try {
       next = assignment(state);
     } catch (RuntimeException e) {
+      if (!regionUnreadable) {
+        log.warn(
+            "cannot read the active region of pipeline {}, running on as before: {}",
+            config.name(),
+            ErrorClassifier.describe(e));
+        regionUnreadable = true;
+      }
       prepared.run();
-      return; // the active region unreadable: run on as before
+      return;
+    }
+    if (regionUnreadable) {
+      log.info("active region of pipeline {} readable again", config.name());
+      regionUnreadable = false;
     }
     if (next.equals(assignment)) {
       prepared.run();
