@@ -136,22 +136,13 @@ class ProcessKillFaultIT {
 
   private static Sluice start(List<Sluice> all, Path dir, Path config, String id, String... args)
       throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(SluiceCommand.class.getName());
-    cmd.add("run");
-    cmd.add("--config");
-    cmd.add(config.toString());
-    cmd.addAll(List.of(args));
+    List<String> run = new ArrayList<>(List.of("run", "--config", config.toString()));
+    run.addAll(List.of(args));
     Path log = dir.resolve(id + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("SLUICE_WORKER_ID", id);
-    pb.environment().put("SLUICE_CAPTURE_LEASE_TIMEOUT", "3s");
-    pb.environment().put("SLUICE_APPLY_LEASE_TIMEOUT", "3s");
-    Sluice s = new Sluice(pb.start(), log);
+    Sluice s =
+        new Sluice(
+            SluiceProcesses.start(log, Map.of("SLUICE_WORKER_ID", id), run.toArray(String[]::new)),
+            log);
     all.add(s);
     return s;
   }

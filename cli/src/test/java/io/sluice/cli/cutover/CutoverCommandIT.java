@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.cli.SluiceCommand;
+import io.sluice.cli.SluiceProcesses;
 import io.sluice.embedded.EmbeddedInfrastructure;
 import io.sluice.embedded.TestIsolation;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -473,7 +475,8 @@ class CutoverCommandIT {
 
   private static Result cutover(Path dir, Path config, String name, String killAt, String... args)
       throws Exception {
-    List<String> cmd = java("cutover", "--config", config.toString(), "--by", "it");
+    List<String> cmd =
+        SluiceProcesses.command("cutover", "--config", config.toString(), "--by", "it");
     cmd.addAll(List.of(args));
     Path log = dir.resolve(name + ".log");
     Process p =
@@ -491,27 +494,19 @@ class CutoverCommandIT {
 
   private static Process run(List<Process> all, Path dir, Path config, int adminPort)
       throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(java("run", "--config", config.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("run.log").toFile());
-    pb.environment().put("SLUICE_ADMIN_PORT", Integer.toString(adminPort));
-    pb.environment().put("SLUICE_ADMIN_OPERATE_TOKEN", OPERATE);
-    pb.environment().put("SLUICE_CAPTURE_LEASE_TIMEOUT", "3s");
-    pb.environment().put("SLUICE_APPLY_LEASE_TIMEOUT", "3s");
-    Process p = pb.start();
+    Process p =
+        SluiceProcesses.start(
+            dir.resolve("run.log"),
+            Map.of(
+                "SLUICE_ADMIN_PORT",
+                Integer.toString(adminPort),
+                "SLUICE_ADMIN_OPERATE_TOKEN",
+                OPERATE),
+            "run",
+            "--config",
+            config.toString());
     all.add(p);
     return p;
-  }
-
-  private static List<String> java(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(SluiceCommand.class.getName());
-    cmd.addAll(List.of(args));
-    return cmd;
   }
 
   private static int sluice(String... args) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.checkpoint.DynamoDbClients;
 import io.sluice.checkpoint.StateTables;
 import io.sluice.cli.SluiceCommand;
+import io.sluice.cli.SluiceProcesses;
 import io.sluice.core.config.DynamoDbConfig;
 import io.sluice.embedded.EmbeddedDynamoDb;
 import io.sluice.embedded.EmbeddedInfrastructure;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -163,22 +165,13 @@ class RegionFailoverIT {
 
   private static Process run(List<Process> all, Path dir, Path config, String name)
       throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(SluiceCommand.class.getName());
-    cmd.add("run");
-    cmd.add("--config");
-    cmd.add(config.toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile());
-    pb.environment().put("SLUICE_WORKER_ID", name);
-    pb.environment().put("SLUICE_CAPTURE_LEASE_TIMEOUT", "3s");
-    pb.environment().put("SLUICE_APPLY_LEASE_TIMEOUT", "3s");
-    Process p = pb.start();
+    Process p =
+        SluiceProcesses.start(
+            dir.resolve(name + ".log"),
+            Map.of("SLUICE_WORKER_ID", name),
+            "run",
+            "--config",
+            config.toString());
     all.add(p);
     return p;
   }
