@@ -1,6 +1,7 @@
 package io.sluice.checkpoint;
 
 import io.sluice.checkpoint.internal.AuditedPut;
+import io.sluice.checkpoint.internal.ControlItem;
 import io.sluice.checkpoint.internal.FormatVersion;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,17 +36,12 @@ public final class DynamoDbActiveRegionStore {
 
   /** The active region as this region's table holds it; empty before any failover. */
   public Optional<ActiveRegion> get() {
-    Map<String, AttributeValue> item =
-        client
-            .getItem(
-                b ->
-                    b.tableName(tables.groupControl())
-                        .key(Map.of("group", AttributeValue.fromS(KEY)))
-                        .consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
+    Optional<Map<String, AttributeValue>> read =
+        ControlItem.read(client, tables.groupControl(), KEY);
+    if (read.isEmpty()) {
       return Optional.empty();
     }
+    Map<String, AttributeValue> item = read.get();
     FormatVersion.require(item, FORMAT_VERSION, "active region in " + tables.groupControl());
     return Optional.of(
         new ActiveRegion(

@@ -1,6 +1,7 @@
 package io.sluice.checkpoint;
 
 import io.sluice.checkpoint.internal.AuditedPut;
+import io.sluice.checkpoint.internal.ControlItem;
 import io.sluice.checkpoint.internal.FormatVersion;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,17 +43,12 @@ public final class DynamoDbCutoverStore {
   public record Event(Instant at, String by, String event) {}
 
   public CutoverState get() {
-    Map<String, AttributeValue> item =
-        client
-            .getItem(
-                b ->
-                    b.tableName(tables.groupControl())
-                        .key(Map.of("group", AttributeValue.fromS(KEY)))
-                        .consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
+    Optional<Map<String, AttributeValue>> read =
+        ControlItem.read(client, tables.groupControl(), KEY);
+    if (read.isEmpty()) {
       return CutoverState.initial();
     }
+    Map<String, AttributeValue> item = read.get();
     FormatVersion.require(item, FORMAT_VERSION, "cutover state in " + tables.groupControl());
     Map<String, Map<String, Map<String, String>>> revoked = new HashMap<>();
     item.getOrDefault("revoked", AttributeValue.fromM(Map.of()))

@@ -1,5 +1,6 @@
 package io.sluice.checkpoint;
 
+import io.sluice.checkpoint.internal.ControlItem;
 import io.sluice.checkpoint.internal.FormatVersion;
 import java.time.Instant;
 import java.util.Map;
@@ -48,17 +49,12 @@ public final class DynamoDbVerifyRecords {
 
   /** The group's latest verification, empty when none was recorded. */
   public Optional<Outcome> last(String group) {
-    Map<String, AttributeValue> item =
-        client
-            .getItem(
-                b ->
-                    b.tableName(tables.groupControl())
-                        .key(Map.of("group", AttributeValue.fromS(key(group))))
-                        .consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
+    Optional<Map<String, AttributeValue>> read =
+        ControlItem.read(client, tables.groupControl(), key(group));
+    if (read.isEmpty()) {
       return Optional.empty();
     }
+    Map<String, AttributeValue> item = read.get();
     FormatVersion.require(
         item,
         FORMAT_VERSION,
